@@ -1,0 +1,65 @@
+"""The negotiation state every mechanism reads and updates: plain numpy arrays over actors x issues.
+
+Scales: positions are on each issue's 0-100 scale; saliences are in [0, 1]; capabilities are >= 0 (relative
+power, only ratios matter); utilities are in [0, 1].
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class NegotiationState:
+    """Mutable state of one replication. Row i is actor ``actor_ids[i]``, column j is issue ``issue_ids[j]``."""
+
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    position: np.ndarray  # (N, M) current positions, 0-100
+    salience: np.ndarray  # (N, M) 0-1
+    capability: np.ndarray  # (N,) >= 0
+    risk: np.ndarray  # (N,) risk attitude in [-1, 1]; 0 neutral, > 0 risk-averse (used by EU-style models)
+    outside_option: np.ndarray  # (N,) utility of walking away, 0-1
+    reservation: np.ndarray  # (N, M) worst value each actor will concede to on each issue, 0-100
+    concession_beta: np.ndarray  # (N,) time-dependent concession exponent (<1 Boulware, 1 linear, >1 conceder)
+    veto: np.ndarray  # (N,) bool: principals whose consent an agreement needs
+    influence: np.ndarray  # (N, N) influence[k, i] = how strongly k pulls i, 0-1
+    alignment: np.ndarray  # (N, N) alignment[k, i] in [-1, 1]
+    status_quo: np.ndarray  # (M,) reference point on each issue, 0-100
+    disagreement: np.ndarray  # (M,) what applies on each issue if no agreement by the deadline, 0-100
+    is_base_issue: np.ndarray  # (M,) bool
+    n_rounds: int
+    round: int = 0
+    initial_position: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.initial_position = self.position.copy()
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_ids)
+
+    @property
+    def time_fraction(self) -> float:
+        """Share of the negotiation deadline elapsed at the current round, in [0, 1]."""
+        return min(1.0, self.round / max(1, self.n_rounds))
+
+    def actor_index(self, actor_id: str) -> int:
+        return self.actor_ids.index(actor_id)
+
+    def issue_index(self, issue_id: str) -> int:
+        return self.issue_ids.index(issue_id)
+
+    def clip(self) -> None:
+        """Keep every array inside its documented bounds."""
+        np.clip(self.position, 0.0, 100.0, out=self.position)
+        np.clip(self.salience, 0.0, 1.0, out=self.salience)
+        np.clip(self.reservation, 0.0, 100.0, out=self.reservation)
+        np.clip(self.outside_option, 0.0, 1.0, out=self.outside_option)
+        np.clip(self.capability, 0.0, None, out=self.capability)
