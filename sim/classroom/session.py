@@ -1,0 +1,415 @@
+"""The exercise session: roles, phases, countdown, facilitator actions, all driven through an append-only log.
+
+Every action goes the same way: check who acts and whether the input is valid (raising a
+:class:`~sim.classroom.errors.ClassroomError` that changes nothing), append one record to the JSONL log, then
+apply the record. Applying a record never fails and never reads the clock, so replaying a log reproduces the
+game exactly, and a restarted server resumes by replaying its log. Per round the phases are
+negotiate -> submit -> adjudicate -> publish; leaving *submit* feeds the submitted moves into the human
+actors' :class:`~sim.policies.human.HumanPolicy` and plays one round of the same
+:class:`~sim.model.NegotiationModel` the researchers use. After the last round (or an agreement) the
+session is in
+the *debrief* phase.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim.classroom.clock import Clock, SystemClock
+from sim.classroom.errors import MoveError, PhaseError, ReplayError
+from sim.classroom.log import SessionLog, read_log
+from sim.classroom.moves import Move, PressureMove, parse_move
+from sim.classroom.roles import FACILITATOR, Role, Roster, new_code
+from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot
+from sim.policies.human import HumanPolicy
+
+PHASES: tuple[str, ...] = ("negotiate", "submit", "adjudicate", "publish")
+DEBRIEF = "debrief"
+LOG_FORMAT = 1
+
+
+@dataclass
+class Settings:
+    """Session options, stored in the log header."""
+
+    durations: dict[str, float] = field(default_factory=lambda: {
+        "negotiate": 600.0, "submit": 180.0, "adjudicate": 120.0, "publish": 120.0})
+    fallback: str = "model"  # what a human actor does when its team submitted nothing: "model" or "none"
+    auto_advance: bool = False  # when a countdown runs out, move to the next phase by itself
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Settings:
+        return cls(durations={**cls().durations, **data.get("durations", {})},
+                   fallback=data.get("fallback", "model"), auto_advance=bool(data.get("auto_advance", False)))
+
+
+@dataclass
+class Countdown:
+    """Phase clock: derived from record times only, so replays rebuild it exactly."""
+
+    started: float = 0.0
+    duration: float = 0.0
+    paused_since: float | None = None
+    paused_total: float = 0.0
+
+    def remaining(self, now: float) -> float:
+        stopped = self.paused_total + ((now - self.paused_since) if self.paused_since is not None else 0.0)
+        return max(0.0, self.started + self.duration + stopped - now)
+
+
+def _versions() -> dict[str, str]:
+    import platform
+    from importlib import metadata
+
+    found = {"python": platform.python_version()}
+    for dist in ("syria-bases-sim", "mesa", "numpy", "solara"):
+        try:
+            found[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            found[dist] = "absent"
+    return found
+
+
+class ExerciseSession:
+    """One classroom game: :meth:`create` a new one, :meth:`resume` after a restart, :meth:`replay` a log."""
+
+    def __init__(self, header: dict[str, Any], log: SessionLog | None, clock: Clock | None = None) -> None:
+        from sim.model import NegotiationModel
+        from sim.scenario import compile_scenario, load_scenario
+
+        self.header = header
+        self.log = log
+        self.clock = clock or SystemClock()
+        self.scenario_path = Path(header["scenario"]["path"])
+        scenario = load_scenario(self.scenario_path)
+        if scenario.hash != header["scenario"]["hash"]:
+            raise ReplayError(f"{self.scenario_path} changed since the session started (hash {scenario.hash} "
+                              f"!= {header['scenario']['hash']}); replay needs the original file")
+        self.compiled = compile_scenario(scenario)
+        self.settings = Settings.from_dict(header["settings"])
+        self.seed = int(header["seed"])
+        roles = {a: Role(a, r["name"], r["human"], r.get("code")) for a, r in header["roles"].items()}
+        self.roster = Roster(roles, header["facilitator_code"])
+        self.human = {a: HumanPolicy(self.settings.fallback) for a in self.roster.human_ids}
+        self.model = NegotiationModel(self.compiled, seed=self.seed, policies=dict(self.human))
+        self.records: list[dict[str, Any]] = []
+        self.round = 1
+        self.phase = PHASES[0]
+        self.moves: dict[str, Move] = {}
+        self.rounds: list[dict[str, Any]] = []  # one entry per played round (see _play_round)
+        self.injects: list[dict[str, Any]] = []  # every inject, with the round it fires in
+        self.overrides: list[dict[str, Any]] = []
+        self.paused = False
+        self.countdown = Countdown(started=header["t"], duration=self.settings.durations[self.phase])
+        self.published = state_snapshot(self.model)
+        self.listeners: list[Any] = []
+
+    # --- construction --------------------------------------------------------------------------------------
+    @classmethod
+    def create(cls, scenario_path: str | Path, human_roles: list[str], log_path: str | Path, seed: int = 0,
+               settings: Settings | None = None, clock: Clock | None = None) -> ExerciseSession:
+        """Start a new session; writes the log header (seed, versions, codes) to ``log_path``."""
+        from sim.scenario import load_scenario
+
+        path = Path(scenario_path)
+        scenario = load_scenario(path)
+        unknown = [a for a in human_roles if a not in scenario.actors]
+        if unknown:
+            raise MoveError(f"unknown roles {unknown}; the scenario has {', '.join(scenario.actors)}")
+        if Path(log_path).exists() and Path(log_path).stat().st_size:
+            raise ReplayError(f"{log_path} already holds a session; resume it or choose another file")
+        clock = clock or SystemClock()
+        header = {
+            "kind": "header", "seq": 0, "t": clock.now(), "format": LOG_FORMAT, "seed": int(seed),
+            "scenario": {"path": str(path), "hash": scenario.hash, "name": scenario.name},
+            "versions": _versions(),
+            "settings": asdict(settings or Settings()),
+            "roles": {a: {"name": actor.name, "human": a in human_roles,
+                          "code": new_code() if a in human_roles else None}
+                      for a, actor in scenario.actors.items()},
+            "facilitator_code": new_code(3),
+        }
+        log = SessionLog(log_path)
+        log.append(header)
+        session = cls(header, log, clock)
+        session.records.append(header)
+        return session
+
+    @classmethod
+    def replay(cls, log_path: str | Path, upto: int | None = None) -> ExerciseSession:
+        """Rebuild a session from its log without writing to it (``upto``: last record seq to apply)."""
+        records = read_log(log_path)
+        session = cls(records[0], None)
+        session.records.append(records[0])
+        for record in records[1:]:
+            if upto is not None and record["seq"] > upto:
+                break
+            session._apply(record)
+            session.records.append(record)
+        return session
+
+    @classmethod
+    def resume(cls, log_path: str | Path, clock: Clock | None = None) -> ExerciseSession:
+        """Reopen a session after a server restart: replay the log, then pause the countdown until told."""
+        session = cls.replay(log_path)
+        session.log = SessionLog(log_path)
+        session.clock = clock or SystemClock()
+        if session.phase != DEBRIEF:
+            session._emit("restart", "system", since=session.records[-1]["t"])
+        return session
+
+    # --- who is who ----------------------------------------------------------------------------------------
+    def authenticate(self, code: str | None) -> str:
+        """The actor id (or ``"facilitator"``) a join code belongs to."""
+        return self.roster.authenticate(code).id
+
+    @property
+    def finished(self) -> bool:
+        return self.phase == DEBRIEF
+
+    def remaining(self) -> float:
+        return self.countdown.remaining(self.clock.now())
+
+    # --- player actions ------------------------------------------------------------------------------------
+    def submit_move(self, code: str | None, raw: dict[str, Any]) -> Move:
+        """A team submits (or replaces) its move for the current round."""
+        actor = self.roster.player(code).id
+        if self.phase not in ("negotiate", "submit"):
+            raise PhaseError(f"moves are taken in the negotiate and submit phases; now: {self.phase}")
+        move = parse_move(raw, actor, self.compiled.actor_ids, self.compiled.issue_ids)
+        self._emit("move", actor, move=move.to_dict())
+        return move
+
+    # --- facilitator actions -------------------------------------------------------------------------------
+    def advance(self, code: str | None, reason: str = "") -> str:
+        """Force the next phase now; returns the new phase."""
+        self.roster.facilitator(code)
+        self._require_running()
+        self._emit("advance", FACILITATOR, reason=reason)
+        return self.phase
+
+    def pause(self, code: str | None, reason: str = "") -> None:
+        self.roster.facilitator(code)
+        self._require_running()
+        if self.paused:
+            raise PhaseError("the session is already paused")
+        self._emit("pause", FACILITATOR, reason=reason)
+
+    def resume_clock(self, code: str | None) -> None:
+        self.roster.facilitator(code)
+        if not self.paused:
+            raise PhaseError("the session is not paused")
+        self._emit("resume", FACILITATOR)
+
+    def extend(self, code: str | None, seconds: float) -> None:
+        self.roster.facilitator(code)
+        self._require_running()
+        try:
+            seconds = float(seconds)
+        except (TypeError, ValueError):
+            raise MoveError(f"extend: expected a number of seconds, got {seconds!r}") from None
+        if not 0 < seconds <= 3600:
+            raise MoveError("extend: give between 1 second and 1 hour")
+        self._emit("extend", FACILITATOR, seconds=seconds)
+
+    def inject(self, code: str | None, event_id: str | None = None, *, label: str = "", description: str = "",
+               effects: list[dict[str, Any]] | None = None, visibility: str | list[str] = "public") -> None:
+        """Queue a library event (``event_id``) or an ad-hoc one (``label`` + ``effects``) for the next round.
+
+        ``visibility`` is ``"public"`` or a list of role ids that see the message; effects apply either way.
+        """
+        from sim.scenario.schema import Effect
+
+        self.roster.facilitator(code)
+        self._require_running()
+        if self.model.finished:
+            raise PhaseError("no round is left for an inject to fire in")
+        roles = self._visibility(visibility)
+        if event_id:
+            if event_id not in self.compiled.scenario.events:
+                raise MoveError(f"unknown event {event_id!r}; the library has "
+                                f"{', '.join(self.compiled.scenario.events) or 'no events'}")
+            self._emit("inject", FACILITATOR, event_id=event_id, visibility=roles)
+            return
+        if not label.strip():
+            raise MoveError("an ad-hoc inject needs a headline")
+        checked = []
+        for effect in effects or []:
+            try:
+                spec = Effect(**effect)
+            except (TypeError, ValueError) as exc:
+                raise MoveError(f"effect {effect}: {exc}") from None
+            if spec.path not in self.compiled.cells:
+                raise MoveError(f"effect: unknown parameter path {spec.path!r}")
+            checked.append(spec.model_dump(exclude_none=True))
+        self._emit("inject", FACILITATOR, label=label.strip(), description=description.strip(),
+                   effects=checked, visibility=roles)
+
+    def override(self, code: str | None, reason: str, *, package: dict[str, Any] | None = None,
+                 parameter: str | None = None, value: Any = None) -> None:
+        """Overrule the adjudication: impose an agreement on ``package`` or set ``parameter`` to ``value``."""
+        self.roster.facilitator(code)
+        if self.phase != "adjudicate":
+            raise PhaseError(f"overrides are made in the adjudicate phase; now: {self.phase}")
+        if not reason or not reason.strip():
+            raise MoveError("an override needs a reason (it goes into the log and the debrief)")
+        if (package is None) == (parameter is None):
+            raise MoveError("override either the agreement (package) or one parameter")
+        if package is not None:
+            if self.model.finished and self.model.final is not None and self.model.final.agreed:
+                raise PhaseError("this round already closed an agreement")
+            move = parse_move({"proposal": package}, FACILITATOR, self.compiled.actor_ids,
+                              self.compiled.issue_ids)
+            self._emit("override", FACILITATOR, reason=reason.strip(), package=move.proposal)
+            return
+        if parameter not in self.compiled.cells:
+            raise MoveError(f"unknown parameter path {parameter!r}")
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise MoveError(f"{parameter}: expected a number, got {value!r}") from None
+        if not np.isfinite(number):
+            raise MoveError(f"{parameter}: expected a finite number")
+        self._emit("override", FACILITATOR, reason=reason.strip(), parameter=parameter, value=number)
+
+    def tick(self) -> bool:
+        """Called by a timer: when auto-advance is on and the countdown ran out, advance. True if it did."""
+        if self.settings.auto_advance and not self.paused and not self.finished and self.remaining() <= 0:
+            self._emit("advance", "timer", reason="countdown ran out")
+            return True
+        return False
+
+    # --- the log -------------------------------------------------------------------------------------------
+    def _emit(self, kind: str, by: str, **data: Any) -> dict[str, Any]:
+        record = {"kind": kind, "seq": len(self.records), "t": self.clock.now(), "by": by,
+                  "round": self.round, "phase": self.phase, **data}
+        if self.log is not None:
+            self.log.append(record)
+        self._apply(record)
+        self.records.append(record)
+        for listener in list(self.listeners):
+            listener(record)
+        return record
+
+    def _apply(self, record: dict[str, Any]) -> None:
+        kind, t = record["kind"], record["t"]
+        if kind == "move":
+            raw = record["move"]
+            self.moves[record["by"]] = Move(
+                proposal=raw["proposal"], response=raw["response"],
+                pressures=tuple(PressureMove(p["target"], p["strength"], p["issue"])
+                                for p in raw["pressures"]))
+        elif kind == "advance":
+            self._next_phase(t)
+        elif kind == "pause":
+            self.paused, self.countdown.paused_since = True, t
+        elif kind == "restart":
+            self.paused, self.countdown.paused_since = True, min(t, record.get("since", t))
+        elif kind == "resume":
+            since = self.countdown.paused_since if self.countdown.paused_since is not None else t
+            self.countdown.paused_total += t - since
+            self.paused, self.countdown.paused_since = False, None
+        elif kind == "extend":
+            self.countdown.duration += record["seconds"]
+        elif kind == "inject":
+            self._apply_inject(record)
+        elif kind == "override":
+            self._apply_override(record)
+        else:
+            raise ReplayError(f"unknown record kind {kind!r} (seq {record.get('seq')})")
+
+    def _apply_inject(self, record: dict[str, Any]) -> None:
+        from sim.scenario.schema import Effect, Event
+
+        if record.get("event_id"):
+            event = self.compiled.scenario.events[record["event_id"]]
+            self.model.inject(record["event_id"])
+            entry = {"event_id": record["event_id"], "label": event.label, "description": event.description}
+        else:
+            event = Event(label=record["label"], description=record.get("description", ""), library_only=True,
+                          effects=[Effect(**e) for e in record["effects"]])
+            self.model.inject(event)
+            entry = {"event_id": f"adhoc:{record['label']}", "label": record["label"],
+                     "description": record.get("description", "")}
+        fires = self.round + (1 if self.phase in ("adjudicate", "publish") else 0)
+        self.injects.append({**entry, "seq": record["seq"], "queued_round": self.round, "fires_round": fires,
+                             "visibility": record["visibility"], "effects": [
+                                 e.model_dump(exclude_none=True) for e in event.effects]})
+
+    def _apply_override(self, record: dict[str, Any]) -> None:
+        entry = {"seq": record["seq"], "round": self.round, "reason": record["reason"]}
+        if "package" in record:
+            package = np.array([record["package"][i] for i in self.compiled.issue_ids])
+            self.model.force_agreement(package, note=f"facilitator: {record['reason']}")
+            entry["package"] = record["package"]
+        else:
+            self.model.set_parameter(record["parameter"], record["value"])
+            entry.update(parameter=record["parameter"], value=record["value"])
+        self.overrides.append(entry)
+        if self.rounds:
+            self.rounds[-1]["overrides"].append(entry)
+            self.rounds[-1]["after"] = state_snapshot(self.model)
+            self.rounds[-1]["outcome"] = outcome_summary(self.model)
+
+    def _next_phase(self, t: float) -> None:
+        if self.phase == "submit":
+            self._play_round()
+        if self.phase == "publish":
+            self.published = state_snapshot(self.model)
+            if self.rounds:
+                self.rounds[-1]["published"] = True
+            if self.model.finished:
+                self.phase = DEBRIEF
+                self.countdown = Countdown(started=t, duration=0.0)
+                return
+            self.round += 1
+            self.phase = PHASES[0]
+        else:
+            self.phase = PHASES[PHASES.index(self.phase) + 1]
+        paused_since = t if self.paused else None
+        self.countdown = Countdown(started=t, duration=self.settings.durations[self.phase],
+                                   paused_since=paused_since)
+
+    def _play_round(self) -> None:
+        """Feed the submitted moves into the human policies and let the model play one round."""
+        for actor, policy in self.human.items():
+            move = self.moves.get(actor)
+            if move is None:
+                policy.clear()
+                continue
+            proposal = None if move.proposal is None else [move.proposal[i] for i in self.compiled.issue_ids]
+            policy.submit(proposal, move.response, move.to_pressures(self.compiled.actor_ids,
+                                                                     self.compiled.issue_ids))
+        before = state_snapshot(self.model)
+        self.model.step()
+        for policy in self.human.values():
+            policy.clear()
+        record = self.model.history[-1] if self.model.history else None
+        self.rounds.append({
+            "round": self.round, "moves": {a: m.to_dict() for a, m in self.moves.items()},
+            "result": round_summary(self.model, record), "before": before,
+            "after": state_snapshot(self.model),
+            "outcome": outcome_summary(self.model), "overrides": [], "published": False,
+        })
+        self.moves = {}
+
+    # --- helpers -------------------------------------------------------------------------------------------
+    def _require_running(self) -> None:
+        if self.finished:
+            raise PhaseError("the game is over; open the debrief")
+
+    def _visibility(self, visibility: str | list[str]) -> str | list[str]:
+        if visibility in ("public", None, ""):
+            return "public"
+        roles = [visibility] if isinstance(visibility, str) else list(visibility)
+        unknown = [r for r in roles if r not in self.compiled.actor_ids]
+        if unknown or not roles:
+            raise MoveError(f"visibility: unknown roles {unknown}; use 'public' or role ids")
+        return roles
+
+
+__all__ = ["DEBRIEF", "PHASES", "ExerciseSession", "Settings"]

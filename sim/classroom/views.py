@@ -1,0 +1,160 @@
+"""What each principal may see, as plain dicts: the web app renders only these, so privacy is testable here.
+
+A player's view holds its own brief, interests and utilities, the *published* public state (positions as of
+the last published round), the news visible to its role and its own pending move — never another role's
+brief, saliences, reservation values or moves. The facilitator's view holds everything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from sim.classroom.roles import FACILITATOR
+from sim.classroom.session import ExerciseSession
+from sim.mechanisms.utility import utilities
+
+
+def visible_to(visibility: Any, actor: str) -> bool:
+    """Whether a message with ``visibility`` ("public", a list of role ids, or a scenario RoleVisibility)
+    reaches ``actor`` (the facilitator sees everything)."""
+    if actor == FACILITATOR or visibility in (None, "public"):
+        return True
+    roles = getattr(visibility, "roles", visibility)
+    return actor in list(roles)
+
+
+def utility_of(session: ExerciseSession, actor: str, package: dict[str, float] | None) -> float | None:
+    """``actor``'s utility (0-1, against its starting ideal) for a package (``sim.mechanisms.utility``)."""
+    if package is None:
+        return None
+    snap = session.published
+    issues = session.compiled.issue_ids
+    ideal = np.array([snap["ideal"][actor][i] for i in issues])
+    salience = np.array([snap["salience"][actor][i] for i in issues])
+    value = np.array([float(package[i]) for i in issues])
+    return round(float(utilities(ideal, salience, value)), 4)
+
+
+def _event_visibility(session: ExerciseSession, event: dict[str, Any], round_: int) -> Any:
+    if event.get("injected"):
+        for inject in session.injects:
+            if inject["event_id"] == event["event_id"] and inject["fires_round"] == round_:
+                return inject["visibility"]
+        return "public"
+    spec = session.compiled.scenario.events.get(event["event_id"])
+    return spec.visibility if spec is not None else "public"
+
+
+def news(session: ExerciseSession, actor: str) -> list[dict[str, Any]]:
+    """Injects (when made) and fired scheduled events (when published) that ``actor`` may see."""
+    items = [{"round": inj["queued_round"], "label": inj["label"], "description": inj["description"],
+              "kind": "inject", "private": inj["visibility"] != "public"}
+             for inj in session.injects if visible_to(inj["visibility"], actor)]
+    for entry in session.rounds:
+        if not entry["published"] and actor != FACILITATOR:
+            continue
+        for event in entry["result"].get("events", []):
+            if event.get("injected"):
+                continue
+            vis = _event_visibility(session, event, entry["round"])
+            if visible_to(vis, actor):
+                spec = session.compiled.scenario.events.get(event["event_id"])
+                items.append({"round": entry["round"], "label": event["label"],
+                              "description": spec.description if spec else "", "kind": "event",
+                              "private": vis != "public"})
+    return items
+
+
+def _public_history(session: ExerciseSession, actor: str) -> list[dict[str, Any]]:
+    rows = []
+    for entry in session.rounds:
+        if not entry["published"] and actor != FACILITATOR:
+            continue
+        result = entry["result"]
+        rows.append({
+            "round": entry["round"], "proposer": result.get("proposer"), "offer": result.get("offer"),
+            "accepted": result.get("accepted"), "agreed": result.get("agreed", False),
+            "overrides": [{"reason": o["reason"], **({"package": o["package"]} if "package" in o else {})}
+                          for o in entry["overrides"]],
+            "events": [e["label"] for e in result.get("events", [])
+                       if visible_to(_event_visibility(session, e, entry["round"]), actor)],
+        })
+    return rows
+
+
+def _common(session: ExerciseSession, actor: str) -> dict[str, Any]:
+    sc = session.compiled.scenario
+    snap = session.published if actor != FACILITATOR else _live(session)
+    return {
+        "scenario": {"name": sc.name, "title": sc.title, "question": sc.question},
+        "round": session.round, "rounds": sc.rounds, "phase": session.phase, "paused": session.paused,
+        "remaining": session.remaining(), "finished": session.finished,
+        "issues": {i: {"label": sc.issues[i].label, "base": sc.issues[i].base,
+                       "anchors": {int(k): v for k, v in sc.issues[i].anchors.items()}}
+                   for i in session.compiled.issue_ids},
+        "actors": {a: {"name": sc.actors[a].name, "veto": sc.actors[a].role == "veto",
+                       "team": session.roster.roles[a].human,
+                       "position": snap["position"][a], "capability": snap["capability"][a]}
+                   for a in session.compiled.actor_ids},
+        "history": _public_history(session, actor),
+        "news": news(session, actor),
+        "outcome": _final(session) if session.finished else None,
+    }
+
+
+def _live(session: ExerciseSession) -> dict[str, Any]:
+    from sim.classroom.snapshot import state_snapshot
+
+    return state_snapshot(session.model)
+
+
+def _final(session: ExerciseSession) -> dict[str, Any] | None:
+    return session.rounds[-1]["outcome"] if session.rounds else None
+
+
+def player_view(session: ExerciseSession, actor: str) -> dict[str, Any]:
+    """What the team playing ``actor`` sees."""
+    if actor not in session.compiled.actor_ids or actor == FACILITATOR:
+        raise KeyError(actor)
+    sc = session.compiled.scenario
+    snap = session.published
+    last_offer = next((r["result"].get("offer") for r in reversed(session.rounds) if r["published"]), None)
+    view = _common(session, actor)
+    final = view["outcome"]
+    view["me"] = {
+        "id": actor, "name": sc.actors[actor].name, "veto": sc.actors[actor].role == "veto",
+        "brief": sc.actors[actor].brief,
+        "ideal": snap["ideal"][actor], "position": snap["position"][actor],
+        "salience": snap["salience"][actor],
+        "reservation": snap["reservation"][actor], "outside_option": snap["outside_option"][actor],
+        "utility": {
+            "status_quo": utility_of(session, actor, snap["status_quo"]),
+            "disagreement": utility_of(session, actor, snap["disagreement"]),
+            "last_offer": utility_of(session, actor, last_offer),
+            "final": utility_of(session, actor, final["package"]) if final else None,
+        },
+        "move": session.moves[actor].to_dict() if actor in session.moves else None,
+    }
+    return view
+
+
+def facilitator_view(session: ExerciseSession) -> dict[str, Any]:
+    """Everything: codes, briefs, live state, moves, the pending adjudication, injects, overrides."""
+    sc = session.compiled.scenario
+    view = _common(session, FACILITATOR)
+    view.update({
+        "codes": {"facilitator": session.roster.facilitator_code,
+                  **{a: r.code for a, r in session.roster.roles.items() if r.human}},
+        "briefs": {a: sc.actors[a].brief for a in session.compiled.actor_ids},
+        "moves": {a: m.to_dict() for a, m in session.moves.items()},
+        "pending": session.rounds[-1] if session.rounds and not session.rounds[-1]["published"] else None,
+        "library": {e: {"label": ev.label, "description": ev.description,
+                        "visibility": "public" if ev.visibility == "public" else list(ev.visibility.roles)}
+                    for e, ev in sc.events.items()},
+        "injects": list(session.injects), "overrides": list(session.overrides),
+        "parameters": session.compiled.parameter_paths(),
+        "seed": session.seed, "log": str(session.log.path) if session.log else None,
+    })
+    return view
