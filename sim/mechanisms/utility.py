@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.mechanisms.state import NegotiationState
+
 
 def issue_weights(salience: np.ndarray) -> np.ndarray:
     """Row-normalised salience weights (N, M); an actor with all-zero salience weighs issues equally."""
@@ -27,3 +29,13 @@ def utilities(ideal: np.ndarray, salience: np.ndarray, package: np.ndarray) -> n
     """Utility of every actor (rows of ``ideal``) for ``package``; ``package`` may be (M,) or (N, M)."""
     closeness = 1.0 - np.abs(np.asarray(package, dtype=float) - ideal) / 100.0
     return np.sum(issue_weights(salience) * closeness, axis=-1)
+
+
+def outside_options(state: NegotiationState) -> np.ndarray:
+    """Each actor's outside option: the scenario's value, or (where omitted, NaN) the utility it gets from the
+    disagreement package that applies if talks fail."""
+    given = state.outside_option
+    if not np.isnan(given).any():
+        return given
+    derived = utilities(state.position, state.salience, state.disagreement)
+    return np.where(np.isnan(given), derived, given)

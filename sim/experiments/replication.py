@@ -1,0 +1,53 @@
+"""One replication: sample a scenario, run the model, classify the outcome, flatten it into a row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.model.model import NegotiationModel, RoundRecord
+from sim.outcomes.classify import CATEGORIES, Outcome
+from sim.policies.base import Policy
+from sim.scenario.compiled import CompiledScenario
+
+
+@dataclass
+class ReplicationResult:
+    outcome: Outcome
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    history: list[RoundRecord]
+    events: list[str]
+
+    def summary(self) -> dict[str, Any]:
+        """Flat scalar outputs: agreed, agreement_round, rounds_played, outcome.<issue>, category.<base>,
+        level.<base> (category index 0-4), utility.<actor>, events_fired."""
+        out = self.outcome
+        row: dict[str, Any] = {
+            "agreed": out.agreed,
+            "agreement_round": float(out.agreement_round) if out.agreement_round is not None else np.nan,
+            "rounds_played": out.rounds_played,
+        }
+        for j, issue in enumerate(self.issue_ids):
+            row[f"outcome.{issue}"] = float(out.package[j])
+        for issue, category in out.categories.items():
+            row[f"category.{issue}"] = category
+            row[f"level.{issue}"] = CATEGORIES.index(category)
+        for i, actor in enumerate(self.actor_ids):
+            row[f"utility.{actor}"] = float(out.utilities[i])
+        row["events_fired"] = len(self.events)
+        return row
+
+
+def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequence | None,
+                    overrides: dict[str, float] | None = None, mechanism: str | None = None,
+                    record: bool = False, policies: dict[str, Policy] | None = None,
+                    mechanism_params: dict | None = None) -> ReplicationResult:
+    """Run one replication to its end. ``record`` keeps per-round positions in the history."""
+    model = NegotiationModel(compiled, seed, mechanism=mechanism, mechanism_params=mechanism_params,
+                             policies=policies, overrides=overrides, record=record)
+    outcome = model.run()
+    events = [e.event_id for r in model.history for e in r.events]
+    return ReplicationResult(outcome, compiled.actor_ids, compiled.issue_ids, model.history, events)

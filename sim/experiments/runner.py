@@ -1,0 +1,115 @@
+"""Monte Carlo replications of one scenario: the engine behind ``sim run`` and ``sim.run``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.analysis.tables import issue_means, outcome_table
+from sim.experiments.manifest import make_manifest
+from sim.experiments.replication import ReplicationResult, run_replication
+from sim.experiments.seeds import replication_seed
+from sim.mechanisms.registry import get as get_mechanism
+from sim.scenario.compiled import CompiledScenario, compile_scenario
+from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunResult:
+    """Everything one ``sim run`` produces, as pandas DataFrames plus the manifest."""
+
+    scenario: Scenario
+    replications: pd.DataFrame
+    rounds: pd.DataFrame
+    trajectories: pd.DataFrame
+    manifest: dict[str, Any]
+    table: pd.DataFrame = field(init=False)
+    means: pd.DataFrame = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.table = outcome_table(self.replications)
+        self.means = issue_means(self.replications)
+
+    def save(self, out: str | Path) -> Path:
+        """Write Parquet tables, the outcome table as CSV and the manifest as JSON into ``out``."""
+        out = Path(out)
+        out.mkdir(parents=True, exist_ok=True)
+        self.replications.to_parquet(out / "replications.parquet", index=False)
+        self.rounds.to_parquet(out / "rounds.parquet", index=False)
+        self.trajectories.to_parquet(out / "trajectories.parquet", index=False)
+        self.table.to_csv(out / "outcome_table.csv", index=False)
+        self.means.to_csv(out / "issue_means.csv", index=False)
+        (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
+        return out
+
+
+def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism: str | None = None,
+        out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
+        progress: Progress | None = None) -> RunResult:
+    """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results."""
+    if n < 1:
+        raise ValueError("n must be at least 1")
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    if mechanism is not None:
+        get_mechanism(mechanism)
+    compiled = compile_scenario(scenario)
+    rows, round_rows, positions = [], [], []
+    for rep in range(n):
+        result = run_replication(compiled, replication_seed(seed, rep), overrides=overrides,
+                                 mechanism=mechanism, record=trajectories)
+        rows.append({"replication": rep, **result.summary()})
+        round_rows.extend(_round_rows(rep, result, compiled))
+        if trajectories:
+            positions.append(np.stack([r.positions for r in result.history]))
+        if progress is not None:
+            progress(rep + 1, n)
+    manifest = make_manifest(
+        scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
+        replications=n, mechanism=mechanism or scenario.mechanism.name, overrides=overrides or {},
+        seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))")
+    result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
+                       _trajectory_frame(positions, compiled), manifest)
+    if out is not None:
+        result.save(out)
+    return result
+
+
+def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario) -> list[dict[str, Any]]:
+    rows = []
+    for record in result.history:
+        row: dict[str, Any] = {
+            "replication": rep, "round": record.round, "agreed": record.agreed,
+            "proposer": compiled.actor_ids[record.proposer] if record.proposer is not None else None,
+            "events": ";".join(e.event_id for e in record.events),
+        }
+        for j, issue in enumerate(compiled.issue_ids):
+            row[f"offer.{issue}"] = float(record.offer[j]) if record.offer is not None else np.nan
+        rows.append(row)
+    return rows
+
+
+def _trajectory_frame(positions: list[np.ndarray], compiled: CompiledScenario) -> pd.DataFrame:
+    """Long table: replication, round, actor, issue, position."""
+    columns = ["replication", "round", "actor", "issue", "position"]
+    if not positions:
+        return pd.DataFrame(columns=columns)
+    n_actors, n_issues = len(compiled.actor_ids), len(compiled.issue_ids)
+    cells = n_actors * n_issues
+    reps = np.concatenate([np.full(len(p) * cells, rep) for rep, p in enumerate(positions)])
+    rounds = np.concatenate([np.repeat(np.arange(1, len(p) + 1), cells) for p in positions])
+    flat = np.concatenate([p.reshape(-1) for p in positions])
+    total_rows = flat.size // cells
+    actors = np.tile(np.repeat(np.array(compiled.actor_ids, dtype=object), n_issues), total_rows)
+    issues = np.tile(np.array(compiled.issue_ids, dtype=object), total_rows * n_actors)
+    return pd.DataFrame({"replication": reps, "round": rounds, "actor": pd.Categorical(actors),
+                         "issue": pd.Categorical(issues), "position": flat})

@@ -1,0 +1,94 @@
+"""Multi-issue alternating-offers bargaining with outside options and time-dependent concession.
+
+The protocol is Rubinstein's (1982, "Perfect equilibrium in a bargaining model", Econometrica 50(1)) alternating
+offers, with the offer and acceptance rules of Faratin, Sierra & Jennings (1998, "Negotiation decision functions
+for autonomous agents", Robotics and Autonomous Systems 24(3-4)):
+
+* proposer: the veto players take turns (``proposer: alternate``) or one is drawn each round with probability
+  proportional to capability (``proposer: capability``, the Baron & Ferejohn 1989 recognition rule);
+* offer: the proposer i offers, on every issue j, x_j = p_ij + alpha_i(t)(r_ij - p_ij), where
+  alpha_i(t) = k + (1 - k)(t / T)^(1 / beta_i) is its time-dependent concession (see ``concession``);
+* response: every other veto player v accepts iff U_v(x) >= max(U_v(x_v(t')), o_v * delta^(T - t)), i.e. the offer
+  is worth at least what v would itself offer next round (t' = t + 1; Faratin et al. eq. 1) and at least its
+  outside option o_v (Binmore, Rubinstein & Wolinsky 1986: outside options bound acceptable deals);
+* the offer is agreed when every veto player accepts; if none is agreed by round T, the disagreement package of
+  the scenario applies (e.g. presence drifting down as the security guarantee lapses).
+
+Utilities are the additive salience-weighted ones of ``sim.mechanisms.utility``. Diagnostics per round: the
+proposer, the offer, the responses and each veto player's utility for the offer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from sim.mechanisms.base import Mechanism, RoundResult
+from sim.mechanisms.concession import offers
+from sim.mechanisms.registry import register
+from sim.mechanisms.state import NegotiationState
+
+if TYPE_CHECKING:
+    from sim.policies.base import Policy
+from sim.mechanisms.utility import outside_options, utilities
+
+
+class BargainingParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    proposer: Literal["alternate", "capability"] = Field(
+        "alternate", description="veto players take turns, or one is drawn in proportion to capability")
+    initial_concession: float = Field(0.0, ge=0.0, lt=1.0, description="Faratin's k: concession at t = 0")
+    outside_option_discount: float = Field(
+        1.0, gt=0.0, le=1.0, description="delta: the outside option's worth shrinks by delta^(T - t)")
+
+
+def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str) -> int:
+    """Index of this round's proposer among the veto players."""
+    vetoes = np.flatnonzero(state.veto)
+    if rule == "capability":
+        weights = state.capability[vetoes]
+        total = weights.sum()
+        p = weights / total if total > 0 else None
+        return int(rng.choice(vetoes, p=p))
+    return int(vetoes[(state.round - 1) % len(vetoes)])
+
+
+def acceptance(state: NegotiationState, offer: np.ndarray, k: float, discount: float) -> np.ndarray:
+    """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool."""
+    value = utilities(state.position, state.salience, offer)
+    next_fraction = min(1.0, (state.round + 1) / state.n_rounds)
+    own_next = offers(state.position, state.reservation, next_fraction, state.concession_beta, k)
+    own_value = utilities(state.position, state.salience, own_next)
+    floor = outside_options(state) * discount ** max(0, state.n_rounds - state.round)
+    return value >= np.maximum(own_value, floor) - 1e-12
+
+
+@register
+class AlternatingOffers(Mechanism):
+    name = "bargaining"
+    title = "Multi-issue alternating offers with outside options and time-dependent concession"
+    reference = ("Rubinstein 1982 Econometrica 50(1); Faratin, Sierra & Jennings 1998 Robotics and Autonomous "
+                 "Systems 24(3-4); Binmore, Rubinstein & Wolinsky 1986 RAND J. Econ. 17(2)")
+    classifier = {"stochastic": True, "iterative": True, "uses_proposals": True, "outcome": "agreement"}
+    Params = BargainingParams
+
+    def step(self, state: NegotiationState, rng: np.random.Generator,
+             policies: Sequence[Policy]) -> RoundResult:
+        k = self.params.initial_concession
+        proposer = choose_proposer(state, rng, self.params.proposer)
+        fraction = state.time_fraction
+        suggestion = offers(state.position[proposer:proposer + 1], state.reservation[proposer:proposer + 1],
+                            fraction, state.concession_beta[proposer:proposer + 1], k)[0]
+        offer = np.clip(np.asarray(policies[proposer].propose(proposer, state, suggestion), dtype=float),
+                        0.0, 100.0)
+        would_accept = acceptance(state, offer, k, self.params.outside_option_discount)
+        accepted = np.ones(state.n_actors, dtype=bool)
+        for voter in np.flatnonzero(state.veto):
+            if voter != proposer:
+                accepted[voter] = bool(policies[voter].respond(int(voter), state, offer, bool(would_accept[voter])))
+        agreed = bool(accepted[state.veto].all())
+        return RoundResult(proposer=proposer, offer=offer, accepted=accepted,
+                           agreement=offer.copy() if agreed else None)

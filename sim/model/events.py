@@ -1,0 +1,56 @@
+"""Which scenario events fire in a round, and applying their effects through the parameter table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.scenario.compiled import ParameterValues
+from sim.scenario.schema import Effect, Event
+
+
+@dataclass(frozen=True)
+class FiredEvent:
+    round: int
+    event_id: str
+    label: str
+    injected: bool = False
+
+
+class EventSchedule:
+    """Decides each round which events fire: scheduled ones at their round, probabilistic ones by a draw."""
+
+    def __init__(self, event_ids: tuple[str, ...], events: list[Event]) -> None:
+        self.event_ids = event_ids
+        self.events = events
+        self.fired: set[str] = set()
+        self.at_round = np.array([e.at_round or 0 for e in events], dtype=int)
+        self.is_random = np.array([e.probability is not None and not e.library_only for e in events], dtype=bool)
+        self.once = np.array([e.once for e in events], dtype=bool)
+        self.window = [(e.window or (1, 10**9)) for e in events]
+
+    def due(self, round_: int, probability: np.ndarray, rng: np.random.Generator) -> list[int]:
+        """Indices of the events firing in ``round_``; one uniform draw per event per round keeps streams stable."""
+        if not self.events:
+            return []
+        draws = rng.random(len(self.events))
+        due = []
+        for index, event in enumerate(self.events):
+            if event.library_only or (self.once[index] and self.event_ids[index] in self.fired):
+                continue
+            if self.is_random[index]:
+                first, last = self.window[index]
+                if first <= round_ <= last and draws[index] < probability[index]:
+                    due.append(index)
+            elif self.at_round[index] == round_:
+                due.append(index)
+        return due
+
+    def mark(self, index: int) -> None:
+        self.fired.add(self.event_ids[index])
+
+
+def apply_effects(values: ParameterValues, effects: list[Effect]) -> None:
+    for effect in effects:
+        values.apply(effect.path, effect.op, effect.value)

@@ -1,0 +1,57 @@
+"""The one outcome classifier shared by every mechanism and face.
+
+A base-access issue's final value (0-100) falls into one of five categories, cut at the scenario's thresholds
+(default midway between the scale anchors 0 / 25 / 50 / 75 / 100):
+
+    withdrawal < 12.5 <= access_only < 37.5 <= reduced_presence < 62.5 <= new_terms < 87.5 <= terms_2017
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.mechanisms.state import NegotiationState
+from sim.mechanisms.utility import utilities
+
+CATEGORIES: tuple[str, ...] = ("withdrawal", "access_only", "reduced_presence", "new_terms", "terms_2017")
+CATEGORY_LABELS: dict[str, str] = {
+    "withdrawal": "full withdrawal",
+    "access_only": "case-by-case access only",
+    "reduced_presence": "reduced presence, renegotiated",
+    "new_terms": "retained on modified terms",
+    "terms_2017": "retained on the 2017 terms",
+}
+
+
+def category_level(value: float, thresholds: Sequence[float]) -> int:
+    """Index into CATEGORIES of a base issue's value (a value on a threshold goes to the upper category)."""
+    return int(np.searchsorted(np.asarray(thresholds), value, side="right"))
+
+
+def categorize(value: float, thresholds: Sequence[float]) -> str:
+    return CATEGORIES[category_level(value, thresholds)]
+
+
+@dataclass
+class Outcome:
+    """End state of one replication."""
+
+    package: np.ndarray  # (M,)
+    agreed: bool
+    agreement_round: int | None
+    rounds_played: int
+    categories: dict[str, str] = field(default_factory=dict)  # base issue id -> category
+    utilities: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+
+
+def classify(state: NegotiationState, package: np.ndarray, agreed: bool, agreement_round: int | None,
+             thresholds: Sequence[float]) -> Outcome:
+    """Classify a final package. Utilities are measured against each actor's starting ideal point."""
+    categories = {issue: categorize(float(package[j]), thresholds)
+                  for j, issue in enumerate(state.issue_ids) if state.is_base_issue[j]}
+    return Outcome(package=np.asarray(package, dtype=float), agreed=agreed, agreement_round=agreement_round,
+                   rounds_played=state.round, categories=categories,
+                   utilities=utilities(state.initial_position, state.salience, package))

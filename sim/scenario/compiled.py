@@ -1,0 +1,204 @@
+"""A scenario compiled to arrays: the fast form the model samples from once per replication.
+
+Every parameter path maps to one cell of one array, so sampling, overrides (sweeps) and event effects
+(``set`` / ``add`` / ``scale``) all write through the same table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ScenarioError
+from sim.mechanisms.state import NegotiationState
+from sim.scenario.distributions import Value
+from sim.scenario.parameters import iter_parameters
+from sim.scenario.schema import BOUNDS, Event, Scenario
+
+Cell = tuple[str, tuple[int, ...]]
+
+_ACTOR_SCALARS = {"capability": "capability", "risk": "risk", "outside_option": "outside_option",
+                  "concession": "concession_beta"}
+_ACTOR_ISSUE = {"positions": "position", "salience": "salience", "reservation": "reservation"}
+
+
+@dataclass
+class ParameterValues:
+    """The concrete arrays of one replication; ``state`` shares their memory."""
+
+    arrays: dict[str, np.ndarray]
+    cells: dict[str, Cell]
+    kinds: dict[str, str]
+    state: NegotiationState
+
+    def get(self, path: str) -> float:
+        key, index = self._cell(path)
+        return float(self.arrays[key][index])
+
+    def set(self, path: str, value: float) -> None:
+        """Write ``value`` (clipped to the parameter's bounds) into the cell behind ``path``."""
+        key, index = self._cell(path)
+        lo, hi = BOUNDS[self.kinds[path]]
+        self.arrays[key][index] = min(hi, max(lo, float(value)))
+
+    def apply(self, path: str, op: str, value: float) -> None:
+        current = self.get(path)
+        if np.isnan(current):
+            current = self._derived(path)
+        new = {"set": value, "add": current + value, "scale": current * value}[op]
+        self.set(path, new)
+
+    @property
+    def influence_rate(self) -> float:
+        return float(self.arrays["influence_rate"])
+
+    @property
+    def event_probability(self) -> np.ndarray:
+        return self.arrays["event_probability"]
+
+    def mechanism_params(self, base: dict[str, Any]) -> dict[str, Any]:
+        params = dict(base)
+        for name in base:
+            key = f"mechanism.{name}"
+            if key in self.arrays:
+                value = self.arrays[key].item()
+                params[name] = int(value) if isinstance(base[name], int) and value.is_integer() else value
+        return params
+
+    def _cell(self, path: str) -> Cell:
+        try:
+            return self.cells[path]
+        except KeyError:
+            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+
+    def _derived(self, path: str) -> float:
+        """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
+        from sim.mechanisms.utility import outside_options
+
+        key, index = self._cell(path)
+        if key == "outside_option":
+            return float(outside_options(self.state)[index])
+        if key == "reservation":
+            return float(self.state.disagreement[index[1]])
+        return 0.0
+
+
+@dataclass
+class CompiledScenario:
+    """Ordered ids, base arrays, the table of uncertain parameters and everything the model needs per run."""
+
+    scenario: Scenario
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    event_ids: tuple[str, ...]
+    base: dict[str, np.ndarray]
+    cells: dict[str, Cell]
+    kinds: dict[str, str]
+    uncertain: list[tuple[str, Value]] = field(default_factory=list)
+
+    @property
+    def hash(self) -> str:
+        return self.scenario.hash
+
+    @property
+    def events(self) -> list[Event]:
+        return [self.scenario.events[e] for e in self.event_ids]
+
+    def parameter_paths(self) -> list[str]:
+        """Every parameter a sweep or an event may set."""
+        return list(self.cells)
+
+    def nominal(self, path: str) -> float:
+        """Fixed value or distribution mean of ``path`` (NaN for a derived parameter left unset)."""
+        key, index = self.cells[path]
+        for upath, value in self.uncertain:
+            if upath == path:
+                from sim.scenario.distributions import central_value
+
+                return central_value(value)
+        return float(self.base[key][index])
+
+    def sample(self, rng: np.random.Generator | None = None,
+               overrides: dict[str, float] | None = None) -> ParameterValues:
+        """Draw every uncertain parameter (central values if ``rng`` is None) and apply ``overrides``."""
+        arrays = {k: v.copy() for k, v in self.base.items()}
+        for path, value in self.uncertain:
+            key, index = self.cells[path]
+            lo, hi = BOUNDS[self.kinds[path]]
+            arrays[key][index] = value.mean() if rng is None else value.sample(rng, lo, hi)
+        values = ParameterValues(arrays, self.cells, self.kinds, state=None)  # type: ignore[arg-type]
+        for path, value in (overrides or {}).items():
+            values.set(path, value)
+        reservation = arrays["reservation"]
+        missing = np.isnan(reservation)
+        reservation[missing] = np.broadcast_to(arrays["disagreement"], reservation.shape)[missing]
+        values.state = self._state(arrays)
+        return values
+
+    def _state(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
+        sc = self.scenario
+        return NegotiationState(
+            actor_ids=self.actor_ids, issue_ids=self.issue_ids,
+            position=arrays["position"], salience=arrays["salience"], capability=arrays["capability"],
+            risk=arrays["risk"], outside_option=arrays["outside_option"], reservation=arrays["reservation"],
+            concession_beta=arrays["concession_beta"],
+            veto=np.array([sc.actors[a].role == "veto" for a in self.actor_ids]),
+            influence=arrays["influence"], alignment=arrays["alignment"],
+            status_quo=arrays["status_quo"], disagreement=arrays["disagreement"],
+            is_base_issue=np.array([sc.issues[i].base for i in self.issue_ids]),
+            n_rounds=sc.rounds,
+        )
+
+
+def compile_scenario(scenario: Scenario) -> CompiledScenario:
+    actors = tuple(scenario.actors)
+    issues = tuple(scenario.issues)
+    events = tuple(scenario.events)
+    n, m = len(actors), len(issues)
+    base = {
+        "capability": np.zeros(n), "risk": np.zeros(n), "outside_option": np.full(n, np.nan),
+        "concession_beta": np.ones(n), "position": np.zeros((n, m)), "salience": np.zeros((n, m)),
+        "reservation": np.full((n, m), np.nan), "influence": np.zeros((n, n)), "alignment": np.zeros((n, n)),
+        "status_quo": np.zeros(m), "disagreement": np.zeros(m), "event_probability": np.zeros(len(events)),
+        "influence_rate": np.array(0.0),
+    }
+    for name, value in scenario.mechanism.params.items():
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            base[f"mechanism.{name}"] = np.array(float(value))
+    compiled = CompiledScenario(scenario, actors, issues, events, base, cells={}, kinds={})
+    for param in iter_parameters(scenario):
+        cell = _cell_of(param.path, actors, issues, events)
+        compiled.cells[param.path] = cell
+        compiled.kinds[param.path] = param.kind
+        if param.value is None:
+            continue
+        if isinstance(param.value, int | float):
+            base[cell[0]][cell[1]] = float(param.value)
+        else:
+            base[cell[0]][cell[1]] = param.value.mean()
+            compiled.uncertain.append((param.path, param.value))
+    return compiled
+
+
+def _cell_of(path: str, actors: tuple[str, ...], issues: tuple[str, ...], events: tuple[str, ...]) -> Cell:
+    parts = path.split(".")
+    head = parts[0]
+    if head == "issues":
+        return parts[2], (issues.index(parts[1]),)
+    if head == "actors":
+        i = actors.index(parts[1])
+        if parts[2] in _ACTOR_SCALARS:
+            return _ACTOR_SCALARS[parts[2]], (i,)
+        return _ACTOR_ISSUE[parts[2]], (i, issues.index(parts[3]))
+    if head == "relations":
+        source, target = parts[1].split("->")
+        return parts[2], (actors.index(source), actors.index(target))
+    if head == "events":
+        return "event_probability", (events.index(parts[1]),)
+    if head == "dynamics":
+        return parts[1], ()
+    if head == "mechanism":
+        return f"mechanism.{parts[2]}", ()
+    raise ScenarioError(f"unknown parameter path '{path}'", field=path)

@@ -1,0 +1,162 @@
+"""Load a scenario file: safe YAML, ``extends:`` resolution, schema validation and cross-reference checks.
+
+All problems come out as :class:`~sim.errors.ScenarioError` naming file, line and field; nothing is half-loaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from sim.errors import ScenarioError, ScenarioErrors
+from sim.scenario.checks import check_scenario
+from sim.scenario.schema import Scenario
+from sim.scenario.yaml_source import Lines, read_yaml
+
+MAX_EXTENDS_DEPTH = 10
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read, resolve and validate a scenario file. Raises ScenarioError on any problem."""
+    path = Path(path)
+    data, lines = _resolve(path, chain=())
+    scenario = _validate(data, lines, str(path))
+    scenario._path = str(path)
+    scenario._lines = lines
+    scenario._hash = content_hash(data)
+    problems = check_scenario(scenario)
+    if problems:
+        raise ScenarioErrors([_located(msg, field, lines, str(path)) for field, msg in problems])
+    return scenario
+
+
+def content_hash(data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, default=str, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines]:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(str(p) for p in (*chain, resolved))
+        raise ScenarioError(f"'extends' forms a cycle: {cycle}", file=str(path), field="extends")
+    if len(chain) >= MAX_EXTENDS_DEPTH:
+        raise ScenarioError(f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} files", file=str(path))
+    data, lines = read_yaml(path)
+    if data is None:
+        raise ScenarioError("the file is empty; expected a mapping of scenario fields", file=str(path))
+    if not isinstance(data, dict):
+        raise ScenarioError(f"expected a mapping of scenario fields at the top, got {type(data).__name__}",
+                            file=str(path), line=1)
+    parent_name = data.get("extends")
+    if parent_name is None:
+        return data, lines
+    if not isinstance(parent_name, str):
+        raise ScenarioError("expected the path of another scenario file", file=str(path),
+                            line=lines.get(("extends",), ("", None))[1], field="extends")
+    parent_path = (path.parent / parent_name)
+    if not parent_path.exists():
+        raise ScenarioError(f"extends a file that does not exist: {parent_path}", file=str(path),
+                            line=lines.get(("extends",), ("", None))[1], field="extends")
+    parent_data, parent_lines = _resolve(parent_path, (*chain, resolved))
+    merged = merge(parent_data, data)
+    merged_lines = {**parent_lines, **lines}
+    return merged, merged_lines
+
+
+def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+    """Deep-merge ``child`` over ``parent``: mappings merge key by key, a ``null`` deletes a parent key,
+    anything else (numbers, lists, distributions) replaces."""
+    out = dict(parent)
+    for key, value in child.items():
+        if value is None and key in parent and isinstance(parent[key], dict) or value is None and key in parent:
+            del out[key]
+        elif isinstance(value, dict) and isinstance(parent.get(key), dict) and not _is_leaf_mapping(value):
+            out[key] = merge(parent[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _is_leaf_mapping(value: dict[str, Any]) -> bool:
+    """Distributions and effects replace as a whole rather than merging."""
+    return len(value) == 1 and next(iter(value)) in ("uniform", "normal", "triangular")
+
+
+def _validate(data: dict[str, Any], lines: Lines, label: str) -> Scenario:
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise ScenarioErrors(_translate(exc, data, lines, label)) from None
+
+
+def _translate(exc: ValidationError, data: Any, lines: Lines, label: str) -> list[ScenarioError]:
+    grouped: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for err in exc.errors():
+        loc = _data_path(err["loc"], data, err["type"])
+        grouped.setdefault(loc, []).append(err)
+    errors = []
+    for loc, errs in grouped.items():
+        errors.append(_located(_message(errs, data, loc), ".".join(loc), lines, label))
+    return errors
+
+
+def _data_path(loc: tuple[Any, ...], data: Any, err_type: str) -> tuple[str, ...]:
+    """Keep the part of a pydantic location that walks the actual data (drops union type tags)."""
+    path: list[str] = []
+    node = data
+    for index, part in enumerate(loc):
+        key = "schema" if part == "schema_version" else part
+        if isinstance(node, dict) and (key in node or str(key) in node):
+            node = node[key] if key in node else node[str(key)]
+            path.append(str(key))
+        elif isinstance(node, list) and isinstance(key, int) and key < len(node):
+            node = node[key]
+            path.append(str(key))
+        elif index == len(loc) - 1 and err_type == "missing":
+            path.append(str(key))
+        else:
+            break
+    return tuple(path)
+
+
+def _message(errs: list[dict[str, Any]], data: Any, loc: tuple[str, ...]) -> str:
+    err = errs[0]
+    if err["type"] == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'"
+    if err["type"] == "missing":
+        return "required field is missing"
+    value = _get(data, loc)
+    if len(errs) > 1 or any(t in str(e["loc"]) for e in errs for t in ("Uniform", "Normal", "Triangular")):
+        if isinstance(value, dict) and len(value) == 1 and next(iter(value)) in ("uniform", "normal", "triangular"):
+            inner = "; ".join(e["msg"] for e in errs if next(iter(value)) in str(e["loc"]).lower())
+            return f"bad {next(iter(value))} distribution: {inner or errs[0]['msg']}"
+        return ("expected a number or a distribution ({uniform: [lo, hi]}, {normal: [mean, sd]}, "
+                f"{{triangular: [lo, mode, hi]}}), got {value!r}")
+    msg = err["msg"].removeprefix("Value error, ")
+    return f"{msg} (got {value!r})" if value is not None and not isinstance(value, dict | list) else msg
+
+
+def _get(data: Any, loc: tuple[str, ...]) -> Any:
+    node = data
+    for part in loc:
+        if isinstance(node, dict):
+            node = node.get(part, node.get(int(part)) if part.lstrip("-").isdigit() else None)
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _located(message: str, field: str, lines: Lines, default_file: str) -> ScenarioError:
+    parts = tuple(field.split(".")) if field else ()
+    for cut in range(len(parts), 0, -1):
+        if parts[:cut] in lines:
+            file, line = lines[parts[:cut]]
+            return ScenarioError(message, file=file, line=line, field=field or None)
+    return ScenarioError(message, file=default_file, line=None, field=field or None)
