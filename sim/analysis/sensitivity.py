@@ -1,0 +1,122 @@
+"""Sensitivity analysis of a sweep directory: per-point outputs, design indices, the seed's share of variance.
+
+Everything is computed by DuckDB over the Parquet parts (per-point aggregates only reach pandas), so it works
+on sweeps of any size, finished or partial. Index estimation is delegated to the design modules (SALib).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.experiments.sweeps import designs
+from sim.experiments.sweeps.outputs import Output
+from sim.experiments.sweeps.spec import SweepSpec, spec_from_manifest
+from sim.experiments.sweeps.store import SweepStore, read_store
+
+
+def _open(directory: str | Path | SweepStore) -> tuple[SweepStore, SweepSpec]:
+    store = directory if isinstance(directory, SweepStore) else read_store(directory)
+    return store, spec_from_manifest(store.manifest)
+
+
+def load_results(directory: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """One row per finished run (newest generation) with the design point's parameters, by run id."""
+    store, _ = _open(directory)
+    if not store.has_parts(store.generation):
+        return pd.DataFrame()
+    cols = "r.*" if not columns else ", ".join(f'r."{c}"' for c in ["run_id", "point", "rep", *columns])
+    return store.sql(f"SELECT {cols}, d.* EXCLUDE (point) FROM runs r JOIN design d USING (point) "
+                     "ORDER BY run_id").df()
+
+
+def _agg(store: SweepStore, outputs: list[Output]) -> pd.DataFrame:
+    sel = ", ".join(f'AVG({o.sql()}) AS "{o.name}", VAR_POP({o.sql()}) AS "{o.name}__var"' for o in outputs)
+    return store.sql(f"SELECT point, COUNT(*) AS n, {sel} FROM runs GROUP BY point ORDER BY point").df()
+
+
+def point_results(directory: str | Path, outputs: list[Output] | None = None) -> pd.DataFrame:
+    """Per design point: parameters, replications done (``n``), each output's mean and within-point variance."""
+    store, spec = _open(directory)
+    outputs = list(outputs or spec.outputs)
+    design = store.design()
+    if not store.has_parts(store.generation):
+        return design.assign(n=0)
+    return design.merge(_agg(store, outputs), on="point", how="left").fillna({"n": 0})
+
+
+def seed_share(directory: str | Path) -> pd.DataFrame:
+    """How much of each output's run-to-run variance is the seed (replication noise), not the parameters.
+
+    ``seed_share_runs`` = mean within-point variance / total variance of per-run values; ``noise_in_means`` =
+    (within-point variance / replications) / variance of the point means, i.e. how much noise is left in the
+    per-point means that the indices are computed from (it inflates total-order indices).
+    """
+    store, spec = _open(directory)
+    rows = []
+    for o in spec.outputs:
+        e = o.sql()
+        total, within, between = store.sql(
+            f"WITH p AS (SELECT AVG({e}) m, VAR_POP({e}) v FROM runs GROUP BY point) "
+            f"SELECT (SELECT VAR_POP({e}) FROM runs), AVG(v), VAR_POP(m) FROM p").fetchone()
+        r = spec.replications
+        share = within / total if r > 1 and total else np.nan
+        noise = (within / r) / between if r > 1 and between else np.nan
+        rows.append({"output": o.text, "total_variance": total, "within_point_variance": within,
+                     "seed_share_runs": share, "noise_in_means": noise, "replications": r})
+    return pd.DataFrame(rows)
+
+
+@dataclass
+class SweepAnalysis:
+    """The result of :func:`analyze`: index tables per output plus bookkeeping."""
+
+    design: str
+    indices: dict[str, pd.DataFrame] = field(default_factory=dict)
+    seed_share: pd.DataFrame = field(default_factory=pd.DataFrame)
+    points_complete: int = 0
+    points_total: int = 0
+    runs_done: int = 0
+    runs_total: int = 0
+
+    @property
+    def complete(self) -> bool:
+        return self.runs_done >= self.runs_total
+
+
+def analyze(directory: str | Path) -> SweepAnalysis:
+    """Design-appropriate indices for every output: OAT tornado, grid main effects, LHS RBD-FAST S1,
+    Sobol S1/ST with intervals, Morris mu*/sigma; only points with all replications done are used."""
+    store, spec = _open(directory)
+    pts = point_results(store)
+    X = pts[spec.names].to_numpy(float)
+    full = (pts["n"] >= spec.replications).to_numpy()
+    out = SweepAnalysis(spec.design, points_complete=int(full.sum()), points_total=len(pts),
+                        runs_done=int(pts["n"].sum()), runs_total=len(pts) * spec.replications)
+    if not full.any():
+        return out
+    module = designs.get(spec.design)
+    for o in spec.outputs:
+        Y = np.where(full, pts[o.name].to_numpy(float), np.nan)
+        out.indices[o.text] = module.analyze(spec, X, Y)
+    out.seed_share = seed_share(store)
+    return out
+
+
+def heatmap_table(directory: str | Path, output: str, x: str, y: str, bins: int = 8) -> pd.DataFrame:
+    """Mean of ``output`` over a 2-parameter plane (exact levels for grids, quantile bins otherwise)."""
+    store, spec = _open(directory)
+    o = next((o for o in spec.outputs if o.text == output), None) or spec.outputs[0]
+    pts = point_results(store, [o]).dropna(subset=[o.name])
+    if pts.empty:
+        return pd.DataFrame()
+    frame = pts[[x, y, o.name]].copy()
+    for c in (x, y):
+        if frame[c].nunique() > bins:
+            frame[c] = pd.qcut(frame[c], bins, duplicates="drop").apply(lambda iv: round(iv.mid, 3))
+    table = frame.pivot_table(index=y, columns=x, values=o.name, aggfunc="mean", observed=True)
+    table.attrs["output"] = o.text
+    return table.sort_index(ascending=False)
