@@ -1,0 +1,65 @@
+"""``sim validate-external``: score every mechanism on real decisions with known outcomes (DEU)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from sim.cli.console import console, err_console, progress_bar, reported_errors
+from sim.errors import SimError
+
+DATASETS = ("deu",)
+
+
+def validate_external(
+    dataset: Annotated[str, typer.Argument(help="external data set to score on (only 'deu' so far)")] = "deu",
+    data: Annotated[Path | None, typer.Option(help="path to deu3.csv (default ../shared/data/deu3.csv)")] = None,
+    out: Annotated[Path, typer.Option(help="folder for the CSV files and the plot")] = Path("out/deu"),
+    seed: Annotated[int, typer.Option(help="seed of mechanism streams, CV folds and bootstrap")] = 0,
+    bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for the 95% intervals")] = 1000,
+) -> None:
+    """Run every mechanism on every scorable DEU issue; print MAE, median AE and hit shares with 95% CIs."""
+    from sim.validation.deu import CITATION, DataMissing
+    from sim.validation.report import run_benchmark
+
+    with reported_errors():
+        if dataset not in DATASETS:
+            raise SimError(f"unknown data set '{dataset}'; expected one of: {', '.join(DATASETS)}")
+        try:
+            with progress_bar("DEU issues") as bar:
+                task = bar.add_task("issues", total=None)
+                result = run_benchmark(
+                    data, out, seed=seed, n_boot=bootstrap,
+                    on_start=lambda n: bar.update(task, total=n),
+                    progress=lambda done: bar.update(task, completed=done))
+        except DataMissing as exc:
+            err_console.print(f"[yellow]skipped:[/] {exc}", highlight=False)
+            raise typer.Exit(code=0) from None
+    table = Table(title=f"DEU: {len(result.issues)} issues; absolute error on the 0-100 scale "
+                        f"(95% bootstrap CI, {bootstrap} resamples)")
+    for col in ("method", "n", "MAE", "median AE", "within 5", "within 10"):
+        table.add_column(col, justify="left" if col == "method" else "right")
+    for row in result.scores.sort_values("mae").itertuples():
+        if row.n == 0:
+            table.add_row(row.method, "0", "failed", "", "", "")
+            continue
+        table.add_row(row.method, str(row.n), _ci(row.mae, row.mae_lo, row.mae_hi),
+                      _ci(row.median_ae, row.median_ae_lo, row.median_ae_hi),
+                      _ci(row.within5, row.within5_lo, row.within5_hi, pct=True),
+                      _ci(row.within10, row.within10_lo, row.within10_hi, pct=True))
+    console.print(table)
+    cal = result.calibration
+    console.print(f"calibrated family, out of fold: MAE {cal.mae:.2f} vs weighted mean {cal.baseline_mae:.2f} "
+                  f"(difference 95% CI {cal.diff_ci[0]:+.2f} to {cal.diff_ci[1]:+.2f})")
+    for name, path in result.files.items():
+        console.print(f"{name}: {path}")
+    console.print(f"Data: {CITATION}", style="dim")
+
+
+def _ci(value: float, lo: float, hi: float, pct: bool = False) -> str:
+    if pct:
+        return f"{100 * value:.0f}% [{100 * lo:.0f}, {100 * hi:.0f}]"
+    return f"{value:.2f} [{lo:.1f}, {hi:.1f}]"

@@ -1,0 +1,100 @@
+"""The DEU benchmark end to end: predictions, scores, calibration, CSV files and a plot."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.mechanisms.registry import available
+from sim.validation.calibrate import CalibrationResult, nested_cv
+from sim.validation.deu import CITATION, DEUIssue, load_deu
+from sim.validation.runner import predict_issues
+from sim.validation.score import score_table
+
+CALIBRATED = "calibrated (CV)"
+
+
+def benchmark_mechanisms() -> dict[str, dict[str, Any]]:
+    """Every registered mechanism with default parameters, plus the published readings worth comparing."""
+    mechs: dict[str, dict[str, Any]] = {name: {} for name in available()}
+    if "bdm" in mechs:
+        mechs["bdm:median"] = {"forecast": "median"}
+        mechs["bdm:type_priority"] = {"choice": "type_priority"}
+    if "compromise" in mechs:
+        mechs["compromise:median"] = {"method": "median"}
+    return mechs
+
+
+@dataclass
+class BenchmarkResult:
+    issues: list[DEUIssue]
+    predictions: pd.DataFrame
+    scores: pd.DataFrame
+    calibration: CalibrationResult
+    files: dict[str, Path]
+
+
+def run_benchmark(data: Path | None = None, out: Path | None = None, *, seed: int = 0, n_boot: int = 1000,
+                  n_rounds: int = 10, mechanisms: dict[str, dict[str, Any]] | None = None,
+                  issues: list[DEUIssue] | None = None, on_start: Callable[[int], None] | None = None,
+                  progress: Callable[[int], None] | None = None) -> BenchmarkResult:
+    """Run every mechanism on every scorable DEU issue, score them with bootstrap intervals and calibrate."""
+    issues = load_deu(data) if issues is None else issues
+    if on_start:
+        on_start(len(issues))
+    mechanisms = benchmark_mechanisms() if mechanisms is None else mechanisms
+    preds = predict_issues(issues, mechanisms, n_rounds=n_rounds, seed=seed, progress=progress)
+    partners = {}
+    for method in mechanisms:
+        values = preds.loc[preds["method"] == method, "prediction"].to_numpy(float)
+        if values.size == len(issues) and np.isfinite(values).all():
+            partners[method] = values
+    cal = nested_cv(issues, partners, seed=seed, n_boot=n_boot)
+    cal_rows = pd.DataFrame({"issue": cal.table["issue"], "outcome": cal.table["outcome"],
+                             "method": CALIBRATED, "prediction": cal.predictions, "error": ""})
+    meta = preds.drop_duplicates("issue").set_index("issue")[["proposal", "n_actors", "reference"]]
+    cal_rows = cal_rows.join(meta, on="issue")
+    preds = pd.concat([preds, cal_rows[preds.columns]], ignore_index=True)
+    scores = score_table(preds, n_boot=n_boot, seed=seed)
+    files: dict[str, Path] = {}
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        files["predictions"] = out / "predictions.csv"
+        files["scores"] = out / "scores.csv"
+        files["calibration"] = out / "calibration_folds.csv"
+        files["plot"] = out / "deu_scores.png"
+        preds.to_csv(files["predictions"], index=False)
+        scores.to_csv(files["scores"], index=False)
+        pd.DataFrame(cal.chosen).to_csv(files["calibration"], index=False)
+        plot_scores(scores, files["plot"])
+    return BenchmarkResult(issues, preds, scores, cal, files)
+
+
+def plot_scores(scores: pd.DataFrame, path: Path) -> None:
+    """Mean absolute error and share within +-10 points per method, with 95% bootstrap intervals."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    data = scores.dropna(subset=["mae"]).sort_values("mae", ascending=False)
+    fig, axes = plt.subplots(1, 2, figsize=(11, 0.38 * len(data) + 1.6), sharey=True)
+    y = np.arange(len(data))
+    for ax, key, label in ((axes[0], "mae", "mean absolute error (0-100 scale)"),
+                           (axes[1], "within10", "share of issues within +-10 points")):
+        mid = data[key].to_numpy(float)
+        lo, hi = data[f"{key}_lo"].to_numpy(float), data[f"{key}_hi"].to_numpy(float)
+        ax.errorbar(mid, y, xerr=[mid - lo, hi - mid], fmt="o", color="#1f4e79", ecolor="#7f9fbf", capsize=3)
+        ax.set_xlabel(label)
+        ax.grid(axis="x", alpha=0.3)
+    axes[0].set_yticks(y, data["method"])
+    fig.suptitle("DEU benchmark: forecasts vs adopted outcomes (95% bootstrap intervals)", fontsize=11)
+    fig.text(0.01, 0.005, f"Data: {CITATION}", fontsize=7)
+    fig.tight_layout(rect=(0, 0.03, 1, 1))
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
