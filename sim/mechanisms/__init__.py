@@ -8,3 +8,4 @@ from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.registry import available, create, get, register
 
 __all__ = ["FinalOutcome", "Mechanism", "RoundResult", "available", "create", "get", "register"]
+from sim.mechanisms import bdm, exchange, ktab  # noqa: E402, F401, I001  (register; issue 3)
