@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import multiprocessing as mp
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -41,7 +42,8 @@ class IshigamiEvaluator:
     """``y = sin x1 + a sin^2 x2 + b x3^4 sin x1`` (+ optional Gaussian noise of sd ``noise``).
 
     ``delay`` simulates a costlier model (seconds per run); ``die_once_marker`` kills the worker process the
-    first time any run sees that the marker file is absent (fault injection for executor tests).
+    first time a run in a *child* process sees that the marker file is absent (fault injection for executor
+    tests; the driver process is never killed).
     """
 
     a: float = ISHIGAMI_A
@@ -53,7 +55,8 @@ class IshigamiEvaluator:
     names = ("x1", "x2", "x3")
 
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, Scalar]:
-        if self.die_once_marker and not Path(self.die_once_marker).exists():
+        if (self.die_once_marker and mp.parent_process() is not None
+                and not Path(self.die_once_marker).exists()):
             Path(self.die_once_marker).write_text(str(os.getpid()))
             os._exit(17)  # simulate a worker crash (OOM kill, node loss)
         if self.delay:

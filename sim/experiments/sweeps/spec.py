@@ -15,6 +15,7 @@ function).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import json
 import math
@@ -234,6 +235,9 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
         mech = {"name": mech, "params": {}}
     if mech is not None and not (isinstance(mech, dict) and isinstance(mech.get("name"), str)):
         c.add(("mechanism",), "expected a mechanism name or {name: ..., params: {...}}")
+    elif mech is not None:
+        mech = {"name": mech["name"], "params": dict(mech.get("params") or {})}
+        _check_mechanism(c, mech)
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         c.add(("options",), "expected a mapping of design options")
@@ -247,6 +251,17 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
                      chunk_size=chunk, discovery=raw.get("discovery"), source=file)
     _check_paths(spec, c)
     return spec
+
+
+def _check_mechanism(c: _Collector, mech: dict[str, Any]) -> None:
+    try:
+        from sim.mechanisms.registry import create  # noqa: PLC0415 - the model's registry validates
+    except ImportError:  # pragma: no cover - model not installed
+        return
+    try:
+        create(mech["name"], mech["params"])
+    except Exception as exc:  # MechanismError or pydantic's ValidationError
+        c.add(("mechanism",), str(exc).splitlines()[0])
 
 
 def _check_paths(spec: SweepSpec, c: _Collector) -> None:
@@ -263,8 +278,8 @@ def _check_paths(spec: SweepSpec, c: _Collector) -> None:
         return
     for p in spec.parameters:
         if p.path not in known:
-            close = sorted(k for k in known if k.split(".")[-1] == p.path.split(".")[-1])[:5]
-            hint = f"; similar: {', '.join(close)}" if close else ""
+            close = difflib.get_close_matches(p.path, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
             c.add(("parameters", p.path), f"not a sweepable numeric path of this scenario{hint}")
     if c.errors:
         raise c.errors[0] if len(c.errors) == 1 else ScenarioErrors(c.errors)
