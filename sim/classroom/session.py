@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.classroom.baseline import game_seed
 from sim.classroom.clock import Clock, SystemClock
 from sim.classroom.errors import MoveError, PhaseError, ReplayError
 from sim.classroom.log import SessionLog, read_log
@@ -40,11 +41,13 @@ class Settings:
         "negotiate": 600.0, "submit": 180.0, "adjudicate": 120.0, "publish": 120.0})
     fallback: str = "model"  # what a human actor does when its team submitted nothing: "model" or "none"
     auto_advance: bool = False  # when a countdown runs out, move to the next phase by itself
+    class_rounds: int | None = None  # rounds the class plays; the model plays the rest up to the deadline
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Settings:
         return cls(durations={**cls().durations, **data.get("durations", {})},
-                   fallback=data.get("fallback", "model"), auto_advance=bool(data.get("auto_advance", False)))
+                   fallback=data.get("fallback", "model"), auto_advance=bool(data.get("auto_advance", False)),
+                   class_rounds=data.get("class_rounds"))
 
 
 @dataclass
@@ -95,7 +98,7 @@ class ExerciseSession:
         roles = {a: Role(a, r["name"], r["human"], r.get("code")) for a, r in header["roles"].items()}
         self.roster = Roster(roles, header["facilitator_code"])
         self.human = {a: HumanPolicy(self.settings.fallback) for a in self.roster.human_ids}
-        self.model = NegotiationModel(self.compiled, seed=self.seed, policies=dict(self.human))
+        self.model = NegotiationModel(self.compiled, seed=game_seed(self.seed), policies=dict(self.human))
         self.records: list[dict[str, Any]] = []
         self.round = 1
         self.phase = PHASES[0]
@@ -362,6 +365,8 @@ class ExerciseSession:
             self.published = state_snapshot(self.model)
             if self.rounds:
                 self.rounds[-1]["published"] = True
+            if self.settings.class_rounds and self.round >= self.settings.class_rounds:
+                self._play_out()
             if self.model.finished:
                 self.phase = DEBRIEF
                 self.countdown = Countdown(started=t, duration=0.0)
@@ -396,6 +401,23 @@ class ExerciseSession:
             "outcome": outcome_summary(self.model), "overrides": [], "published": False,
         })
         self.moves = {}
+
+    def _play_out(self) -> None:
+        """After the class's last round the model plays every actor up to the scenario's deadline."""
+        for policy in self.human.values():
+            policy.fallback = "model"
+            policy.clear()
+        while not self.model.finished:
+            before = state_snapshot(self.model)
+            self.model.step()
+            self.rounds.append({
+                "round": self.model.state.round, "moves": {},
+                "result": round_summary(self.model, self.model.history[-1]), "before": before,
+                "after": state_snapshot(self.model), "outcome": outcome_summary(self.model), "overrides": [],
+                "published": True, "autoplayed": True,
+            })
+        self.round = self.model.state.round
+        self.published = state_snapshot(self.model)
 
     # --- helpers -------------------------------------------------------------------------------------------
     def _require_running(self) -> None:

@@ -1,0 +1,111 @@
+"""Debrief tables: timeline, positions and utilities per actor per round, the outcome, and how the class's
+outcome compares with the model-alone distribution of the same scenario.
+
+Utilities come from ``sim.mechanisms.utility`` (measured against each actor's starting ideal point, like the
+outcome classifier); categories from ``sim.outcomes``. Nothing here does negotiation math.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.classroom.session import ExerciseSession
+from sim.classroom.views import utility_of
+from sim.outcomes import CATEGORIES
+
+
+def _describe(record: dict[str, Any]) -> str:
+    kind = record["kind"]
+    if kind == "move":
+        move = record["move"]
+        parts = []
+        if move["proposal"]:
+            parts.append("proposes " + ", ".join(f"{k}={v:g}" for k, v in move["proposal"].items()))
+        if move["response"] is not None:
+            parts.append("will accept" if move["response"] else "will reject")
+        parts += [f"presses {p['target']} ({p['strength']:g})" for p in move["pressures"]]
+        return "; ".join(parts) or "no move"
+    if kind == "inject":
+        vis = record["visibility"]
+        who = "public" if vis == "public" else "to " + ", ".join(vis)
+        return f"inject ({who}): {record.get('event_id') or record.get('label')}"
+    if kind == "override":
+        what = (f"imposes agreement {record['package']}" if "package" in record
+                else f"sets {record['parameter']} = {record['value']:g}")
+        return f"override: {what} — reason: {record['reason']}"
+    if kind == "extend":
+        return f"extends the phase by {record['seconds']:g} s"
+    if kind in ("advance", "pause", "restart"):
+        return f"{kind} {record.get('reason', '')}".strip()
+    return kind
+
+
+def timeline(session: ExerciseSession) -> pd.DataFrame:
+    """Every logged action after the header, readable."""
+    t0 = session.header["t"]
+    rows = [{"seq": r["seq"], "minute": round((r["t"] - t0) / 60.0, 2), "round": r["round"], "phase": r["phase"],
+             "by": r["by"], "kind": r["kind"], "what": _describe(r)} for r in session.records[1:]]
+    for entry in session.rounds:
+        result = entry["result"]
+        rows.extend({"seq": None, "minute": None, "round": entry["round"], "phase": "adjudicate", "by": "model",
+                     "kind": "event", "what": f"event fired: {e['label']}"} for e in result.get("events", []))
+        if result.get("offer"):
+            verdict = "deal" if result.get("agreed") else "no deal"
+            rows.append({"seq": None, "minute": None, "round": entry["round"], "phase": "adjudicate",
+                         "by": result.get("proposer"), "kind": "offer",
+                         "what": f"offer {result['offer']} -> {verdict}"
+                         + (" (model played the round)" if entry.get("autoplayed") else "")})
+    return pd.DataFrame(rows, columns=["seq", "minute", "round", "phase", "by", "kind", "what"])
+
+
+def positions(session: ExerciseSession) -> pd.DataFrame:
+    """Long table: round (0 = start), actor, issue, position after that round."""
+    snaps = [(0, session.rounds[0]["before"] if session.rounds else session.published)]
+    snaps += [(e["round"], e["after"]) for e in session.rounds]
+    rows = [{"round": r, "actor": a, "issue": i, "position": v}
+            for r, snap in snaps for a, by_issue in snap["position"].items() for i, v in by_issue.items()]
+    return pd.DataFrame(rows, columns=["round", "actor", "issue", "position"])
+
+
+def utilities(session: ExerciseSession) -> pd.DataFrame:
+    """Per round and actor: utility of the offer on the table (and of the final package, round 'final')."""
+    rows = []
+    for entry in session.rounds:
+        offer = entry["result"].get("offer")
+        for actor in session.compiled.actor_ids:
+            rows.append({"round": entry["round"], "actor": actor, "utility": utility_of(session, actor, offer)})
+    return pd.DataFrame(rows, columns=["round", "actor", "utility"])
+
+
+def outcome(session: ExerciseSession) -> dict[str, Any] | None:
+    return session.rounds[-1]["outcome"] if session.rounds else None
+
+
+def comparison(session: ExerciseSession, baseline: pd.DataFrame | None) -> dict[str, Any] | None:
+    """Where the class's outcome falls in the model-alone distribution (None until both exist)."""
+    final = outcome(session)
+    if final is None or baseline is None or baseline.empty:
+        return None
+    result: dict[str, Any] = {"n": int(len(baseline)), "bases": {}, "utilities": {},
+                              "agreed_share": float(baseline["agreed"].mean()), "class_agreed": final["agreed"]}
+    if 0 in set(baseline["replication"]):
+        row0 = baseline[baseline["replication"] == 0].iloc[0]
+        result["counterfactual"] = {b: row0[f"category.{b}"] for b in final["categories"]}
+    for base, category in final["categories"].items():
+        shares = baseline[f"category.{base}"].value_counts(normalize=True)
+        values = baseline[f"outcome.{base}"].to_numpy(dtype=float)
+        value = float(final["package"][base])
+        result["bases"][base] = {
+            "class_category": category, "class_value": value,
+            "shares": {c: float(shares.get(c, 0.0)) for c in CATEGORIES},
+            "share_same_category": float(shares.get(category, 0.0)),
+            "percentile": float(np.mean(values <= value) * 100.0),
+        }
+    for actor, value in final["utilities"].items():
+        column = baseline[f"utility.{actor}"].to_numpy(dtype=float)
+        result["utilities"][actor] = {"class": value, "model_median": float(np.median(column)),
+                                      "percentile": float(np.mean(column <= value) * 100.0)}
+    return result

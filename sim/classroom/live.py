@@ -1,0 +1,72 @@
+"""Live updates across browser tabs: one module-level hub per server process.
+
+``solara.reactive`` values are per tab; the session is shared. Each tab subscribes a callback together with
+the kernel context it subscribed from; after any change the hub calls every callback inside its own context
+(DESIGN.md, Classroom facts). A ticker thread drives the countdowns and the session's auto-advance.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import threading
+from collections.abc import Callable
+from typing import Any
+
+
+def _current_context() -> Any:
+    try:
+        from solara.server import kernel_context
+    except ImportError:  # the hub also works without solara (tests)
+        return None
+    return kernel_context.get_current_context() if kernel_context.has_current_context() else None
+
+
+class Hub:
+    """Subscribers by topic ("state" after any session change, "clock" every tick)."""
+
+    def __init__(self) -> None:
+        self._subs: dict[int, tuple[str, Any, Callable[[], None]]] = {}
+        self._ids = itertools.count()
+        self._lock = threading.Lock()
+
+    def subscribe(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
+        """Register ``callback``; returns the function that unsubscribes it."""
+        key = next(self._ids)
+        with self._lock:
+            self._subs[key] = (topic, _current_context(), callback)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._subs.pop(key, None)
+        return unsubscribe
+
+    def notify(self, topic: str = "state") -> None:
+        with self._lock:
+            subs = [(k, c, cb) for k, (t, c, cb) in self._subs.items() if t == topic]
+        for key, context, callback in subs:
+            try:
+                with context if context is not None else contextlib.nullcontext():
+                    callback()
+            except Exception:  # a closed tab: forget it
+                with self._lock:
+                    self._subs.pop(key, None)
+
+    def __len__(self) -> int:
+        return len(self._subs)
+
+
+class Ticker(threading.Thread):
+    """Calls ``tick`` every ``interval`` seconds until stopped."""
+
+    def __init__(self, tick: Callable[[], None], interval: float = 1.0) -> None:
+        super().__init__(name="classroom-ticker", daemon=True)
+        self._tick, self._interval, self._stop_event = tick, interval, threading.Event()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(self._interval):
+            with contextlib.suppress(Exception):
+                self._tick()
+
+    def stop(self) -> None:
+        self._stop_event.set()

@@ -1,0 +1,194 @@
+"""Debrief charts (matplotlib, PNG) and the exported report: Markdown and HTML, plus the log as CSV/JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from sim.classroom import debrief  # noqa: E402
+from sim.classroom.session import ExerciseSession  # noqa: E402
+from sim.outcomes import CATEGORIES, CATEGORY_LABELS  # noqa: E402
+
+
+def positions_figure(session: ExerciseSession) -> Figure:
+    """One panel per base issue: every actor's stated position per round, with the final package."""
+    table = debrief.positions(session)
+    bases = [i for i in session.compiled.issue_ids if session.compiled.scenario.issues[i].base]
+    fig, axes = plt.subplots(1, len(bases), figsize=(5 * len(bases), 3.4), squeeze=False)
+    final = debrief.outcome(session)
+    for ax, base in zip(axes[0], bases, strict=True):
+        for actor, rows in table[table["issue"] == base].groupby("actor", sort=False):
+            ax.plot(rows["round"], rows["position"], marker="o", label=actor)
+        if final:
+            ax.axhline(final["package"][base], color="black", linestyle="--", linewidth=1, label="outcome")
+        ax.set_title(session.compiled.scenario.issues[base].label, fontsize=9)
+        ax.set_xlabel("round")
+        ax.set_ylim(0, 100)
+    axes[0][0].set_ylabel("position (0 withdrawal - 100 2017 terms)")
+    axes[0][-1].legend(fontsize=7, loc="best")
+    fig.tight_layout()
+    return fig
+
+
+def utilities_figure(session: ExerciseSession) -> Figure:
+    """Each actor's utility for the offer on the table, per round."""
+    table = debrief.utilities(session).dropna()
+    fig, ax = plt.subplots(figsize=(6, 3.4))
+    for actor, rows in table.groupby("actor", sort=False):
+        ax.plot(rows["round"], rows["utility"], marker="o", label=actor)
+    ax.set_xlabel("round")
+    ax.set_ylabel("utility of the offer (0-1)")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def comparison_figure(compare: dict[str, Any]) -> Figure:
+    """Model-alone category shares per base, with the class's category marked."""
+    bases = list(compare["bases"])
+    fig, axes = plt.subplots(1, len(bases), figsize=(5 * len(bases), 3.4), squeeze=False)
+    for ax, base in zip(axes[0], bases, strict=True):
+        info = compare["bases"][base]
+        shares = [info["shares"][c] for c in CATEGORIES]
+        colors = ["tab:red" if c == info["class_category"] else "tab:gray" for c in CATEGORIES]
+        ax.bar(range(len(CATEGORIES)), shares, color=colors)
+        ax.set_xticks(range(len(CATEGORIES)), [CATEGORY_LABELS[c] for c in CATEGORIES], rotation=30,
+                      ha="right", fontsize=7)
+        ax.set_ylim(0, 1)
+        ax.set_title(f"{base}: class = {info['class_category']} (red)", fontsize=9)
+    axes[0][0].set_ylabel(f"share of {compare['n']} model-alone runs")
+    fig.tight_layout()
+    return fig
+
+
+def figures(session: ExerciseSession, baseline: pd.DataFrame | None) -> dict[str, Figure]:
+    figs = {"positions": positions_figure(session), "utilities": utilities_figure(session)}
+    compare = debrief.comparison(session, baseline)
+    if compare:
+        figs["comparison"] = comparison_figure(compare)
+    return figs
+
+
+def _markdown(session: ExerciseSession, compare: dict[str, Any] | None, charts: list[str],
+              timeline: pd.DataFrame) -> str:
+    sc = session.compiled.scenario
+    final = debrief.outcome(session)
+    lines = [f"# War game debrief: {sc.title}", "", f"*{sc.question}*", "",
+             f"Seed {session.seed} · scenario hash `{session.compiled.hash[:12]}` · "
+             f"teams: {', '.join(session.roster.human_ids) or 'none'} · versions: "
+             + ", ".join(f"{k} {v}" for k, v in session.header["versions"].items()), "", "## Outcome", ""]
+    if final:
+        deal = f"agreement in round {final['agreement_round']}" if final["agreed"] else "no agreement"
+        lines += [f"- {deal} after {final['rounds_played']} rounds"]
+        lines += [f"- **{b}**: {CATEGORY_LABELS[c]} ({final['package'][b]:.1f})" for b, c in
+                  final["categories"].items()]
+        lines += ["", "| actor | utility |", "|---|---|"]
+        lines += [f"| {a} | {u:.3f} |" for a, u in final["utilities"].items()]
+    if compare:
+        lines += ["", f"## Compared with {compare['n']} model-alone runs", "",
+                  f"Agreement reached in {compare['agreed_share']:.0%} of model-alone runs.", ""]
+        for base, info in compare["bases"].items():
+            lines.append(f"- **{base}**: the class got *{info['class_category']}*, which "
+                         f"{info['share_same_category']:.0%} of model runs also reached; the class's value is at "
+                         f"the {info['percentile']:.0f}th percentile.")
+        if "counterfactual" in compare:
+            lines.append("- With the same parameter draw, the model alone would have reached: "
+                         + ", ".join(f"{b} {c}" for b, c in compare["counterfactual"].items()) + ".")
+        lines += ["", "| actor | class utility | model median | percentile |", "|---|---|---|---|"]
+        lines += [f"| {a} | {u['class']:.3f} | {u['model_median']:.3f} | {u['percentile']:.0f} |"
+                  for a, u in compare["utilities"].items()]
+    lines += ["", "## Charts", ""] + [f"![{c}]({c}.png)" for c in charts]
+    lines += ["", "## Timeline", "", "| round | phase | by | what |", "|---|---|---|---|"]
+    lines += [f"| {r['round']} | {r['phase']} | {r['by']} | {str(r['what']).replace('|', '/')} |"
+              for r in timeline.to_dict("records")]
+    return "\n".join(lines) + "\n"
+
+
+def _html(markdown: str) -> str:
+    """A small Markdown-to-HTML rendering of the report (headings, lists, tables, images, emphasis)."""
+    import re
+
+    def inline(text: str) -> str:
+        text = html.escape(text)
+        text = re.sub(r"!\[(.*?)\]\((.*?)\)", r'<img alt="\1" src="\2" style="max-width:100%">', text)
+        text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
+        text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
+        return re.sub(r"\*(.+?)\*", r"<i>\1</i>", text)
+
+    out, table, items = [], False, False
+    for line in markdown.splitlines():
+        if line.startswith("|---"):
+            continue
+        if table and not line.startswith("|"):
+            out.append("</table>")
+            table = False
+        if items and not line.startswith("- "):
+            out.append("</ul>")
+            items = False
+        if line.startswith("#"):
+            level = len(line) - len(line.lstrip("#"))
+            out.append(f"<h{level}>{inline(line[level:].strip())}</h{level}>")
+        elif line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            tag = "th" if not table else "td"
+            if not table:
+                out.append('<table border="1" cellspacing="0" cellpadding="3">')
+                table = True
+            out.append("<tr>" + "".join(f"<{tag}>{inline(c)}</{tag}>" for c in cells) + "</tr>")
+        elif line.startswith("- "):
+            if not items:
+                out.append("<ul>")
+                items = True
+            out.append(f"<li>{inline(line[2:])}</li>")
+        elif line.strip():
+            out.append(f"<p>{inline(line)}</p>")
+    out.append("</table>" if table else "</ul>" if items else "")
+    body = "\n".join(out)
+    return (f"<!doctype html>\n<html><head><meta charset='utf-8'><title>War game debrief</title></head>"
+            f"<body style='font-family:sans-serif;max-width:1100px;margin:auto'>\n{body}\n</body></html>\n")
+
+
+def export(session: ExerciseSession, out: str | Path, baseline: pd.DataFrame | None = None) -> dict[str, Path]:
+    """Write report.md/.html, PNG charts, and the log (JSONL copy, CSV, JSON) plus tables into ``out``."""
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    figs = figures(session, baseline)
+    for name, fig in figs.items():
+        written[name] = out / f"{name}.png"
+        fig.savefig(written[name], dpi=110)
+        plt.close(fig)
+    compare = debrief.comparison(session, baseline)
+    timeline = debrief.timeline(session)
+    markdown = _markdown(session, compare, list(figs), timeline)
+    written["markdown"] = out / "report.md"
+    written["markdown"].write_text(markdown, encoding="utf-8")
+    written["html"] = out / "report.html"
+    written["html"].write_text(_html(markdown), encoding="utf-8")
+    records = pd.json_normalize(session.records[1:], sep=".")
+    written["log_csv"] = out / "log.csv"
+    records.to_csv(written["log_csv"], index=False)
+    written["log_json"] = out / "log.json"
+    header = {k: v for k, v in session.header.items() if k not in ("facilitator_code", "roles")}
+    written["log_json"].write_text(json.dumps({"header": header, "records": session.records[1:],
+                                               "outcome": debrief.outcome(session), "comparison": compare},
+                                              indent=1, default=str), encoding="utf-8")
+    if session.log is not None:
+        written["log_jsonl"] = out / "session.jsonl"
+        shutil.copyfile(session.log.path, written["log_jsonl"])
+    for name, frame in (("timeline", timeline), ("positions", debrief.positions(session)),
+                        ("utilities", debrief.utilities(session))):
+        written[name + "_csv"] = out / f"{name}.csv"
+        frame.to_csv(written[name + "_csv"], index=False)
+    return written

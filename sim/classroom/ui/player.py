@@ -1,0 +1,117 @@
+"""A team's page: its private brief, interests and utilities, the public state and its move form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+
+from sim.classroom import server
+from sim.classroom.ui.common import (
+    Message,
+    News,
+    StatusBar,
+    attempt,
+    fmt,
+    history_table,
+    joined_code,
+    md_table,
+    positions_table,
+)
+from sim.classroom.views import player_view
+
+RESPONSES = ["model decides", "accept", "reject"]
+
+
+@solara.component
+def PlayerPage(actor: str) -> None:
+    session = server.current()
+    view = server.read(player_view, session, actor)
+    me = view["me"]
+    StatusBar(view, f"You play {me['name']} ({actor})")
+    with solara.Columns([1, 1]):
+        with solara.Column():
+            with solara.Card(f"Private brief: {me['name']}", classes=["private-brief"]):
+                solara.Markdown(me["brief"] or "_No brief for this role._")
+            Interests(view)
+        with solara.Column():
+            if view["finished"]:
+                from sim.classroom.ui.debrief import PlayerDebrief
+
+                PlayerDebrief(view)
+            elif view["phase"] in ("negotiate", "submit"):
+                MoveForm(view)
+            else:
+                with solara.Card("Your move"):
+                    solara.Text("Moves are closed while the white cell adjudicates and publishes the round.")
+            News(view)
+    with solara.Card("Public state: stated positions (0-100)"):
+        solara.Markdown(positions_table(view))
+    with solara.Card("Rounds so far"):
+        solara.Markdown(history_table(view) if view["history"] else "No round published yet.")
+
+
+@solara.component
+def Interests(view: dict[str, Any]) -> None:
+    me = view["me"]
+    rows = [[view["issues"][i]["label"] + (" (base)" if view["issues"][i]["base"] else ""), me["ideal"][i],
+             me["salience"][i], me["reservation"][i], me["position"][i]] for i in view["issues"]]
+    utility = me["utility"]
+    with solara.Card("Your interests and utilities"):
+        solara.Markdown(md_table(["issue", "your ideal", "salience", "reservation", "stated now"], rows))
+        solara.Markdown(
+            f"Utility (0-1) of: the status quo **{fmt(utility['status_quo'], 2)}**, no deal by the deadline "
+            f"**{fmt(utility['disagreement'], 2)}**, the last offer **{fmt(utility['last_offer'], 2)}**; "
+            f"your outside option **{fmt(me['outside_option'], 2)}**."
+            + (f" Final outcome: **{fmt(utility['final'], 2)}**." if utility["final"] is not None else ""))
+
+
+@solara.component
+def MoveForm(view: dict[str, Any]) -> None:
+    me = view["me"]
+    issues = list(view["issues"])
+    propose, set_propose = solara.use_state(False)
+    values, set_values = solara.use_state({i: f"{me['position'][i]:.0f}" for i in issues})
+    response, set_response = solara.use_state(RESPONSES[0])
+    target, set_target = solara.use_state("nobody")
+    strength, set_strength = solara.use_state("0.5")
+    message, set_message = solara.use_state(("", ""))
+    others = [a for a in view["actors"] if a != me["id"]]
+
+    def submit() -> None:
+        raw: dict[str, Any] = {"response": None if response == RESPONSES[0] else response}
+        if propose:
+            raw["proposal"] = dict(values)
+        if target != "nobody":
+            raw["pressures"] = [{"target": target, "strength": strength}]
+        code = joined_code.value
+        attempt(lambda: server.act(server.current().submit_move, code, raw), set_message,
+                f"Move for round {view['round']} recorded. You may revise it until the phase ends.")
+
+    with solara.Card("Your move this round", classes=["move-form"]):
+        solara.Checkbox(label="Put a proposal on the table", value=propose, on_value=set_propose)
+        if propose:
+            for i in issues:
+                solara.InputText(f"Proposal: {view['issues'][i]['label']} (0-100)", value=values[i],
+                                 on_value=lambda v, i=i: set_values({**values, i: v}), continuous_update=True)
+        solara.Text("Response to this round's offer:")
+        solara.ToggleButtonsSingle(value=response, values=RESPONSES, on_value=set_response)
+        solara.Text("Press on another actor:")
+        solara.ToggleButtonsSingle(value=target, values=["nobody", *others], on_value=set_target)
+        if target != "nobody":
+            solara.InputText("Pressure strength (0-1)", value=strength, on_value=set_strength,
+                             continuous_update=True)
+        solara.Button("Submit move", on_click=submit, color="primary")
+        Message(message)
+        if me["move"]:
+            solara.Markdown(f"Submitted: `{_describe(me['move'])}`", classes=["submitted-move"])
+
+
+def _describe(move: dict[str, Any]) -> str:
+    parts = []
+    if move["proposal"]:
+        parts.append("proposal " + ", ".join(f"{k}={v:g}" for k, v in move["proposal"].items()))
+    if move["response"] is not None:
+        parts.append("accept" if move["response"] else "reject")
+    parts += [f"press {p['target']} ({p['strength']:g})" for p in move["pressures"]]
+    return "; ".join(parts) or "no move (the model decides)"
