@@ -20,7 +20,8 @@ The *equal-gain* split sets G_i = G_l, so d_l = d_i a_ij (s_ij + s_lj) / (a_lk (
     G = d_i a_ij (s_ik s_lj - s_ij s_lk) / (s_ik + s_lk).
 
 Shifts are as large as allowed without passing the partner's position (``limit="partner"``) or the expected
-outcome (``limit="outcome"``, the more conservative reading). Each round the feasible exchanges are carried out
+outcome (``limit="outcome"``, the more conservative reading), and never so far that an expected outcome passes the
+partner's position (beyond it the gains would no longer be linear). Each round the feasible exchanges are carried out
 in order of decreasing gain, each actor-issue position taking part in at most one exchange per round; rounds
 repeat until no exchange is left or the model stops. The forecast is the capability x salience weighted mean of
 the final positions. With a single issue no exchange exists and the model equals the compromise model.
@@ -86,6 +87,9 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
                 else:
                     room_i = abs(out[j] - position[i, j])
                     room_l = abs(out[k] - position[o, k])
+                # neither expected outcome may pass the partner's position (gains stay linear)
+                room_i = min(room_i, abs(out[j] - position[o, j]) / a_ij)
+                room_l = min(room_l, abs(out[k] - position[i, k]) / a_lk)
                 ratio = a_ij * (salience[i, j] + salience[o, j]) / (a_lk * (salience[i, k] + salience[o, k]))
                 d_i = min(room_i, room_l / ratio) if ratio > 0 else 0.0
                 gain = d_i * a_ij * num[i, o] / (salience[i, k] + salience[o, k])

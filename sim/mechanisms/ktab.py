@@ -11,10 +11,10 @@ Per issue, with positions x_i (0-100), capabilities c_i, saliences s_i and utili
 * coalition strength for option a over b: S_ab = sum_k c_k s_k max(0, u_k(x_a) - u_k(x_b));
 * contest probability ("proportional" vote model with exponent ``gamma``):
   P_ab = S_ab^gamma / (S_ab^gamma + S_ba^gamma) (1/2 when nobody cares);
-* probabilistic Condorcet election (Markov form): the outcome distribution pi over the actors' positions is the
-  fixed point of pi_a  proportional to  sum_b pi_b P_ab (start uniform), i.e. each option's chance to beat an
-  option drawn from pi; the forecast is E[x] = sum_a pi_a x_a (``forecast="expected"``) or the most probable
-  position (``"mode"``);
+* probabilistic Condorcet election (Markov form): from the current option a, a challenger b drawn uniformly
+  replaces it with probability P_ba; the outcome distribution pi over the actors' positions is the stationary
+  distribution of that chain (with two options pi_a / pi_b = P_ab / P_ba); the forecast is
+  E[x] = sum_a pi_a x_a (``forecast="expected"``) or the most probable position (``"mode"``);
 * interpolated bargain between i and j: x_ij = theta x_i + (1 - theta) x_j with
   theta = P_ij s_i / (P_ij s_i + P_ji s_j) (the stronger and more engaged side keeps more);
 * j accepts if the bargain is at least as good for it as the expected contest:
@@ -46,7 +46,7 @@ class KTABParams(BaseModel):
     gamma: float = Field(1.0, gt=0, le=10, description="exponent of the proportional contest model")
     risk_power: float = Field(1.0, gt=0, le=4, description="utility curvature u**rho (1 = risk neutral)")
     tol: float = Field(0.01, ge=0, description="largest position change (points) that counts as converged")
-    markov_iterations: int = Field(200, ge=1, le=10_000)
+    markov_iterations: int = Field(2000, ge=1, le=100_000)
     forecast: Literal["expected", "mode"] = "expected"
 
 
@@ -65,11 +65,22 @@ def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho:
 
 
 def condorcet_distribution(prob: np.ndarray, iterations: int = 200, tol: float = 1e-12) -> np.ndarray:
-    """Fixed point of pi_a proportional to sum_b pi_b P[a, b] (probabilistic Condorcet election)."""
+    """Stationary distribution of the Markov probabilistic Condorcet election.
+
+    From the current option a the process moves to a challenger b (drawn uniformly) with the probability that
+    b beats a, P[b, a], and stays otherwise; pi is the chain's stationary distribution (power iteration from
+    uniform, ``iterations`` steps at most). With two options pi_a / pi_b = P_ab / P_ba.
+    """
     n = prob.shape[0]
+    if n == 1:
+        return np.ones(1)
+    move = prob.copy()
+    np.fill_diagonal(move, 0.0)
+    move /= n - 1  # move[b, a]: go from a to b
+    stay = 1.0 - move.sum(axis=0)
     pi = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        new = prob @ pi
+        new = move @ pi + stay * pi
         new /= new.sum()
         if np.abs(new - pi).max() < tol:
             return new

@@ -1,0 +1,121 @@
+"""Bueno de Mesquita's challenge model: the 1994 EU car-emissions example and invariants on any N x M."""
+
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.mechanisms.bdm import (
+    CAPITULATION,
+    COMPROMISE,
+    CONFLICT,
+    BDMChallenge,
+    BDMIssue,
+    BDMParams,
+    condorcet_median,
+)
+from sim.mechanisms.registry import create
+from sim.validation.states import state_from_arrays
+from tests.mechanism_strategies import play, states
+
+# Bueno de Mesquita (1994) EU car-emission-standards example, input table as given by Scholz, Calbert & Smith
+# (2011), in the transcription of two public re-implementations (github.com/jmckib/bdm-scholz-expected-utility-
+# model and github.com/dmasad/BDM_DecisionModel_Replication). They disagree only on which of Netherlands and
+# Belgium holds (4, 0.8) and (7, 0.4); both have capability 0.08, so the two readings are the same actor set.
+EU_ACTORS = ("Netherlands", "Belgium", "Luxembourg", "Germany", "France", "Italy", "UK", "Ireland", "Denmark",
+             "Greece")
+EU_CAPABILITY = np.array([0.08, 0.08, 0.03, 0.16, 0.16, 0.16, 0.16, 0.05, 0.05, 0.08])
+EU_POSITION = np.array([4.0, 7.0, 4.0, 4.0, 10.0, 10.0, 10.0, 7.0, 4.0, 7.0])
+EU_SALIENCE = np.array([0.8, 0.4, 0.2, 0.8, 0.6, 0.6, 0.9, 0.1, 1.0, 0.7])
+
+
+def eu_state(n_rounds: int = 10):
+    return state_from_arrays(EU_POSITION[:, None], EU_CAPABILITY, EU_SALIENCE[:, None], n_rounds=n_rounds,
+                             actor_ids=EU_ACTORS, issue_ids=("emissions",))
+
+
+def test_eu_starting_median_and_mean():
+    w = EU_CAPABILITY * EU_SALIENCE
+    # Condorcet winner with capability x salience weighted votes: 7 beats 4 (0.429 vs 0.248) and 10
+    assert condorcet_median(EU_POSITION, w) == 7.0
+    assert np.dot(w, EU_POSITION) / w.sum() == pytest.approx(5.003 / 0.677, abs=1e-9)  # 7.39
+
+
+def test_eu_risk_exponents_extremes():
+    """The most threatened actor is the most risk-acceptant (r = 0.5), the safest the most risk-averse (2)."""
+    r = BDMIssue(BDMParams(), EU_POSITION, EU_CAPABILITY, EU_SALIENCE).endogenous_risk(7.0)
+    assert r.min() == pytest.approx(0.5) and r.max() == pytest.approx(2.0)
+    assert EU_ACTORS[int(np.argmin(r))] == "Luxembourg"
+    assert EU_ACTORS[int(np.argmax(r))] == "UK"
+
+
+def test_eu_first_round_classification_and_moves():
+    issue = BDMIssue(BDMParams(), EU_POSITION, EU_CAPABILITY, EU_SALIENCE)
+    new, kind, mu = issue.round(None)
+    assert mu == 7.0
+    assert {CONFLICT, COMPROMISE, CAPITULATION} & set(np.unique(kind))
+    # nobody moves outside the range of positions on the table, and someone moves
+    assert new.min() >= 4.0 and new.max() <= 10.0
+    assert not np.allclose(new, EU_POSITION)
+
+
+@pytest.mark.parametrize(("params", "expected"), [
+    ({}, 7.2237),
+    ({"forecast": "median"}, 7.0),
+    ({"choice": "type_priority"}, 7.0),
+])
+def test_eu_forecast_regression(params, expected):
+    """Pinned values of this implementation on the example (a regression guard, not the published figure)."""
+    package = play(BDMChallenge(**{**params, "rounds": 4}), eu_state(4))
+    assert package[0] == pytest.approx(expected, abs=5e-4)
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "Published replication figures (starting median ~8.4, outcome 8.83) not reproduced: on the input table "
+    "above the weighted-vote Condorcet median is 7 under every reading of the model; see docs/mechanisms.md"))
+def test_eu_published_outcome():
+    state = eu_state(10)
+    first = BDMIssue(BDMParams(), EU_POSITION, EU_CAPABILITY, EU_SALIENCE).round(None)[2]
+    package = play(BDMChallenge(), state)
+    assert first == pytest.approx(8.4, abs=0.05)
+    assert package[0] == pytest.approx(8.83, abs=0.05)
+
+
+def test_registered_and_bad_params():
+    assert isinstance(create("bdm", {"forecast": "median"}), BDMChallenge)
+    with pytest.raises(Exception, match="bdm"):
+        create("bdm", {"probability": "nonsense"})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(states(), st.sampled_from([{}, {"choice": "type_priority"}, {"probability": "global"},
+                                  {"risk": "scenario"}, {"distance": "scale", "forecast": "median"}]))
+def test_bounds_hull_and_determinism(state, params):
+    lo, hi = state.position.min(axis=0), state.position.max(axis=0)
+    twin = copy.deepcopy(state)
+    package = play(BDMChallenge(**params), state)
+    assert package.shape == (state.n_issues,)
+    assert np.all(package >= lo - 1e-9) and np.all(package <= hi + 1e-9)
+    assert np.all(state.position >= lo - 1e-9) and np.all(state.position <= hi + 1e-9)
+    assert np.array_equal(package, play(BDMChallenge(**params), twin))
+
+
+@settings(max_examples=30, deadline=None)
+@given(states())
+def test_risk_exponents_in_range(state):
+    for j in range(state.n_issues):
+        issue = BDMIssue(BDMParams(), state.position[:, j], state.capability, state.salience[:, j])
+        r = issue.endogenous_risk(condorcet_median(issue.x, issue.w))
+        assert np.all((r >= 0.5 - 1e-12) & (r <= 2.0 + 1e-12))
+        p = issue.probabilities(r)
+        assert np.all((p >= 0) & (p <= 1))
+
+
+def test_consensus_is_a_fixed_point():
+    state = state_from_arrays(np.full((4, 2), 30.0), np.ones(4), np.full((4, 2), 0.5), n_rounds=3)
+    assert np.allclose(play(BDMChallenge(), state), 30.0)
+    assert np.allclose(state.position, 30.0)
