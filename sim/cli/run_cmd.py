@@ -20,6 +20,7 @@ def run(
     mechanism: str | None = typer.Option(None, "--mechanism", "-m", help="Override the scenario's mechanism."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<scenario name>)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots."),
+    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
@@ -27,7 +28,7 @@ def run(
         folder = out or Path("out") / loaded.name
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
-            result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder,
+            result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
         if plots:

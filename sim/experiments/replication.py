@@ -20,6 +20,8 @@ class ReplicationResult:
     issue_ids: tuple[str, ...]
     history: list[RoundRecord]
     events: list[str]
+    initial_position: np.ndarray  # (N, M) sampled ideal points at the start
+    salience: np.ndarray  # (N, M) saliences at the end
 
     def summary(self) -> dict[str, Any]:
         """Flat scalar outputs: agreed, agreement_round, rounds_played, outcome.<issue>, category.<base>,
@@ -50,4 +52,5 @@ def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequen
                              policies=policies, overrides=overrides, record=record)
     outcome = model.run()
     events = [e.event_id for r in model.history for e in r.events]
-    return ReplicationResult(outcome, compiled.actor_ids, compiled.issue_ids, model.history, events)
+    return ReplicationResult(outcome, compiled.actor_ids, compiled.issue_ids, model.history, events,
+                             model.state.initial_position, model.state.salience)

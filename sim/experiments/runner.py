@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from sim.experiments.manifest import make_manifest
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.seeds import replication_seed
 from sim.mechanisms.registry import get as get_mechanism
+from sim.mechanisms.utility import utilities
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
@@ -54,29 +57,43 @@ class RunResult:
 
 def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism: str | None = None,
         out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
-        progress: Progress | None = None) -> RunResult:
-    """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results."""
+        progress: Progress | None = None, workers: int = 1) -> RunResult:
+    """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
+
+    Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
+    changes the speed, never the rows.
+    """
     if n < 1:
         raise ValueError("n must be at least 1")
+    if workers < 1:
+        raise ValueError("workers must be at least 1")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     if mechanism is not None:
         get_mechanism(mechanism)
-    compiled = compile_scenario(scenario)
-    rows, round_rows, positions = [], [], []
-    for rep in range(n):
-        result = run_replication(compiled, replication_seed(seed, rep), overrides=overrides,
-                                 mechanism=mechanism, record=trajectories)
-        rows.append({"replication": rep, **result.summary()})
-        round_rows.extend(_round_rows(rep, result, compiled))
-        if trajectories:
-            positions.append(np.stack([r.positions for r in result.history]))
-        if progress is not None:
-            progress(rep + 1, n)
+    job = _Chunk(scenario, seed, mechanism, overrides, trajectories)
+    bounds = _chunk_bounds(n, workers)
+    parts: list[_ChunkResult] = []
+    if workers == 1:
+        parts = [job(start, stop, progress, n) for start, stop in bounds]
+    else:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
+            futures = [pool.submit(job, start, stop) for start, stop in bounds]
+            done = 0
+            for future in futures:
+                part = future.result()
+                parts.append(part)
+                done += len(part.rows)
+                if progress is not None:
+                    progress(done, n)
+    compiled = job.compiled
     manifest = make_manifest(
         scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
         replications=n, mechanism=mechanism or scenario.mechanism.name, overrides=overrides or {},
         seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))")
+    rows = [row for part in parts for row in part.rows]
+    round_rows = [row for part in parts for row in part.round_rows]
+    positions = [p for part in parts for p in part.positions]
     result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
                        _trajectory_frame(positions, compiled), manifest)
     if out is not None:
@@ -84,8 +101,62 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     return result
 
 
+@dataclass
+class _ChunkResult:
+    rows: list[dict[str, Any]]
+    round_rows: list[dict[str, Any]]
+    positions: list[np.ndarray]
+
+
+class _Chunk:
+    """Runs a contiguous range of replications (picklable, for worker processes)."""
+
+    def __init__(self, scenario: Scenario, seed: int, mechanism: str | None, overrides: dict[str, float] | None,
+                 trajectories: bool) -> None:
+        self.scenario, self.seed, self.mechanism = scenario, seed, mechanism
+        self.overrides, self.trajectories = overrides, trajectories
+        self._compiled: CompiledScenario | None = None
+
+    @property
+    def compiled(self) -> CompiledScenario:
+        if self._compiled is None:
+            self._compiled = compile_scenario(self.scenario)
+        return self._compiled
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "_compiled": None}
+
+    def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> _ChunkResult:
+        compiled = self.compiled
+        part = _ChunkResult([], [], [])
+        for rep in range(start, stop):
+            result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
+                                     mechanism=self.mechanism, record=self.trajectories)
+            part.rows.append({"replication": rep, **result.summary()})
+            part.round_rows.extend(_round_rows(rep, result, compiled))
+            if self.trajectories:
+                part.positions.append(np.stack([r.positions for r in result.history]))
+            if progress is not None:
+                progress(rep + 1, total)
+        return part
+
+
+def _process_context() -> multiprocessing.context.BaseContext:
+    """Fork where available (fast start); Mesa's batchrunner switches the global default to spawn on import."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
+    if workers == 1:
+        return [(0, n)]
+    size = max(1, -(-n // (workers * 8)))
+    return [(start, min(n, start + size)) for start in range(0, n, size)]
+
+
 def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario) -> list[dict[str, Any]]:
     rows = []
+    initial, salience = result.initial_position, result.salience
     for record in result.history:
         row: dict[str, Any] = {
             "replication": rep, "round": record.round, "agreed": record.agreed,
@@ -94,6 +165,10 @@ def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario)
         }
         for j, issue in enumerate(compiled.issue_ids):
             row[f"offer.{issue}"] = float(record.offer[j]) if record.offer is not None else np.nan
+        if record.offer is not None:
+            values = utilities(initial, salience, record.offer)
+            for i, actor in enumerate(compiled.actor_ids):
+                row[f"offer_utility.{actor}"] = float(values[i])
         rows.append(row)
     return rows
 
@@ -111,5 +186,6 @@ def _trajectory_frame(positions: list[np.ndarray], compiled: CompiledScenario) -
     total_rows = flat.size // cells
     actors = np.tile(np.repeat(np.array(compiled.actor_ids, dtype=object), n_issues), total_rows)
     issues = np.tile(np.array(compiled.issue_ids, dtype=object), total_rows * n_actors)
-    return pd.DataFrame({"replication": reps, "round": rounds, "actor": pd.Categorical(actors),
-                         "issue": pd.Categorical(issues), "position": flat})
+    return pd.DataFrame({"replication": reps, "round": rounds,
+                         "actor": pd.Categorical(actors, categories=list(compiled.actor_ids)),
+                         "issue": pd.Categorical(issues, categories=list(compiled.issue_ids)), "position": flat})

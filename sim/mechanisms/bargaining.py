@@ -33,7 +33,7 @@ from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
-from sim.mechanisms.utility import outside_options, utilities
+from sim.mechanisms.utility import utilities
 
 
 class BargainingParams(BaseModel):
@@ -45,9 +45,10 @@ class BargainingParams(BaseModel):
         1.0, gt=0.0, le=1.0, description="delta: the outside option's worth shrinks by delta^(T - t)")
 
 
-def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str) -> int:
+def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str,
+                    vetoes: np.ndarray | None = None) -> int:
     """Index of this round's proposer among the veto players."""
-    vetoes = np.flatnonzero(state.veto)
+    vetoes = np.flatnonzero(state.veto) if vetoes is None else vetoes
     if rule == "capability":
         weights = state.capability[vetoes]
         total = weights.sum()
@@ -58,11 +59,13 @@ def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str
 
 def acceptance(state: NegotiationState, offer: np.ndarray, k: float, discount: float) -> np.ndarray:
     """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool."""
-    value = utilities(state.position, state.salience, offer)
     next_fraction = min(1.0, (state.round + 1) / state.n_rounds)
     own_next = offers(state.position, state.reservation, next_fraction, state.concession_beta, k)
-    own_value = utilities(state.position, state.salience, own_next)
-    floor = outside_options(state) * discount ** max(0, state.n_rounds - state.round)
+    packages = np.empty((3, *state.position.shape))
+    packages[0], packages[1], packages[2] = offer, own_next, state.disagreement
+    value, own_value, no_deal = utilities(state.position, state.salience, packages)
+    outside = np.where(np.isnan(state.outside_option), no_deal, state.outside_option)
+    floor = outside * discount ** max(0, state.n_rounds - state.round)
     return value >= np.maximum(own_value, floor) - 1e-12
 
 
@@ -75,10 +78,14 @@ class AlternatingOffers(Mechanism):
     classifier = {"stochastic": True, "iterative": True, "uses_proposals": True, "outcome": "agreement"}
     Params = BargainingParams
 
+    def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
+        self._vetoes = np.flatnonzero(state.veto)
+
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
         k = self.params.initial_concession
-        proposer = choose_proposer(state, rng, self.params.proposer)
+        vetoes = getattr(self, "_vetoes", None)
+        proposer = choose_proposer(state, rng, self.params.proposer, vetoes)
         fraction = state.time_fraction
         suggestion = offers(state.position[proposer:proposer + 1], state.reservation[proposer:proposer + 1],
                             fraction, state.concession_beta[proposer:proposer + 1], k)[0]
@@ -86,7 +93,7 @@ class AlternatingOffers(Mechanism):
                         0.0, 100.0)
         would_accept = acceptance(state, offer, k, self.params.outside_option_discount)
         accepted = np.ones(state.n_actors, dtype=bool)
-        for voter in np.flatnonzero(state.veto):
+        for voter in (np.flatnonzero(state.veto) if vetoes is None else vetoes):
             if voter != proposer:
                 accepted[voter] = bool(policies[voter].respond(int(voter), state, offer, bool(would_accept[voter])))
         agreed = bool(accepted[state.veto].all())

@@ -7,8 +7,11 @@ A Friedkin-Johnsen style update (Friedkin & Johnsen 1990, "Social influence and 
     W_kij = influence_ki * c_k / (c_k + c_i) * s_kj,
 
 so pressure grows with the influencer's tie strength, relative capability and salience on the issue, and an actor
-resists in proportion to its own salience (its susceptibility is 1 - s_ij). Each update is a convex combination
-of current positions, so positions never leave [0, 100].
+resists in proportion to its own salience (its susceptibility is 1 - s_ij). Each update moves a position part of
+the way toward a weighted average of other positions, so positions never leave [0, 100].
+
+Because W factorises as A_ik * s_kj with A = (influence * relative capability)^T, the sums are two small matrix
+products: sum_k W_kij = (A S)_ij and sum_k W_kij p_kj = (A (S * P))_ij.
 """
 
 from __future__ import annotations
@@ -19,40 +22,44 @@ import numpy as np
 
 from sim.mechanisms.state import NegotiationState
 
-
-def influence_weights(state: NegotiationState, extra: Iterable[tuple[int, int, int | None, float]] = ()
-                      ) -> np.ndarray:
-    """W[i, k, j]: weight of actor k's pull on actor i's position on issue j.
-
-    ``extra`` holds one-round pressure moves (source k, target i, issue j or None for all, strength).
-    """
-    cap = state.capability
-    tie = state.influence.copy()
-    for source, target, issue, strength in extra:
-        if issue is None:
-            tie[source, target] = min(1.0, tie[source, target] + strength)
-    total_cap = cap[:, None] + cap[None, :]
-    relative = np.divide(cap[:, None], total_cap, out=np.full_like(total_cap, 0.5), where=total_cap > 0)
-    pull = (tie * relative).T  # pull[i, k]
-    weights = pull[:, :, None] * state.salience[None, :, :]
-    for source, target, issue, strength in extra:
-        if issue is not None:
-            weights[target, source, issue] += min(1.0, strength) * relative[source, target] \
-                * state.salience[source, issue]
-    return weights
+PressureMove = tuple[int, int, int | None, float]  # (source k, target i, issue j or None for all, strength)
 
 
-def apply_influence(state: NegotiationState, rate: float,
-                    extra: Iterable[tuple[int, int, int | None, float]] = ()) -> np.ndarray:
+def relative_capability(capability: np.ndarray) -> np.ndarray:
+    """R[k, i] = c_k / (c_k + c_i); 0.5 where both are 0."""
+    total = capability[:, None] + capability[None, :]
+    if (total > 0).all():
+        return capability[:, None] / total
+    return np.divide(capability[:, None], total, out=np.full_like(total, 0.5), where=total > 0)
+
+
+def pull_matrix(state: NegotiationState, extra: list[PressureMove]) -> tuple[np.ndarray, np.ndarray]:
+    """A[i, k] = tie(k -> i) * R[k, i], with all-issue pressure moves added to the tie; and R."""
+    relative = relative_capability(state.capability)
+    tie = state.influence
+    if any(issue is None for _, _, issue, _ in extra):
+        tie = tie.copy()
+        for source, target, issue, strength in extra:
+            if issue is None:
+                tie[source, target] = min(1.0, tie[source, target] + strength)
+    return (tie * relative).T, relative
+
+
+def apply_influence(state: NegotiationState, rate: float, extra: Iterable[PressureMove] = ()) -> np.ndarray:
     """Move positions in place one influence step; returns the change (N, M)."""
     extra = list(extra)
     if rate <= 0 or (not state.influence.any() and not extra):
         return np.zeros_like(state.position)
-    weights = influence_weights(state, extra)
-    total = weights.sum(axis=1)
-    target_sum = np.einsum("ikj,kj->ij", weights, state.position)
-    pull = target_sum - total * state.position
-    delta = rate * (1.0 - state.salience) * pull / np.maximum(1.0, total)
-    state.position += delta
-    np.clip(state.position, 0.0, 100.0, out=state.position)
+    pull, relative = pull_matrix(state, extra)
+    sal, pos = state.salience, state.position
+    total = pull @ sal
+    toward = pull @ (sal * pos)
+    for source, target, issue, strength in extra:
+        if issue is not None:
+            weight = min(1.0, strength) * relative[source, target] * sal[source, issue]
+            total[target, issue] += weight
+            toward[target, issue] += weight * pos[source, issue]
+    delta = rate * (1.0 - sal) * (toward - total * pos) / np.maximum(1.0, total)
+    pos += delta
+    np.minimum(np.maximum(pos, 0.0, out=pos), 100.0, out=pos)
     return delta

@@ -58,8 +58,7 @@ class NegotiationState:
 
     def clip(self) -> None:
         """Keep every array inside its documented bounds."""
-        np.clip(self.position, 0.0, 100.0, out=self.position)
-        np.clip(self.salience, 0.0, 1.0, out=self.salience)
-        np.clip(self.reservation, 0.0, 100.0, out=self.reservation)
-        np.clip(self.outside_option, 0.0, 1.0, out=self.outside_option)
-        np.clip(self.capability, 0.0, None, out=self.capability)
+        for array, lo, hi in ((self.position, 0.0, 100.0), (self.salience, 0.0, 1.0), (self.reservation, 0.0, 100.0),
+                              (self.outside_option, 0.0, 1.0)):
+            np.minimum(np.maximum(array, lo, out=array), hi, out=array)
+        np.maximum(self.capability, 0.0, out=self.capability)

@@ -26,9 +26,16 @@ def issue_weights(salience: np.ndarray) -> np.ndarray:
 
 
 def utilities(ideal: np.ndarray, salience: np.ndarray, package: np.ndarray) -> np.ndarray:
-    """Utility of every actor (rows of ``ideal``) for ``package``; ``package`` may be (M,) or (N, M)."""
-    closeness = 1.0 - np.abs(np.asarray(package, dtype=float) - ideal) / 100.0
-    return np.sum(issue_weights(salience) * closeness, axis=-1)
+    """Utility of every actor (rows of ``ideal``) for ``package``.
+
+    ``package`` may be (M,), (N, M) or a stack (K, N, M) of packages; the result drops the issue axis.
+    """
+    sal = np.asarray(salience, dtype=float)
+    totals = sal.sum(axis=-1)
+    closeness = 100.0 - np.abs(np.asarray(package, dtype=float) - ideal)
+    if (totals > 0).all():
+        return (sal * closeness).sum(axis=-1) / (100.0 * totals)
+    return np.sum(issue_weights(sal) * closeness, axis=-1) / 100.0
 
 
 def outside_options(state: NegotiationState) -> np.ndarray:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
 
-from sim.scenario.compiled import ParameterValues
+from sim.scenario.compiled import CompiledScenario, ParameterValues
 from sim.scenario.schema import Effect, Event
 
 
@@ -28,23 +29,31 @@ class EventSchedule:
         self.at_round = np.array([e.at_round or 0 for e in events], dtype=int)
         self.is_random = np.array([e.probability is not None and not e.library_only for e in events], dtype=bool)
         self.once = np.array([e.once for e in events], dtype=bool)
-        self.window = [(e.window or (1, 10**9)) for e in events]
+        self.first = np.array([(e.window or (1, 10**9))[0] for e in events], dtype=int)
+        self.last = np.array([(e.window or (1, 10**9))[1] for e in events], dtype=int)
+
+    @classmethod
+    def for_scenario(cls, compiled: CompiledScenario) -> EventSchedule:
+        """A fresh schedule sharing the scenario's precomputed (read-only) event arrays."""
+        template = getattr(compiled, "_event_template", None)
+        if template is None:
+            template = cls(compiled.event_ids, compiled.events)
+            compiled._event_template = template
+        schedule = copy.copy(template)
+        schedule.fired = set()
+        return schedule
 
     def due(self, round_: int, probability: np.ndarray, rng: np.random.Generator) -> list[int]:
         """Indices of the events firing in ``round_``; one uniform draw per event per round keeps streams stable."""
         if not self.events:
             return []
         draws = rng.random(len(self.events))
+        in_window = (self.first <= round_) & (round_ <= self.last)
+        hits = np.where(self.is_random, in_window & (draws < probability), self.at_round == round_)
         due = []
-        for index, event in enumerate(self.events):
-            if event.library_only or (self.once[index] and self.event_ids[index] in self.fired):
-                continue
-            if self.is_random[index]:
-                first, last = self.window[index]
-                if first <= round_ <= last and draws[index] < probability[index]:
-                    due.append(index)
-            elif self.at_round[index] == round_:
-                due.append(index)
+        for index in np.flatnonzero(hits):
+            if not (self.once[index] and self.event_ids[index] in self.fired):
+                due.append(int(index))
         return due
 
     def mark(self, index: int) -> None:

@@ -64,7 +64,7 @@ class NegotiationModel(mesa.Model):
             for index, actor_id in enumerate(compiled.actor_ids)
         ]
         self.policies = [s.policy for s in self.stakeholders]
-        self.schedule = EventSchedule(compiled.event_ids, compiled.events)
+        self.schedule = EventSchedule.for_scenario(compiled)
         self.injected: list[tuple[str, Event]] = []
         self.history: list[RoundRecord] = []
         self.final: FinalOutcome | None = None

@@ -97,6 +97,9 @@ class CompiledScenario:
     cells: dict[str, Cell]
     kinds: dict[str, str]
     uncertain: list[tuple[str, Value]] = field(default_factory=list)
+    _sampler: VectorSampler | None = field(default=None, repr=False)
+    _flags: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+    _event_template: Any = field(default=None, repr=False)
 
     @property
     def hash(self) -> str:
@@ -124,10 +127,10 @@ class CompiledScenario:
                overrides: dict[str, float] | None = None) -> ParameterValues:
         """Draw every uncertain parameter (central values if ``rng`` is None) and apply ``overrides``."""
         arrays = {k: v.copy() for k, v in self.base.items()}
-        for path, value in self.uncertain:
-            key, index = self.cells[path]
-            lo, hi = BOUNDS[self.kinds[path]]
-            arrays[key][index] = value.mean() if rng is None else value.sample(rng, lo, hi)
+        if rng is not None and self.uncertain:
+            if self._sampler is None:
+                self._sampler = VectorSampler(self.uncertain, self.cells, self.kinds)
+            self._sampler.draw(rng, arrays)
         values = ParameterValues(arrays, self.cells, self.kinds, state=None)  # type: ignore[arg-type]
         for path, value in (overrides or {}).items():
             values.set(path, value)
@@ -139,17 +142,61 @@ class CompiledScenario:
 
     def _state(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
         sc = self.scenario
+        if self._flags is None:
+            self._flags = (np.array([sc.actors[a].role == "veto" for a in self.actor_ids]),
+                           np.array([sc.issues[i].base for i in self.issue_ids]))
+        veto, is_base = self._flags
         return NegotiationState(
             actor_ids=self.actor_ids, issue_ids=self.issue_ids,
             position=arrays["position"], salience=arrays["salience"], capability=arrays["capability"],
             risk=arrays["risk"], outside_option=arrays["outside_option"], reservation=arrays["reservation"],
             concession_beta=arrays["concession_beta"],
-            veto=np.array([sc.actors[a].role == "veto" for a in self.actor_ids]),
+            veto=veto.copy(),
             influence=arrays["influence"], alignment=arrays["alignment"],
             status_quo=arrays["status_quo"], disagreement=arrays["disagreement"],
-            is_base_issue=np.array([sc.issues[i].base for i in self.issue_ids]),
+            is_base_issue=is_base.copy(),
             n_rounds=sc.rounds,
         )
+
+
+class VectorSampler:
+    """Draws all uncertain parameters with one generator call per distribution family.
+
+    Draw order is fixed by the parameter table, so the same generator state gives the same values.
+    """
+
+    def __init__(self, uncertain: list[tuple[str, Value]], cells: dict[str, Cell], kinds: dict[str, str]) -> None:
+        self.groups: dict[str, tuple[list[Cell], np.ndarray, np.ndarray]] = {}
+        by_family: dict[str, list[tuple[Cell, tuple[float, ...], tuple[float, float]]]] = {}
+        for path, value in uncertain:
+            family = next(iter(type(value).model_fields))
+            by_family.setdefault(family, []).append((cells[path], tuple(getattr(value, family)), BOUNDS[kinds[path]]))
+        for family, items in by_family.items():
+            params = np.array([p for _, p, _ in items], dtype=float)
+            bounds = np.array([b for _, _, b in items], dtype=float)
+            self.groups[family] = ([c for c, _, _ in items], params, bounds)
+
+    def draw(self, rng: np.random.Generator, arrays: dict[str, np.ndarray]) -> None:
+        for family, (cells, params, bounds) in self.groups.items():
+            if family == "uniform":
+                values = rng.uniform(params[:, 0], params[:, 1])
+            elif family == "triangular":
+                values = rng.triangular(params[:, 0], params[:, 1], params[:, 2])
+            else:
+                values = self._truncated_normal(rng, params, bounds)
+            for (key, index), value in zip(cells, values, strict=True):
+                arrays[key][index] = value
+
+    @staticmethod
+    def _truncated_normal(rng: np.random.Generator, params: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """Rejection sampling, redrawing only the values that fell outside their bounds."""
+        values = rng.normal(params[:, 0], params[:, 1])
+        for _ in range(1000):
+            outside = (values < bounds[:, 0]) | (values > bounds[:, 1])
+            if not outside.any():
+                return values
+            values[outside] = rng.normal(params[outside, 0], params[outside, 1])
+        raise ScenarioError("a truncated normal has almost no mass inside its bounds")
 
 
 def compile_scenario(scenario: Scenario) -> CompiledScenario:
