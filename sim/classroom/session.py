@@ -361,10 +361,11 @@ class ExerciseSession:
     def _next_phase(self, t: float) -> None:
         if self.phase == "submit":
             self._play_round()
-        if self.phase == "publish":
+        elif self.phase == "adjudicate":
             self.published = state_snapshot(self.model)
             if self.rounds:
                 self.rounds[-1]["published"] = True
+        if self.phase == "publish":
             if self.settings.class_rounds and self.round >= self.settings.class_rounds:
                 self._play_out()
             if self.model.finished:
