@@ -38,7 +38,8 @@ def baselines(issue: DEUIssue) -> dict[str, float]:
 
 def issue_state(issue: DEUIssue, n_rounds: int) -> NegotiationState:
     """N active actors x 1 issue. The reference point is the status quo and the disagreement outcome (the plain
-    median when unrecorded); every active actor is a veto player (the Council's consensus norm)."""
+    median when unrecorded); every active actor is a veto player (the Council's consensus norm), may concede as
+    far as the status quo (reservation) and takes the status quo when talks fail (outside option)."""
     return proposal_state([issue], n_rounds)
 
 
@@ -59,6 +60,9 @@ def proposal_state(issues: list[DEUIssue], n_rounds: int) -> NegotiationState:
     state = state_from_arrays(pos, cap, sal, sq, n_rounds=n_rounds, actor_ids=actors,
                               issue_ids=tuple(i.issue_id for i in issues))
     state.veto[:] = True
+    # bargaining inputs: everyone may concede as far as the status quo, and walking away means the status quo
+    state.reservation[:] = sq[None, :]
+    state.outside_option[:] = np.nan
     return state
 
 
