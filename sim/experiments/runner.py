@@ -61,7 +61,7 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
-    changes the speed, never the rows.
+    changes the speed, never the rows. ``trajectories=False`` skips the per-round tables (rounds, positions).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -133,8 +133,8 @@ class _Chunk:
             result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
                                      mechanism=self.mechanism, record=self.trajectories)
             part.rows.append({"replication": rep, **result.summary()})
-            part.round_rows.extend(_round_rows(rep, result, compiled))
             if self.trajectories:
+                part.round_rows.extend(_round_rows(rep, result, compiled))
                 part.positions.append(np.stack([r.positions for r in result.history]))
             if progress is not None:
                 progress(rep + 1, total)
