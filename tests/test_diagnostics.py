@@ -71,3 +71,10 @@ def test_nash_point_beats_disagreement_and_is_pareto(seed):
     d = disagreement_values(state)
     assert np.all(utilities(state.position, state.salience, point) > d)
     assert pareto_improvement(state, point, tol=1e-3).optimal
+
+
+def test_unset_outside_option_falls_back_to_disagreement():
+    state = two_party(40.0, 60.0)
+    state.outside_option[:] = np.nan
+    d = disagreement_values(state)
+    assert np.allclose(d, utilities(state.position, state.salience, state.disagreement))

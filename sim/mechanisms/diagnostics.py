@@ -9,8 +9,9 @@ U_i(x) = sum_j w_ij (1 - |x_j - p_ij| / 100), piecewise linear and concave in x.
   Pareto-optimal and the dominating package is returned.
 * **Nash bargaining point** (:func:`nash_point`; Nash 1950, "The bargaining problem", Econometrica 18(2)):
   argmax_y prod_i (U_i(y) - d_i) over the veto players with U_i(y) > d_i, where the disagreement value
-  d_i = max(outside option o_i, U_i(disagreement package)). The log of the product is concave, so a local
-  optimiser from several starts finds the maximum; ``None`` when no package beats every d_i.
+  d_i = max(outside option o_i, U_i(disagreement package)) (an unset, NaN, outside option is ignored). The log
+  of the product is concave, so a local optimiser from several starts finds the maximum; ``None`` when no
+  package beats every d_i.
 
 scipy (``scipy.optimize``) is imported lazily.
 """
@@ -43,7 +44,7 @@ def disagreement_values(state: NegotiationState, players: np.ndarray | None = No
     """d_i = max(outside option, utility of the disagreement package) for the chosen players."""
     idx = _players(state, players)
     fallback = utilities(state.position[idx], state.salience[idx], state.disagreement)
-    return np.maximum(state.outside_option[idx], fallback)
+    return np.fmax(state.outside_option[idx], fallback)  # an unset (NaN) outside option means the fallback
 
 
 def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np.ndarray | None = None,

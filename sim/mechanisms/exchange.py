@@ -76,7 +76,7 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
             # i yields on j, l yields on k; need opposite sides on both issues
             opposite = (side[:, None, j] * side[None, :, j] < 0) & (side[:, None, k] * side[None, :, k] < 0)
             num = salience[:, None, k] * salience[None, :, j] - salience[:, None, j] * salience[None, :, k]
-            ok = opposite & (num > 0)
+            ok = opposite & (num > 0) & np.triu(np.ones((n, n), dtype=bool), 1)  # (o, i, k, j) is the same trade
             for i, o in zip(*np.nonzero(ok), strict=True):
                 a_ij, a_lk = a[i, j], a[o, k]
                 if a_ij <= 0 or a_lk <= 0:
