@@ -11,7 +11,7 @@ import solara
 from sim.classroom import server
 from sim.classroom.errors import ClassroomError
 from sim.classroom.roles import FACILITATOR
-from sim.classroom.ui.common import clock, joined_as, joined_code, version
+from sim.classroom.ui.common import Md, clock, joined_as, joined_code, version
 from sim.classroom.ui.facilitator import FacilitatorPage
 from sim.classroom.ui.player import PlayerPage
 
@@ -33,7 +33,7 @@ def JoinPage() -> None:
         joined_as.set(who)
 
     with solara.Card(f"War game: {sc.title}", style={"max-width": "720px", "margin": "2em auto"}):
-        solara.Markdown(f"*{sc.question}*\n\nEnter the join code your facilitator gave your team.")
+        Md(f"*{sc.question}*\n\nEnter the join code your facilitator gave your team.")
         solara.InputText("Join code", value=text, on_value=set_text, continuous_update=True)
         solara.Button("Join", on_click=join, color="primary")
         if error:
@@ -52,7 +52,7 @@ def Page() -> None:
         return cleanup
 
     solara.use_effect(subscribe, [])
-    _ = version.value  # every change to the session re-renders this tab
+    changes = version.value  # every change to the session re-renders this tab (passed down as a prop)
     solara.Title("War game")
     who = joined_as.value
     with solara.Column(style={"padding": "1em"}):
@@ -62,6 +62,6 @@ def Page() -> None:
         with solara.Row(justify="end"):
             solara.Button("Leave", text=True, on_click=lambda: (joined_code.set(""), joined_as.set("")))
         if who == FACILITATOR:
-            FacilitatorPage()
+            FacilitatorPage(changes)
         else:
-            PlayerPage(who)
+            PlayerPage(who, changes)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 
 def _current_context() -> Any:
@@ -48,7 +51,8 @@ class Hub:
             try:
                 with context if context is not None else contextlib.nullcontext():
                     callback()
-            except Exception:  # a closed tab: forget it
+            except Exception as exc:  # a closed tab: forget it
+                log.warning("dropping subscriber %s (%s: %s)", key, type(exc).__name__, exc)
                 with self._lock:
                     self._subs.pop(key, None)
 

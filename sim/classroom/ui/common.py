@@ -26,6 +26,18 @@ PHASE_HELP = {
 }
 
 
+def Md(text: str, classes: list[str] | None = None) -> None:  # noqa: N802 (a component-like helper)
+    """Markdown rendered on the server (no math, so the page never asks a CDN for KaTeX: works offline).
+
+    Raw HTML in ``text`` is escaped: briefs, injects and codes are shown as text, never as markup.
+    """
+    import markdown
+
+    safe = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    solara.HTML(tag="div", unsafe_innerHTML=markdown.markdown(safe, extensions=["tables"]),
+                classes=["md", *(classes or [])])
+
+
 def fmt(value: Any, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -114,5 +126,4 @@ def News(view: dict[str, Any]) -> None:
             solara.Text("Nothing yet.")
         for item in view["news"]:
             tag = " (confidential)" if item["private"] else ""
-            solara.Markdown(f"**Round {item['round']}{tag}: {item['label']}** {item['description']}",
-                            classes=["news-item"])
+            Md(f"**Round {item['round']}{tag}: {item['label']}** {item['description']}", ["news-item"])

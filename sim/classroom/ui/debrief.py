@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import solara
 
 from sim.classroom import debrief, report, server
-from sim.classroom.ui.common import md_table
+from sim.classroom.ui.common import Md, md_table
 from sim.outcomes import CATEGORY_LABELS
 
 
@@ -35,11 +35,11 @@ def Comparison() -> None:
             return
         rows = [[base, CATEGORY_LABELS[info["class_category"]], f"{info['share_same_category']:.0%}",
                  f"{info['percentile']:.0f}"] for base, info in compare["bases"].items()]
-        solara.Markdown(f"{compare['n']} model-alone runs of the same scenario (same seed stream).")
-        solara.Markdown(md_table(["base", "class outcome", "model runs with the same outcome",
+        Md(f"{compare['n']} model-alone runs of the same scenario (same seed stream).")
+        Md(md_table(["base", "class outcome", "model runs with the same outcome",
                                   "percentile of the class's value"], rows))
         if "counterfactual" in compare:
-            solara.Markdown("Same parameter draw, model alone: " + ", ".join(
+            Md("Same parameter draw, model alone: " + ", ".join(
                 f"{b}: {CATEGORY_LABELS[c]}" for b, c in compare["counterfactual"].items()))
         fig = report.comparison_figure(compare)
         solara.FigureMatplotlib(fig, format="png")
@@ -54,8 +54,8 @@ def Outcome(view: dict[str, Any]) -> None:
             solara.Text("No outcome yet.")
             return
         deal = f"Agreement in round {final['agreement_round']}" if final["agreed"] else "No agreement"
-        solara.Markdown(f"**{deal}** after {final['rounds_played']} rounds.")
-        solara.Markdown("\n".join(f"- **{b}**: {CATEGORY_LABELS[c]} ({final['package'][b]:.0f})"
+        Md(f"**{deal}** after {final['rounds_played']} rounds.")
+        Md("\n".join(f"- **{b}**: {CATEGORY_LABELS[c]} ({final['package'][b]:.0f})"
                                   for b, c in final["categories"].items()))
 
 
@@ -86,7 +86,7 @@ def FacilitatorDebrief(view: dict[str, Any]) -> None:
     Comparison()
     timeline = server.read(debrief.timeline, session)
     with solara.Card("Timeline of moves, injects and overrides"):
-        solara.Markdown(md_table(["round", "phase", "by", "what"],
+        Md(md_table(["round", "phase", "by", "what"],
                                  [[r["round"], r["phase"], r["by"], str(r["what"]).replace("|", "/")]
                                   for r in timeline.to_dict("records")]))
 

@@ -8,6 +8,7 @@ import solara
 
 from sim.classroom import server
 from sim.classroom.ui.common import (
+    Md,
     Message,
     News,
     StatusBar,
@@ -23,7 +24,8 @@ ADHOC = "(ad hoc)"
 
 
 @solara.component
-def FacilitatorPage() -> None:
+def FacilitatorPage(changes: int = 0) -> None:
+    """``changes`` counts session changes: a new value makes this tab re-render."""
     session = server.current()
     view = server.read(facilitator_view, session)
     tab, set_tab = solara.use_state("Console")
@@ -45,13 +47,13 @@ def FacilitatorPage() -> None:
                 Inject(view)
             News(view)
     with solara.Card("Live state (positions now)"):
-        solara.Markdown(positions_table(view))
+        Md(positions_table(view))
     with solara.Card("Rounds (including unpublished)"):
-        solara.Markdown(history_table(view) if view["history"] else "No round played yet.")
+        Md(history_table(view) if view["history"] else "No round played yet.")
     with solara.Card("All private briefs"):
         for actor, brief in view["briefs"].items():
-            solara.Markdown(f"**{view['actors'][actor]['name']} ({actor})**: {brief or '–'}")
-    solara.Markdown(f"Seed `{view['seed']}` · log `{view['log']}`")
+            Md(f"**{view['actors'][actor]['name']} ({actor})**: {brief or '–'}")
+    Md(f"Seed `{view['seed']}` · log `{view['log']}`")
 
 
 @solara.component
@@ -81,8 +83,8 @@ def Teams(view: dict[str, Any]) -> None:
     rows = [[f"{a['name']} ({aid})", "team" if a["team"] else "model", view["codes"].get(aid, "–"),
              "yes" if aid in view["moves"] else "–"] for aid, a in view["actors"].items()]
     with solara.Card("Teams and join codes"):
-        solara.Markdown(f"Facilitator code: `{view['codes']['facilitator']}`")
-        solara.Markdown(md_table(["role", "played by", "join code", "move in"], rows))
+        Md(f"Facilitator code: `{view['codes']['facilitator']}`")
+        Md(md_table(["role", "played by", "join code", "move in"], rows))
 
 
 @solara.component
@@ -113,7 +115,7 @@ def Inject(view: dict[str, Any]) -> None:
     with solara.Card("Inject an event", classes=["inject-form"]):
         solara.Select("Library event", values=[ADHOC, *library], value=event, on_value=set_event)
         if event != ADHOC:
-            solara.Markdown(f"**{library[event]['label']}** {library[event]['description']}")
+            Md(f"**{library[event]['label']}** {library[event]['description']}")
         else:
             solara.InputText("Headline", value=headline, on_value=set_headline, continuous_update=True)
             solara.InputText("Details", value=details, on_value=set_details, continuous_update=True)
@@ -151,7 +153,7 @@ def Adjudication(view: dict[str, Any]) -> None:
         if pending:
             result = pending["result"]
             offer = result.get("offer") or {}
-            solara.Markdown(
+            Md(
                 f"Round {pending['round']}: **{result.get('proposer')}** proposed "
                 + ", ".join(f"{i}={offer.get(i, 0):.0f}" for i in issues)
                 + f"; deal: **{'yes' if result.get('agreed') else 'no'}**."

@@ -8,6 +8,7 @@ import solara
 
 from sim.classroom import server
 from sim.classroom.ui.common import (
+    Md,
     Message,
     News,
     StatusBar,
@@ -24,7 +25,8 @@ RESPONSES = ["model decides", "accept", "reject"]
 
 
 @solara.component
-def PlayerPage(actor: str) -> None:
+def PlayerPage(actor: str, changes: int = 0) -> None:
+    """``changes`` counts session changes: a new value makes this tab re-render."""
     session = server.current()
     view = server.read(player_view, session, actor)
     me = view["me"]
@@ -32,7 +34,7 @@ def PlayerPage(actor: str) -> None:
     with solara.Columns([1, 1]):
         with solara.Column():
             with solara.Card(f"Private brief: {me['name']}", classes=["private-brief"]):
-                solara.Markdown(me["brief"] or "_No brief for this role._")
+                Md(me["brief"] or "_No brief for this role._")
             Interests(view)
         with solara.Column():
             if view["finished"]:
@@ -46,9 +48,9 @@ def PlayerPage(actor: str) -> None:
                     solara.Text("Moves are closed while the white cell adjudicates and publishes the round.")
             News(view)
     with solara.Card("Public state: stated positions (0-100)"):
-        solara.Markdown(positions_table(view))
+        Md(positions_table(view))
     with solara.Card("Rounds so far"):
-        solara.Markdown(history_table(view) if view["history"] else "No round published yet.")
+        Md(history_table(view) if view["history"] else "No round published yet.")
 
 
 @solara.component
@@ -58,8 +60,8 @@ def Interests(view: dict[str, Any]) -> None:
              me["salience"][i], me["reservation"][i], me["position"][i]] for i in view["issues"]]
     utility = me["utility"]
     with solara.Card("Your interests and utilities"):
-        solara.Markdown(md_table(["issue", "your ideal", "salience", "reservation", "stated now"], rows))
-        solara.Markdown(
+        Md(md_table(["issue", "your ideal", "salience", "reservation", "stated now"], rows))
+        Md(
             f"Utility (0-1) of: the status quo **{fmt(utility['status_quo'], 2)}**, no deal by the deadline "
             f"**{fmt(utility['disagreement'], 2)}**, the last offer **{fmt(utility['last_offer'], 2)}**; "
             f"your outside option **{fmt(me['outside_option'], 2)}**."
@@ -104,7 +106,7 @@ def MoveForm(view: dict[str, Any]) -> None:
         solara.Button("Submit move", on_click=submit, color="primary")
         Message(message)
         if me["move"]:
-            solara.Markdown(f"Submitted: `{_describe(me['move'])}`", classes=["submitted-move"])
+            Md(f"Submitted: `{_describe(me['move'])}`", ["submitted-move"])
 
 
 def _describe(move: dict[str, Any]) -> str:
