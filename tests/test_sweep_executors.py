@@ -63,3 +63,12 @@ def test_dask_worker_dying_mid_sweep_still_completes(tmp_path, reference):
     assert list(got.run_id) == list(range(len(reference)))
     pd.testing.assert_series_equal(got["y"], reference["y"])
     pd.testing.assert_series_equal(got["seed"], reference["seed"])
+
+
+def test_dask_connects_to_a_running_scheduler(tmp_path, reference):
+    from dask.distributed import LocalCluster
+
+    with LocalCluster(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=":0") as cluster:
+        run_sweep(sweep_file(tmp_path, "eq"), tmp_path / "sched", executor="dask",
+                  scheduler=cluster.scheduler_address, chunk_size=20)
+    pd.testing.assert_frame_equal(rows(tmp_path / "sched"), reference)

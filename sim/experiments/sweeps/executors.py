@@ -80,7 +80,7 @@ class DaskExecutor:
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                       self.client.scheduler_info()["workers"].values()))
         else:
-            kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": None,
+            kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0",
                   "processes": True, **(cluster_kwargs or {})}
             self.cluster = LocalCluster(**kw)
             self.client = Client(self.cluster)

@@ -2,7 +2,8 @@
 
 Grammar (one expression per string)::
 
-    mean(COLUMN)                 -> average of a numeric or boolean column over replications
+    mean(COLUMN)                 -> average of a numeric or boolean column over replications (NaN = missing:
+                                    ``mean(agreement_round)`` is the mean round among runs that agreed)
     P(COLUMN)                    -> share of runs where a boolean column is true
     P(COLUMN OP VALUE)           -> share of runs where the comparison holds; OP in >= > <= < == !=
                                     VALUE is a number or, for ``category.*`` columns, a category name
@@ -57,8 +58,8 @@ class Output:
     def sql(self, categories: tuple[str, ...] | None = None) -> str:
         """A DuckDB expression giving this output's per-run value (DOUBLE)."""
         col = '"' + self.column.replace('"', '""') + '"'
-        if self.fn == "mean" and self.op is None:
-            return f"CAST({col} AS DOUBLE)"
+        if self.fn == "mean" and self.op is None:  # NaN (e.g. no agreement round) counts as missing
+            return f"CASE WHEN isnan(CAST({col} AS DOUBLE)) THEN NULL ELSE CAST({col} AS DOUBLE) END"
         if self.op is None:
             return f"CAST(CAST({col} AS BOOLEAN) AS DOUBLE)"
         op = "=" if self.op == "==" else self.op

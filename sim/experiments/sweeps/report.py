@@ -74,12 +74,13 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
             f.savefig(out / name, dpi=110)
             lines += [f"![{spec.design} {text}]({name})", ""]
     if len(spec.parameters) >= 2 and res.runs_done:
-        x, y = _heat_axes(spec, res)
-        table = heatmap_table(store, spec.outputs[0].text, x, y)
+        first = next((o for o in spec.outputs if o.fn == "mean"), spec.outputs[0]).text
+        x, y = _heat_axes(spec, res, first)
+        table = heatmap_table(store, first, x, y)
         if not table.empty:
-            name = f"heatmap_{_slug(spec.outputs[0].text)}.png"
-            plots.heatmap(table, f"{spec.outputs[0].text}").savefig(out / name, dpi=110)
-            lines += [f"## Heatmap of {spec.outputs[0].text} over {x} x {y}", "", f"![heatmap]({name})", ""]
+            name = f"heatmap_{_slug(first)}.png"
+            plots.heatmap(table, first).savefig(out / name, dpi=110)
+            lines += [f"## Heatmap of {first} over {x} x {y}", "", f"![heatmap]({name})", ""]
     disc = discover_sweep(store)
     if disc is not None and not disc.boxes.empty:
         best = disc.best
@@ -101,10 +102,10 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
     return path
 
 
-def _heat_axes(spec, res) -> tuple[str, str]:
-    """The two most influential parameters of the first output (first two declared if unknown)."""
+def _heat_axes(spec, res, output: str) -> tuple[str, str]:
+    """The two most influential parameters for ``output`` (the first two declared if unknown)."""
     names = spec.names
-    table = res.indices.get(spec.outputs[0].text)
+    table = res.indices.get(output)
     if table is not None and not table.empty:
         key = next((k for k in ("ST", "mu_star", "swing", "effect_range", "S1") if k in table), None)
         if key:
