@@ -49,8 +49,11 @@ class DEUIssue:
 
 
 def default_path() -> Path:
-    """``../shared/data/deu3.csv`` relative to the repository root."""
-    return REPO_ROOT.parent / "shared" / "data" / "deu3.csv"
+    """``../shared/data/deu3.csv`` relative to the repository root (or, for an installed package, to the
+    working directory); the first that exists, else the repository-relative one."""
+    candidates = [REPO_ROOT.parent / "shared" / "data" / "deu3.csv",
+                  Path.cwd().parent / "shared" / "data" / "deu3.csv"]
+    return next((c for c in candidates if c.is_file()), candidates[0])
 
 
 def resolve_path(path: Path | str | None = None) -> Path:
