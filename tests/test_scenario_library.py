@@ -124,3 +124,19 @@ def test_scheduled_library_events_fire() -> None:
     for name in ("us_conditional_relief", "recognition_for_access"):
         result = sim.run(SCENARIOS / f"{name}.yaml", n=3, seed=2, trajectories=False)
         assert (result.replications["events_fired"] >= 1).all()
+
+
+def test_expanded_cast_actors_are_optional(tmp_path: Path) -> None:
+    """A child of expanded_cast drops one added actor with `null` and still validates strictly."""
+    child = tmp_path / "no_un.yaml"
+    child.write_text(
+        f"extends: {SCENARIOS / 'expanded_cast.yaml'}\n"
+        "name: no_un\n"
+        "actors: {UN: null}\n"
+        'relations: {"UN->SYR": null, "UN->RUS": null}\n'
+        'evidence: {actors.UN.capability: null, actors.UN.positions: null, actors.UN.salience: null,\n'
+        '           "relations.UN->SYR": null, "relations.UN->RUS": null}\n')
+    scenario = load_scenario(child)
+    assert set(scenario.actors) == {"RUS", "SYR", "TUR", "USA", "ISR", "IRN", "EU"}
+    assert evidence_report(scenario).bare == []
+    assert len(sim.run(scenario, n=2, seed=0, trajectories=False).replications) == 2
