@@ -45,17 +45,18 @@ def cli_block() -> str:
     for full, command in cli_commands():
         args = [p for p in command.params if not p.opts[0].startswith("-") and not getattr(p, "hidden", False)]
         opts = [p for p in command.params if p.opts[0].startswith("-") and not getattr(p, "hidden", False)]
-        usage = " ".join([full, *(["[OPTIONS]"] if opts else []), *(p.name.upper() for p in args)])
+        names = [p.name.upper() if p.required else f"[{p.name.upper()}]" for p in args]
+        usage = " ".join([full, *(["[OPTIONS]"] if opts else []), *names])
         if hasattr(command, "commands"):
             usage += " COMMAND [ARGS]..."
         lines += [f"### `{full}`", "", _cell((command.help or "").strip()), "", "```", usage, "```", ""]
         if args or opts:
             lines += ["| argument / option | type | default | meaning |", "|---|---|---|---|"]
             for p in args + opts:
-                names = " / ".join(f"`{o}`" for o in (*p.opts, *p.secondary_opts)) if p in opts \
+                label = " / ".join(f"`{o}`" for o in (*p.opts, *p.secondary_opts)) if p in opts \
                     else f"`{p.name.upper()}`" + ("" if p.required else " (optional)")
                 kind = type_text(p.type_descriptor.annotation) if hasattr(p, "type_descriptor") else ""
-                lines.append(f"| {names} | {kind} | {_param_default(p)} | {_cell(getattr(p, 'help', '') or '')} |")
+                lines.append(f"| {label} | {kind} | {_param_default(p)} | {_cell(getattr(p, 'help', '') or '')} |")
             lines.append("")
     return "\n".join(lines)
 
