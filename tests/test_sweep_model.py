@@ -92,3 +92,17 @@ def test_cli_reports_spec_errors_without_traceback(tmp_path):
                    "outputs: [P(agreed)]\n")
     res = CliRunner().invoke(app, ["sweep", str(bad)])
     assert res.exit_code == 2 and "power of 2" in res.output and "Traceback" not in res.output
+
+
+def test_changed_scenario_is_detected(tmp_path):
+    from sim.experiments.sweeps import StoreMismatchError
+
+    scen = tmp_path / "variant.yaml"
+    scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 24\n")
+    sweep = tmp_path / "s.yaml"
+    sweep.write_text("scenario: variant.yaml\ndesign: oat\nreplications: 1\n"
+                     "parameters: {actors.TUR.capability: [0.3, 0.8]}\noutputs: [P(agreed)]\n")
+    run_sweep(sweep, tmp_path / "out")
+    scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 12\n")
+    with pytest.raises(StoreMismatchError, match="different scenario"):
+        run_sweep(sweep, tmp_path / "out")

@@ -100,6 +100,7 @@ class EvaluatorRef:
     options: tuple[tuple[str, Any], ...] = ()
     scenario: str | None = None
     mechanism_json: str | None = None
+    expect_hash: str | None = None  # set by the driver: workers refuse a scenario file that differs
 
     @classmethod
     def from_spec(cls, spec: Any) -> EvaluatorRef:
@@ -108,18 +109,28 @@ class EvaluatorRef:
 
     @property
     def key(self) -> str:
-        return json.dumps([self.name, self.options, self.scenario, self.mechanism_json], default=str)
+        return json.dumps([self.name, self.options, self.scenario, self.mechanism_json, self.expect_hash],
+                          default=str)
 
     def build(self) -> Evaluator:
         ev = _CACHE.get(self.key)
         if ev is None:
-            ev = _CACHE[self.key] = _make(self)
+            ev = _make(self)
+            if self.expect_hash and isinstance(ev, ModelEvaluator) and ev.compiled.hash != self.expect_hash:
+                raise ValueError(f"scenario {self.scenario} on this worker differs from the driver's "
+                                 f"(hash {ev.compiled.hash}, expected {self.expect_hash})")
+            _CACHE[self.key] = ev
         return ev
+
+    def pinned(self) -> EvaluatorRef:
+        """This recipe with the scenario's current hash (read fresh from disk, never from a cache)."""
+        return EvaluatorRef(self.name, self.options, self.scenario, self.mechanism_json,
+                            self.scenario_hash())
 
     def scenario_hash(self) -> str:
         """The scenario's own hash for the model; a hash of the test function's options otherwise."""
         if self.name == "model":
-            return str(self.build().compiled.hash)  # type: ignore[attr-defined]
+            return str(_make(self).compiled.hash)  # type: ignore[attr-defined]
         return hashlib.sha256(self.key.encode()).hexdigest()[:16]
 
 
@@ -143,8 +154,7 @@ def _make(ref: EvaluatorRef) -> Evaluator:
 
 def known_parameters(spec: Any) -> set[str] | None:
     """The parameter paths the spec's evaluator accepts (None when any name is allowed)."""
-    ref = EvaluatorRef.from_spec(spec)
-    ev = ref.build()
+    ev = _make(EvaluatorRef.from_spec(spec))  # fresh: the scenario file may have changed since last time
     if isinstance(ev, IshigamiEvaluator):
         return set(ev.names)
     if isinstance(ev, ModelEvaluator):

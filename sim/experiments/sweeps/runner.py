@@ -83,9 +83,9 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec, name)
     out = Path(out) if out is not None else Path("runs") / "sweeps" / spec.name
-    ref = EvaluatorRef.from_spec(spec)
+    ref = EvaluatorRef.from_spec(spec).pinned()
     X = sample_design(spec)
-    store = open_store(out, spec, ref.scenario_hash(), len(X), force_new=force_new, allow_mixed=allow_mixed)
+    store = open_store(out, spec, ref.expect_hash or "", len(X), force_new=force_new, allow_mixed=allow_mixed)
     store.write_design(X, spec.names)
     n_runs = len(X) * spec.replications
     done = store.done_run_ids()
