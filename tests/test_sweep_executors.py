@@ -72,3 +72,14 @@ def test_dask_connects_to_a_running_scheduler(tmp_path, reference):
         run_sweep(sweep_file(tmp_path, "eq"), tmp_path / "sched", executor="dask",
                   scheduler=cluster.scheduler_address, chunk_size=20)
     pd.testing.assert_frame_equal(rows(tmp_path / "sched"), reference)
+
+
+def test_process_pool_worker_death_is_reported_and_resumable(tmp_path, reference):
+    from sim.errors import SimError
+
+    marker = tmp_path / "died"
+    sweep = sweep_file(tmp_path, "eq", {"die_once_marker": str(marker)})
+    with pytest.raises(SimError, match="run the same command again"):
+        run_sweep(sweep, tmp_path / "pp", executor="processes", workers=2, chunk_size=16)
+    run_sweep(sweep, tmp_path / "pp", executor="processes", workers=2, chunk_size=16)  # marker exists now
+    pd.testing.assert_series_equal(rows(tmp_path / "pp")["y"], reference["y"])

@@ -5,11 +5,14 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sim.errors import SimError
 
 from . import designs
 from .evaluators import EvaluatorRef
@@ -112,6 +115,10 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
                 ran += table.num_rows
                 if progress:
                     progress(len(done) + ran, n_runs)
+        except BrokenProcessPool as exc:
+            raise SimError(f"a worker process died after {len(done) + ran} of {n_runs} runs were stored in "
+                           f"{out}; run the same command again to resume (the Dask executor re-runs a lost "
+                           "worker's chunk by itself)") from exc
         finally:
             ex.close()
     return SweepRun(out, n_runs, len(done), ran, time.perf_counter() - t0, size)
