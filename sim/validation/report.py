@@ -25,6 +25,7 @@ def benchmark_mechanisms() -> dict[str, dict[str, Any]]:
     if "bdm" in mechs:
         mechs["bdm:median"] = {"forecast": "median"}
         mechs["bdm:type_priority"] = {"choice": "type_priority"}
+        mechs["bdm:pairwise"] = {"probability": "pairwise"}
     if "compromise" in mechs:
         mechs["compromise:median"] = {"method": "median"}
     return mechs
