@@ -21,6 +21,7 @@ def run(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<scenario name>)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
+    diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
@@ -29,8 +30,13 @@ def run(
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
+                                      diagnostics=diagnostics,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
+        if diagnostics:
+            frame = result.replications
+            console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs; "
+                          f"mean distance to the Nash point {frame['nash_distance'].mean():.1f} points")
         if plots:
             from sim.plots.run_plots import save_run_plots
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.mechanisms.state import NegotiationState
 from sim.model.model import NegotiationModel, RoundRecord
 from sim.outcomes.classify import CATEGORIES, Outcome
 from sim.policies.base import Policy
@@ -22,6 +23,7 @@ class ReplicationResult:
     events: list[str]
     initial_position: np.ndarray  # (N, M) sampled ideal points at the start
     salience: np.ndarray  # (N, M) saliences at the end
+    state: NegotiationState  # the state at the end of the run
 
     def summary(self) -> dict[str, Any]:
         """Flat scalar outputs: agreed, agreement_round, rounds_played, outcome.<issue>, category.<base>,
@@ -42,6 +44,16 @@ class ReplicationResult:
         row["events_fired"] = len(self.events)
         return row
 
+    def diagnostics(self) -> dict[str, Any]:
+        """Pareto and Nash diagnostics of the final package over the veto players (scipy; slower)."""
+        from sim.mechanisms.diagnostics import nash_point, pareto_improvement
+
+        package = self.outcome.package
+        check = pareto_improvement(self.state, package)
+        nash = nash_point(self.state)
+        distance = float(np.sqrt(np.mean((package - nash) ** 2))) if nash is not None else np.nan
+        return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement, "nash_distance": distance}
+
 
 def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequence | None,
                     overrides: dict[str, float] | None = None, mechanism: str | None = None,
@@ -53,4 +65,4 @@ def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequen
     outcome = model.run()
     events = [e.event_id for r in model.history for e in r.events]
     return ReplicationResult(outcome, compiled.actor_ids, compiled.issue_ids, model.history, events,
-                             model.state.initial_position, model.state.salience)
+                             model.state.initial_position, model.state.salience, model.state)

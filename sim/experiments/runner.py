@@ -57,11 +57,12 @@ class RunResult:
 
 def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism: str | None = None,
         out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
-        progress: Progress | None = None, workers: int = 1) -> RunResult:
+        progress: Progress | None = None, workers: int = 1, diagnostics: bool = False) -> RunResult:
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
-    changes the speed, never the rows. ``trajectories=False`` skips the per-round tables (rounds, positions).
+    changes the speed, never the rows. ``trajectories=False`` skips the per-round tables (rounds, positions);
+    ``diagnostics=True`` adds Pareto-optimality and distance-to-Nash-point columns (slower).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -71,7 +72,7 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         scenario = load_scenario(scenario)
     if mechanism is not None:
         get_mechanism(mechanism)
-    job = _Chunk(scenario, seed, mechanism, overrides, trajectories)
+    job = _Chunk(scenario, seed, mechanism, overrides, trajectories, diagnostics)
     bounds = _chunk_bounds(n, workers)
     parts: list[_ChunkResult] = []
     if workers == 1:
@@ -112,9 +113,9 @@ class _Chunk:
     """Runs a contiguous range of replications (picklable, for worker processes)."""
 
     def __init__(self, scenario: Scenario, seed: int, mechanism: str | None, overrides: dict[str, float] | None,
-                 trajectories: bool) -> None:
+                 trajectories: bool, diagnostics: bool = False) -> None:
         self.scenario, self.seed, self.mechanism = scenario, seed, mechanism
-        self.overrides, self.trajectories = overrides, trajectories
+        self.overrides, self.trajectories, self.diagnostics = overrides, trajectories, diagnostics
         self._compiled: CompiledScenario | None = None
 
     @property
@@ -132,7 +133,10 @@ class _Chunk:
         for rep in range(start, stop):
             result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
                                      mechanism=self.mechanism, record=self.trajectories)
-            part.rows.append({"replication": rep, **result.summary()})
+            row = {"replication": rep, **result.summary()}
+            if self.diagnostics:
+                row.update(result.diagnostics())
+            part.rows.append(row)
             if self.trajectories:
                 part.round_rows.extend(_round_rows(rep, result, compiled))
                 part.positions.append(np.stack([r.positions for r in result.history]))

@@ -8,6 +8,8 @@ for autonomous agents", Robotics and Autonomous Systems 24(3-4)):
   proportional to capability (``proposer: capability``, the Baron & Ferejohn 1989 recognition rule);
 * offer: the proposer i offers, on every issue j, x_j = p_ij + alpha_i(t)(r_ij - p_ij), where
   alpha_i(t) = k + (1 - k)(t / T)^(1 / beta_i) is its time-dependent concession (see ``concession``);
+  with ``offers: tradeoff`` it instead offers, at the utility that concession would leave it (its aspiration),
+  the package the other veto players value most (Faratin, Sierra & Jennings 2002; see ``tradeoff``);
 * response: every other veto player v accepts iff U_v(x) >= max(U_v(x_v(t')), o_v * delta^(T - t)), i.e. the offer
   is worth at least what v would itself offer next round (t' = t + 1; Faratin et al. eq. 1) and at least its
   outside option o_v (Binmore, Rubinstein & Wolinsky 1986: outside options bound acceptable deals);
@@ -30,6 +32,7 @@ from sim.mechanisms.base import Mechanism, RoundResult
 from sim.mechanisms.concession import offers
 from sim.mechanisms.registry import register
 from sim.mechanisms.state import NegotiationState
+from sim.mechanisms.tradeoff import tradeoff_offer
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -43,6 +46,9 @@ class BargainingParams(BaseModel):
     initial_concession: float = Field(0.0, ge=0.0, lt=1.0, description="Faratin's k: concession at t = 0")
     outside_option_discount: float = Field(
         1.0, gt=0.0, le=1.0, description="delta: the outside option's worth shrinks by delta^(T - t)")
+    offers: Literal["concession", "tradeoff"] = Field(
+        "concession", description="concede on every issue alike (Faratin et al. 1998), or offer, at the same "
+                                  "aspiration, the package the other veto players value most (trade-off, 2002)")
 
 
 def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str,
@@ -89,6 +95,11 @@ class AlternatingOffers(Mechanism):
         fraction = state.time_fraction
         suggestion = offers(state.position[proposer:proposer + 1], state.reservation[proposer:proposer + 1],
                             fraction, state.concession_beta[proposer:proposer + 1], k)[0]
+        if self.params.offers == "tradeoff":
+            aspiration = float(utilities(state.position[proposer], state.salience[proposer], suggestion))
+            responders = vetoes[vetoes != proposer] if vetoes is not None else np.flatnonzero(state.veto)
+            responders = responders[responders != proposer]
+            suggestion = tradeoff_offer(state.position, state.salience, proposer, responders, aspiration)
         offer = np.clip(np.asarray(policies[proposer].propose(proposer, state, suggestion), dtype=float),
                         0.0, 100.0)
         would_accept = acceptance(state, offer, k, self.params.outside_option_discount)

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 
 def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
     """Per-issue mean of ``position`` (N, M) weighted by ``weight`` (N, M); unweighted where all weights are 0."""
+    peak = weight.max(axis=0)
+    weight = weight / np.where(peak > 0, peak, 1.0)  # rescale so tiny weights do not underflow
     total = weight.sum(axis=0)
     plain = position.mean(axis=0)
     safe = np.where(total > 0, total, 1.0)
