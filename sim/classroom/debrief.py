@@ -33,32 +33,45 @@ def _describe(record: dict[str, Any]) -> str:
         who = "public" if vis == "public" else "to " + ", ".join(vis)
         return f"inject ({who}): {record.get('event_id') or record.get('label')}"
     if kind == "override":
-        what = (f"imposes agreement {record['package']}" if "package" in record
+        what = (f"imposes agreement {_package(record['package'])}" if "package" in record
                 else f"sets {record['parameter']} = {record['value']:g}")
         return f"override: {what} — reason: {record['reason']}"
     if kind == "extend":
         return f"extends the phase by {record['seconds']:g} s"
-    if kind in ("advance", "pause", "restart"):
+    if kind == "advance":
+        return "next phase" + (f" ({record['reason']})" if record.get("reason") else "")
+    if kind in ("pause", "restart", "resume"):
         return f"{kind} {record.get('reason', '')}".strip()
     return kind
 
 
+def _package(package: dict[str, float]) -> str:
+    return ", ".join(f"{issue} {value:.0f}" for issue, value in package.items())
+
+
 def timeline(session: ExerciseSession) -> pd.DataFrame:
-    """Every logged action after the header, readable."""
+    """Every logged action, then what the model did with it, round by round."""
     t0 = session.header["t"]
-    rows = [{"seq": r["seq"], "minute": round((r["t"] - t0) / 60.0, 2), "round": r["round"], "phase": r["phase"],
-             "by": r["by"], "kind": r["kind"], "what": _describe(r)} for r in session.records[1:]]
-    for entry in session.rounds:
+    rows = [{"order": (r["round"], 0, r["seq"]), "minute": round((r["t"] - t0) / 60.0, 2), "round": r["round"],
+             "phase": r["phase"], "by": r["by"], "kind": r["kind"], "what": _describe(r)}
+            for r in session.records[1:]]
+    for k, entry in enumerate(session.rounds):
         result = entry["result"]
-        rows.extend({"seq": None, "minute": None, "round": entry["round"], "phase": "adjudicate", "by": "model",
-                     "kind": "event", "what": f"event fired: {e['label']}"} for e in result.get("events", []))
+        rows.extend({"order": (entry["round"], 1, k), "minute": None, "round": entry["round"],
+                     "phase": "adjudicate", "by": "model", "kind": "event", "what": f"event fired: {e['label']}"}
+                    for e in result.get("events", []))
         if result.get("offer"):
             verdict = "deal" if result.get("agreed") else "no deal"
-            rows.append({"seq": None, "minute": None, "round": entry["round"], "phase": "adjudicate",
-                         "by": result.get("proposer"), "kind": "offer",
-                         "what": f"offer {result['offer']} -> {verdict}"
-                         + (" (model played the round)" if entry.get("autoplayed") else "")})
-    return pd.DataFrame(rows, columns=["seq", "minute", "round", "phase", "by", "kind", "what"])
+            responses = result.get("accepted") or {}
+            rejected = [a for a, ok in responses.items() if not ok]
+            rows.append({"order": (entry["round"], 2, k), "minute": None, "round": entry["round"],
+                         "phase": "adjudicate", "by": result.get("proposer"), "kind": "offer",
+                         "what": f"offer {_package(result['offer'])} -> {verdict}"
+                         + (f" (rejected by {', '.join(rejected)})" if rejected else "")
+                         + (" [model played the round]" if entry.get("autoplayed") else "")})
+    rows.sort(key=lambda row: row["order"])
+    return pd.DataFrame(rows, columns=["order", "minute", "round", "phase", "by", "kind", "what"]).drop(
+        columns="order")
 
 
 def positions(session: ExerciseSession) -> pd.DataFrame:

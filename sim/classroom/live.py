@@ -2,7 +2,9 @@
 
 ``solara.reactive`` values are per tab; the session is shared. Each tab subscribes a callback together with
 the kernel context it subscribed from; after any change the hub calls every callback inside its own context
-(DESIGN.md, Classroom facts). A ticker thread drives the countdowns and the session's auto-advance.
+(DESIGN.md, Classroom facts). Deliveries run on one hub thread that takes the tab's context lock, the lock
+Solara holds while it processes that tab's own messages: so a push never races a click in the same tab, and
+an action never waits for another tab (no lock cycle). A ticker thread drives countdowns and auto-advance.
 """
 
 from __future__ import annotations
@@ -26,12 +28,20 @@ def _current_context() -> Any:
 
 
 class Hub:
-    """Subscribers by topic ("state" after any session change, "clock" every tick)."""
+    """Subscribers by topic ("state" after any session change, "clock" every tick).
 
-    def __init__(self) -> None:
+    With ``threaded=True`` (the server) :meth:`notify` only queues the topic and returns at once; a daemon
+    thread delivers. With ``threaded=False`` (tests) it delivers before returning.
+    """
+
+    def __init__(self, threaded: bool = False) -> None:
         self._subs: dict[int, tuple[str, Any, Callable[[], None]]] = {}
         self._ids = itertools.count()
         self._lock = threading.Lock()
+        self._threaded = threaded
+        self._pending: list[str] = []
+        self._wake = threading.Condition(self._lock)
+        self._worker: threading.Thread | None = None
 
     def subscribe(self, topic: str, callback: Callable[[], None]) -> Callable[[], None]:
         """Register ``callback``; returns the function that unsubscribes it."""
@@ -45,14 +55,39 @@ class Hub:
         return unsubscribe
 
     def notify(self, topic: str = "state") -> None:
+        if not self._threaded:
+            self._deliver(topic)
+            return
+        with self._wake:
+            if self._worker is None:
+                self._worker = threading.Thread(target=self._run, name="classroom-hub", daemon=True)
+                self._worker.start()
+            if topic not in self._pending:  # coalesce: one delivery covers every change queued before it
+                self._pending.append(topic)
+            self._wake.notify()
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while not self._pending:
+                    self._wake.wait()
+                topic = self._pending.pop(0)
+            self._deliver(topic)
+
+    def _deliver(self, topic: str) -> None:
         with self._lock:
             subs = [(k, c, cb) for k, (t, c, cb) in self._subs.items() if t == topic]
         for key, context, callback in subs:
             try:
-                with context if context is not None else contextlib.nullcontext():
+                if context is None:
+                    callback()
+                    continue
+                if getattr(context, "closed_event", None) is not None and context.closed_event.is_set():
+                    raise RuntimeError("tab closed")
+                with context.lock, context:
                     callback()
             except Exception as exc:  # a closed tab: forget it
-                log.warning("dropping subscriber %s (%s: %s)", key, type(exc).__name__, exc)
+                log.info("dropping subscriber %s (%s: %s)", key, type(exc).__name__, exc)
                 with self._lock:
                     self._subs.pop(key, None)
 

@@ -20,7 +20,7 @@ from sim.classroom.session import ExerciseSession, Settings
 
 T = TypeVar("T")
 
-hub = Hub()
+hub = Hub(threaded=True)
 _lock = threading.RLock()
 _state: dict[str, Any] = {"session": None, "ticker": None, "baseline": None, "exports": None}
 

@@ -101,6 +101,22 @@ def _snippet(text: str) -> str:
     return max(re.findall(r"[A-Za-z ]{20,}", text), key=len).strip()
 
 
+def _toggle(scope, name: str) -> None:
+    """Click a toggle button and wait until the server has made it the active one (clicks are not queued:
+    a robot clicking twice within milliseconds can race the re-render; a person cannot)."""
+    from playwright.sync_api import expect
+
+    button = scope.get_by_role("button", name=name, exact=True)
+    for _ in range(3):
+        button.click()
+        try:
+            expect(button).to_have_class(re.compile(r"v-(btn|item)--active"), timeout=3000)
+            return
+        except AssertionError:
+            continue
+    raise AssertionError(f"toggle {name!r} did not become active")
+
+
 def _join(browser, url: str, code: str, expect_text: str, shot: str | None = None):
     from playwright.sync_api import expect
 
@@ -155,7 +171,7 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     rus.get_by_text("Put a proposal on the table").click()
     for issue in sc.issues.values():
         rus.get_by_label(f"Proposal: {issue.label} (0-100)").fill("90")
-    rus.get_by_role("button", name="reject").click()
+    _toggle(rus, "reject")
     rus.get_by_role("button", name="Submit move").click()
     expect(rus.get_by_text("Move for round 1 recorded")).to_be_visible()
     rus.screenshot(path=str(SHOTS / "classroom_player.png"), full_page=True)
@@ -166,8 +182,8 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     syr.get_by_role("button", name="Submit move").click()
     expect(syr.locator(".form-error")).to_contain_text("expected a number")
     syr.get_by_text("Put a proposal on the table").click()
-    syr.get_by_role("button", name="reject").click()
-    syr.get_by_role("button", name="RUS").click()
+    _toggle(syr, "reject")
+    _toggle(syr, "RUS")
     syr.get_by_label("Pressure strength (0-1)").fill("0.6")
     syr.get_by_role("button", name="Submit move").click()
     expect(syr.get_by_text("Move for round 1 recorded")).to_be_visible()
@@ -176,7 +192,7 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     expect(white.locator("td", has_text="yes")).to_have_count(2)
     white.get_by_label("Headline").fill("Kremlin hears of a plot in Latakia")
     white.get_by_label("Details").fill("Only Moscow's team receives this cable.")
-    white.locator(".inject-form").get_by_role("button", name="RUS").click()
+    _toggle(white.locator(".inject-form"), "RUS")
     white.get_by_role("button", name="Inject").click()
     expect(white.get_by_text("Queued 'Kremlin hears of a plot in Latakia'")).to_be_visible()
     expect(rus.get_by_text("Kremlin hears of a plot in Latakia")).to_be_visible()  # live, no reload
@@ -197,10 +213,11 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     check_privacy()
 
     # play on to the end (the model plays the months after the class's two rounds)
+    advance = white.get_by_role("button", name="Advance to next phase")
     for _ in range(12):
-        if "game over" in white.locator(".countdown").inner_text():
+        if advance.is_disabled():
             break
-        white.get_by_role("button", name="Advance to next phase").click()
+        advance.click()
         white.wait_for_timeout(400)
     expect(white.get_by_text("game over")).to_be_visible()
     expect(rus.locator(".final-outcome")).to_be_visible()
@@ -209,12 +226,15 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     check_privacy()
 
     # the white cell's debrief: charts, comparison with the model alone, export
-    white.get_by_role("button", name="Debrief").click()
+    _toggle(white, "Debrief")
     expect(white.locator(".comparison")).to_contain_text("model-alone runs", timeout=60_000)
     expect(white.locator("img").first).to_be_visible()
     white.get_by_role("button", name="Export report").click()
     expect(white.locator(".export-done")).to_be_visible(timeout=60_000)
-    white.screenshot(path=str(SHOTS / "classroom_debrief.png"), full_page=True)
+    white.locator(".final-outcome").scroll_into_view_if_needed()
+    white.screenshot(path=str(SHOTS / "classroom_debrief.png"))
+    white.locator(".comparison").scroll_into_view_if_needed()
+    white.screenshot(path=str(SHOTS / "classroom_comparison.png"))
 
     exported = log.with_suffix("")
     for name in ("report.html", "report.md", "positions.png", "comparison.png", "log.csv", "log.json"):

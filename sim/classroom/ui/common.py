@@ -77,13 +77,13 @@ def Message(message: tuple[str, str]) -> None:
 
 
 @solara.component
-def Countdown() -> None:
-    _ = clock.value  # re-render on every tick of this tab
-    session = server.current()
-    remaining, paused, phase = server.read(lambda: (session.remaining(), session.paused, session.phase))
+def Countdown(phase: str, paused: bool) -> None:
+    """Remaining time of the phase; re-renders every tick of this tab and whenever the phase changes."""
+    _ = clock.value
     if phase == "debrief":
         solara.Text("game over", classes=["countdown"])
         return
+    remaining = server.read(server.current().remaining)
     minutes, seconds = divmod(int(round(remaining)), 60)
     label = f"{minutes:02d}:{seconds:02d} left" + (" (paused)" if paused else "")
     solara.Text(label, classes=["countdown"], style={"font-weight": "bold", "font-size": "1.2em"})
@@ -95,7 +95,7 @@ def StatusBar(view: dict[str, Any], who: str) -> None:
         solara.Text(who, style={"font-weight": "bold"})
         solara.Text(f"Round {view['round']} of {view['rounds']}")
         solara.Text(f"Phase: {view['phase']} — {PHASE_HELP.get(view['phase'], '')}", classes=["phase"])
-        Countdown()
+        Countdown(view["phase"], view["paused"])
 
 
 def positions_table(view: dict[str, Any]) -> str:

@@ -64,14 +64,14 @@ def Controls(view: dict[str, Any]) -> None:
     with solara.Card("Clock"):
         with solara.Row():
             solara.Button("Advance to next phase", color="primary", disabled=view["finished"],
-                          on_click=lambda: attempt(lambda: server.act(session.advance, code, "facilitator"),
+                          on_click=lambda: attempt(lambda: server.act(session.advance, code),
                                                    set_message, "Phase advanced."))
             if view["paused"]:
                 solara.Button("Resume clock", on_click=lambda: attempt(
                     lambda: server.act(session.resume_clock, code), set_message, "Clock running."))
             else:
                 solara.Button("Pause", disabled=view["finished"], on_click=lambda: attempt(
-                    lambda: server.act(session.pause, code, "facilitator"), set_message, "Paused."))
+                    lambda: server.act(session.pause, code), set_message, "Paused."))
             for minutes in (1, 5):
                 solara.Button(f"+{minutes} min", disabled=view["finished"], on_click=lambda m=minutes: attempt(
                     lambda: server.act(session.extend, code, 60 * m), set_message, f"Extended by {m} min."))
@@ -112,7 +112,7 @@ def Inject(view: dict[str, Any]) -> None:
         attempt(lambda: server.act(session.inject, code, label=headline, description=details, effects=effects,
                                    visibility=visibility), set_message, f"Queued '{headline}' for the next round.")
 
-    with solara.Card("Inject an event", classes=["inject-form"]):
+    with solara.Card("Inject an event", classes=["inject-form"]), solara.Column(gap="4px"):
         solara.Select("Library event", values=[ADHOC, *library], value=event, on_value=set_event)
         if event != ADHOC:
             Md(f"**{library[event]['label']}** {library[event]['description']}")
@@ -149,7 +149,7 @@ def Adjudication(view: dict[str, Any]) -> None:
                                         value=value)
         attempt(action, set_message, "Override logged.")
 
-    with solara.Card("Adjudication", classes=["adjudication"]):
+    with solara.Card("Adjudication", classes=["adjudication"]), solara.Column(gap="4px"):
         if pending:
             result = pending["result"]
             offer = result.get("offer") or {}

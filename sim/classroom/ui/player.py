@@ -90,7 +90,7 @@ def MoveForm(view: dict[str, Any]) -> None:
         attempt(lambda: server.act(server.current().submit_move, code, raw), set_message,
                 f"Move for round {view['round']} recorded. You may revise it until the phase ends.")
 
-    with solara.Card("Your move this round", classes=["move-form"]):
+    with solara.Card("Your move this round", classes=["move-form"]), solara.Column(gap="4px"):
         solara.Checkbox(label="Put a proposal on the table", value=propose, on_value=set_propose)
         if propose:
             for i in issues:
