@@ -26,11 +26,15 @@ def positions_figure(session: ExerciseSession) -> Figure:
     bases = [i for i in session.compiled.issue_ids if session.compiled.scenario.issues[i].base]
     fig, axes = plt.subplots(1, len(bases), figsize=(5 * len(bases), 3.4), squeeze=False)
     final = debrief.outcome(session)
+    autoplayed = [e["round"] for e in session.rounds if e.get("autoplayed")]
+    last_class_round = min(autoplayed) - 1 if autoplayed else None
     for ax, base in zip(axes[0], bases, strict=True):
         for actor, rows in table[table["issue"] == base].groupby("actor", sort=False):
             ax.plot(rows["round"], rows["position"], marker="o", label=actor)
         if final:
             ax.axhline(final["package"][base], color="black", linestyle="--", linewidth=1, label="outcome")
+        if last_class_round is not None:
+            ax.axvline(last_class_round, color="gray", linestyle=":", linewidth=1, label="model plays on")
         ax.set_title(session.compiled.scenario.issues[base].label, fontsize=9)
         ax.set_xlabel("round")
         ax.set_ylim(0, 100)
