@@ -185,13 +185,16 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=16, help="Sobol N for the model comparison (runs: N x 12 x reps)")
     ap.add_argument("--reps", type=int, default=8)
     ap.add_argument("--skip-memory", action="store_true")
+    ap.add_argument("--skip-throughput", action="store_true")
     ap.add_argument("--memory-evaluator", choices=("model", "ishigami"), default="model")
     args = ap.parse_args()
     print(f"cpus: {psutil.cpu_count()}, load average: {psutil.getloadavg()}")
-    print(f"\n[1] negotiation model, baseline_sobol parameters, Sobol N={args.samples}, {args.reps} replications")
-    throughput("model", args.samples, args.reps, args.workers)
-    print("\n[2] Ishigami function (per-run cost ~0: engine overhead only), Sobol N=4096, 4 replications")
-    throughput("ishigami", 4096, 4, args.workers)
+    if not args.skip_throughput:
+        print(f"\n[1] negotiation model, baseline_sobol parameters, Sobol N={args.samples}, "
+              f"{args.reps} replications")
+        throughput("model", args.samples, args.reps, args.workers)
+        print("\n[2] Ishigami function (per-run cost ~0: engine overhead only), Sobol N=4096, 4 replications")
+        throughput("ishigami", 4096, 4, args.workers)
     if not args.skip_memory:
         print("\n[3] peak memory of a 100,000-run sweep (LHS 12,500 points x 8 replications, processes)")
         peak_memory(args.memory_evaluator, args.workers)

@@ -56,15 +56,18 @@ def _chunks(pending: np.ndarray, size: int, X: np.ndarray, spec: SweepSpec, gen:
 def _calibrate(store: SweepStore, ref: EvaluatorRef, pending: np.ndarray, X: np.ndarray, spec: SweepSpec,
                workers: int) -> tuple[int, int]:
     """Time a few runs here (stored like any chunk) to size chunks at ~0.5 s; return (size, runs used)."""
-    used, n, elapsed, last = 0, 1, 0.0, 1
-    while used < len(pending) and elapsed < 0.05:
+    ref.build()  # load and compile outside the timing (once per process, cached)
+    used, n, elapsed, last, rounds = 0, 1, 0.0, 1, 0
+    while used < len(pending) and (elapsed < 0.05 or rounds < 2):
         task = ChunkTask.build(pending[used:used + n], X, tuple(spec.names), spec.replications, spec.seed,
                                store.generation)
         t0 = time.perf_counter()
-        store.write_part(run_chunk(ref, task))
+        table = run_chunk(ref, task)
         elapsed = time.perf_counter() - t0
+        store.write_part(table)
         used += len(task)
         last = len(task)
+        rounds += 1
         n *= 4
     per_run = elapsed / last
     size = max(1, min(MAX_CHUNK, math.ceil(TARGET_CHUNK_SECONDS / max(per_run, 1e-6))))
