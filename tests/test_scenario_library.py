@@ -140,3 +140,18 @@ def test_expanded_cast_actors_are_optional(tmp_path: Path) -> None:
     assert set(scenario.actors) == {"RUS", "SYR", "TUR", "USA", "ISR", "IRN", "EU"}
     assert evidence_report(scenario).bare == []
     assert len(sim.run(scenario, n=2, seed=0, trajectories=False).replications) == 2
+
+
+def test_sim_validate_strict_passes_and_sim_scenarios_lists_the_questions() -> None:
+    from typer.testing import CliRunner
+
+    from sim.cli.main import app
+
+    runner = CliRunner()
+    for path in LIBRARY:
+        done = runner.invoke(app, ["validate", "--strict", str(path)])
+        assert done.exit_code == 0, done.output
+    listing = runner.invoke(app, ["scenarios", str(SCENARIOS)], env={"COLUMNS": "400"})
+    assert listing.exit_code == 0
+    for path in LIBRARY:
+        assert path.name in listing.output and load_scenario(path).question in listing.output
