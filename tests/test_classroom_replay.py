@@ -103,6 +103,10 @@ def test_a_torn_last_line_is_ignored_but_corruption_and_changed_scenarios_are_er
     copy = tmp_path / "copy.jsonl"
     shutil.copyfile(path, copy)
     scenario = Path(read_log(copy)[0]["scenario"]["path"])
+    moved = tmp_path / "moved" / scenario.name
+    moved.parent.mkdir()
+    shutil.copyfile(scenario, moved)
+    assert fingerprint(ExerciseSession.replay(copy, scenario=moved)) == fingerprint(live)
     scenario.write_text(scenario.read_text().replace("rounds: 4", "rounds: 5"))
     with pytest.raises(ReplayError, match="changed"):
         ExerciseSession.replay(copy)

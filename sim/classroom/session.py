@@ -80,14 +80,15 @@ def _versions() -> dict[str, str]:
 class ExerciseSession:
     """One classroom game: :meth:`create` a new one, :meth:`resume` after a restart, :meth:`replay` a log."""
 
-    def __init__(self, header: dict[str, Any], log: SessionLog | None, clock: Clock | None = None) -> None:
+    def __init__(self, header: dict[str, Any], log: SessionLog | None, clock: Clock | None = None,
+                 scenario: str | Path | None = None) -> None:
         from sim.model import NegotiationModel
         from sim.scenario import compile_scenario, load_scenario
 
         self.header = header
         self.log = log
         self.clock = clock or SystemClock()
-        self.scenario_path = Path(header["scenario"]["path"])
+        self.scenario_path = Path(scenario or header["scenario"]["path"])
         scenario = load_scenario(self.scenario_path)
         if scenario.hash != header["scenario"]["hash"]:
             raise ReplayError(f"{self.scenario_path} changed since the session started (hash {scenario.hash} "
@@ -128,7 +129,7 @@ class ExerciseSession:
         clock = clock or SystemClock()
         header = {
             "kind": "header", "seq": 0, "t": clock.now(), "format": LOG_FORMAT, "seed": int(seed),
-            "scenario": {"path": str(path), "hash": scenario.hash, "name": scenario.name},
+            "scenario": {"path": str(path.resolve()), "hash": scenario.hash, "name": scenario.name},
             "versions": _versions(),
             "settings": asdict(settings or Settings()),
             "roles": {a: {"name": actor.name, "human": a in human_roles,
@@ -143,10 +144,12 @@ class ExerciseSession:
         return session
 
     @classmethod
-    def replay(cls, log_path: str | Path, upto: int | None = None) -> ExerciseSession:
-        """Rebuild a session from its log without writing to it (``upto``: last record seq to apply)."""
+    def replay(cls, log_path: str | Path, upto: int | None = None,
+               scenario: str | Path | None = None) -> ExerciseSession:
+        """Rebuild a session from its log without writing to it (``upto``: last record seq to apply;
+        ``scenario``: where the scenario file is now, if it moved; its content hash must still match)."""
         records = read_log(log_path)
-        session = cls(records[0], None)
+        session = cls(records[0], None, scenario=scenario)
         session.records.append(records[0])
         for record in records[1:]:
             if upto is not None and record["seq"] > upto:
