@@ -6,7 +6,8 @@ G. A. Smith (2011), "Unravelling Bueno de Mesquita's group decision model", *J. 
 510-531.
 
 Each issue is played separately. With positions x_i, capabilities c_i, saliences s_i (0-1) and the current
-position range R (``distance="range"``; or the 0-100 scale, ``distance="scale"``), d_ij = |x_i - x_j| / R:
+position range R (``distance="range"``; the range at the start of the run, ``"initial_range"``, as the public
+ports fix it; or the 0-100 scale, ``"scale"``), d_ij = |x_i - x_j| / R:
 
 * votes of actor l for position j over k: v_l(j, k) = c_l s_l (d_lk^r_l - d_lj^r_l) (r_l = 1 for the median);
 * Condorcet median mu: the actor position that beats every other in weighted pairwise votes (if votes cycle,
@@ -27,9 +28,12 @@ position range R (``distance="range"``; or the 0-100 scale, ``distance="scale"``
 * from i's point of view (its own r_i), a = EU_ij and b = EU_ji classify the pair: *conflict* if a, b > 0
   (i loses and moves to x_j if b > a); *compromise* if a < 0 < b and |a| < b (i moves |a|/b of the way to x_j);
   *capitulation* if a < 0 < b and |a| >= b (i moves to x_j); otherwise *status quo* (no move by i);
-* each actor takes one of the offers it received (``choice="smallest_move"``: the one that moves it least, as
-  the paper describes; ``"type_priority"``: conflict before compromise before capitulation, then least move,
-  as Scholz et al.'s code reportedly did); all moves are simultaneous; a fixed number of rounds is played.
+* each actor takes one of the offers it received (``choice="smallest_move"``: the one that moves it least;
+  ``"type_priority"``: conflict before compromise before capitulation - the order of the paper's section 6.2 -
+  then least move; ``"scholz_code"``: the same order, but among compromises the one with the smallest
+  EU-weighted position (|a| x_i + b x_j) / (|a| + b), the rule a public port reports from Scholz et al.'s own code
+  - github.com/jmckib/bdm-scholz-expected-utility-model - and the one that reproduces their Table 2 in 7 of 8
+  rounds); all moves are simultaneous; a fixed number of rounds is played.
 
 The forecast at the end is the capability x salience weighted mean of the final positions (``forecast="mean"``)
 or the Condorcet median (``"median"``).
@@ -62,11 +66,13 @@ class BDMParams(BaseModel):
     t: float = Field(1.0, ge=0, le=1, description="probability the status quo improves if it changes")
     probability: Literal["global", "pairwise"] = Field(
         "global", description="denominator of P_ij: |votes| over all pairs (reproduces Scholz et al.) or this pair")
-    choice: Literal["smallest_move", "type_priority"] = "smallest_move"
+    choice: Literal["smallest_move", "type_priority", "scholz_code"] = Field(
+        "smallest_move", description="which received offer an actor takes (see the module docstring)")
     risk: Literal["endogenous", "scenario", "neutral"] = Field(
         "endogenous", description="risk exponents: BDM's endogenous rule, the scenario's risk (r = 2**risk), or 1")
-    distance: Literal["range", "scale"] = Field(
-        "range", description="normalise distances by the current position range or by the 0-100 scale")
+    distance: Literal["range", "initial_range", "scale"] = Field(
+        "range", description="normalise distances by the current position range, the range at the start of the "
+                             "run, or the 0-100 scale")
     vote_risk: bool = Field(True, description="voters' risk exponents shape the votes behind P_ij")
     forecast: Literal["mean", "median"] = "mean"
 
@@ -104,13 +110,17 @@ def _u(base: np.ndarray, r: np.ndarray) -> np.ndarray:
 class BDMIssue:
     """One issue's challenge-model arithmetic (vectorised over actor pairs)."""
 
-    def __init__(self, params: BDMParams, x: np.ndarray, c: np.ndarray, s: np.ndarray) -> None:
+    def __init__(self, params: BDMParams, x: np.ndarray, c: np.ndarray, s: np.ndarray,
+                 initial_range: float | None = None) -> None:
         self.p, self.x, self.c, self.s = params, x.astype(float), c.astype(float), s.astype(float)
         self.w = self.c * self.s
+        self.initial_range = initial_range
 
     def scale(self) -> float:
         if self.p.distance == "scale":
             return 100.0
+        if self.p.distance == "initial_range" and self.initial_range is not None:
+            return float(self.initial_range) or 1.0
         return float(np.ptp(self.x)) or 1.0
 
     def probabilities(self, r: np.ndarray) -> np.ndarray:
@@ -173,12 +183,24 @@ class BDMIssue:
         new = self.x.copy()
         for i in range(n):
             offers = np.flatnonzero(kind[i] != STATUS_QUO)
-            if not offers.size:
-                continue
-            move = np.abs(target[i, offers] - self.x[i])
-            key = kind[i, offers] * 1e6 + move if self.p.choice == "type_priority" else move
-            new[i] = target[i, offers[int(np.argmin(key))]]
+            if offers.size:
+                new[i] = target[i, self.choose(i, offers, kind, a, b, target)]
         return new, kind, mu
+
+    def choose(self, i: int, offers: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray,
+               target: np.ndarray) -> int:
+        """Index of the actor whose offer i takes among ``offers`` (ties: the first in actor order)."""
+        move = np.abs(target[i, offers] - self.x[i])
+        if self.p.choice == "smallest_move":
+            return int(offers[np.argmin(move)])
+        best_kind = kind[i, offers].min()  # conflict < compromise < capitulation
+        sub = offers[kind[i, offers] == best_kind]
+        move = np.abs(target[i, sub] - self.x[i])
+        if self.p.choice == "scholz_code" and best_kind == COMPROMISE:
+            ai, bj = np.abs(a[i, sub]), np.abs(b[i, sub])
+            key = (ai * self.x[i] + bj * self.x[sub]) / (ai + bj)  # the smallest EU-weighted position
+            return int(sub[np.argmin(key)])
+        return int(sub[np.argmin(move)])
 
 
 @register
@@ -195,6 +217,7 @@ class BDMChallenge(Mechanism):
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self._played = 0
         self.history: list[np.ndarray] = []
+        self._initial_range = np.ptp(state.position, axis=0)
 
     def _fixed_risk(self, state: NegotiationState) -> np.ndarray | None:
         if self.params.risk == "endogenous":
@@ -211,7 +234,9 @@ class BDMChallenge(Mechanism):
         r_fixed = self._fixed_risk(state)
         kinds = {}
         for j in range(state.n_issues):
-            issue = BDMIssue(self.params, state.position[:, j], state.capability, state.salience[:, j])
+            initial = getattr(self, "_initial_range", None)
+            issue = BDMIssue(self.params, state.position[:, j], state.capability, state.salience[:, j],
+                             None if initial is None else float(initial[j]))
             new, kind, mu = issue.round(r_fixed)
             state.position[:, j] = new
             kinds[state.issue_ids[j]] = {
