@@ -26,6 +26,7 @@ def benchmark_mechanisms() -> dict[str, dict[str, Any]]:
         mechs["bdm:median"] = {"forecast": "median"}
         mechs["bdm:type_priority"] = {"choice": "type_priority"}
         mechs["bdm:pairwise"] = {"probability": "pairwise"}
+        mechs["bdm:scholz_code"] = {"choice": "scholz_code"}
     if "compromise" in mechs:
         mechs["compromise:median"] = {"method": "median"}
     return mechs
