@@ -320,3 +320,23 @@ def test_views_are_json_and_never_carry_another_roles_brief(session: ExerciseSes
                 assert "77" not in json.dumps(player_view(session, actor).get("me", {}).get("move"))
         session.advance(fac)
     assert all(b.strip()[:60] in json.dumps(facilitator_view(session)) for b in briefs.values())
+
+
+def test_offer_preview_shows_the_coming_offer_without_playing_it(session: ExerciseSession) -> None:
+    from sim.classroom.preview import offer_preview
+
+    fac, rus, syr = codes(session)
+    preview = offer_preview(session)
+    assert session.model.state.round == 0 and len(session.records) == 1
+    proposer = preview["proposer"]
+    team = {"RUS": rus, "SYR": syr}
+    if proposer in team:  # a team proposing changes the offer everyone sees
+        package = dict.fromkeys(session.compiled.issue_ids, 33.0)
+        session.submit_move(team[proposer], {"proposal": package})
+        preview = offer_preview(session)
+        assert preview["offer"] == pytest.approx(package)
+    assert player_view(session, "SYR")["preview"]["offer"] == preview["offer"]
+    to_phase(session, "adjudicate")
+    result = session.rounds[0]["result"]
+    assert (result["proposer"], result["offer"]) == (preview["proposer"], pytest.approx(preview["offer"]))
+    assert offer_preview(session) is None

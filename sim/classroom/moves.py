@@ -15,6 +15,7 @@ from typing import Any
 
 from sim.classroom.errors import MoveError
 from sim.policies.base import Pressure
+from sim.policies.human import HumanPolicy
 
 
 @dataclass(frozen=True)
@@ -101,3 +102,15 @@ def parse_move(raw: Mapping[str, Any], actor: str, actor_ids: Sequence[str],
         strength = _number(item.get("strength"), f"pressure {k + 1} strength", 0.0, 1.0)
         pressures.append(PressureMove(target, strength, issue))
     return Move(proposal=proposal, response=_response(raw.get("response")), pressures=tuple(pressures))
+
+
+def feed(policies: Mapping[str, HumanPolicy], moves: Mapping[str, Move], actor_ids: Sequence[str],
+         issue_ids: Sequence[str]) -> None:
+    """Write each team's move into its actor's :class:`HumanPolicy` (no move: clear it)."""
+    for actor, policy in policies.items():
+        move = moves.get(actor)
+        if move is None:
+            policy.clear()
+            continue
+        proposal = None if move.proposal is None else [move.proposal[i] for i in issue_ids]
+        policy.submit(proposal, move.response, move.to_pressures(actor_ids, issue_ids))

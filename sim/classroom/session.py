@@ -13,7 +13,7 @@ the *debrief* phase.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -23,58 +23,15 @@ from sim.classroom.baseline import game_seed
 from sim.classroom.clock import Clock, SystemClock
 from sim.classroom.errors import MoveError, PhaseError, ReplayError
 from sim.classroom.log import SessionLog, read_log
-from sim.classroom.moves import Move, PressureMove, parse_move
+from sim.classroom.moves import Move, PressureMove, feed, parse_move
 from sim.classroom.roles import FACILITATOR, Role, Roster, new_code
+from sim.classroom.settings import Countdown, Settings, versions
 from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot
 from sim.policies.human import HumanPolicy
 
 PHASES: tuple[str, ...] = ("negotiate", "submit", "adjudicate", "publish")
 DEBRIEF = "debrief"
 LOG_FORMAT = 1
-
-
-@dataclass
-class Settings:
-    """Session options, stored in the log header."""
-
-    durations: dict[str, float] = field(default_factory=lambda: {
-        "negotiate": 600.0, "submit": 180.0, "adjudicate": 120.0, "publish": 120.0})
-    fallback: str = "model"  # what a human actor does when its team submitted nothing: "model" or "none"
-    auto_advance: bool = False  # when a countdown runs out, move to the next phase by itself
-    class_rounds: int | None = None  # rounds the class plays; the model plays the rest up to the deadline
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Settings:
-        return cls(durations={**cls().durations, **data.get("durations", {})},
-                   fallback=data.get("fallback", "model"), auto_advance=bool(data.get("auto_advance", False)),
-                   class_rounds=data.get("class_rounds"))
-
-
-@dataclass
-class Countdown:
-    """Phase clock: derived from record times only, so replays rebuild it exactly."""
-
-    started: float = 0.0
-    duration: float = 0.0
-    paused_since: float | None = None
-    paused_total: float = 0.0
-
-    def remaining(self, now: float) -> float:
-        stopped = self.paused_total + ((now - self.paused_since) if self.paused_since is not None else 0.0)
-        return max(0.0, self.started + self.duration + stopped - now)
-
-
-def _versions() -> dict[str, str]:
-    import platform
-    from importlib import metadata
-
-    found = {"python": platform.python_version()}
-    for dist in ("syria-bases-sim", "mesa", "numpy", "solara"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "absent"
-    return found
 
 
 class ExerciseSession:
@@ -130,7 +87,7 @@ class ExerciseSession:
         header = {
             "kind": "header", "seq": 0, "t": clock.now(), "format": LOG_FORMAT, "seed": int(seed),
             "scenario": {"path": str(path.resolve()), "hash": scenario.hash, "name": scenario.name},
-            "versions": _versions(),
+            "versions": versions(),
             "settings": asdict(settings or Settings()),
             "roles": {a: {"name": actor.name, "human": a in human_roles,
                           "code": new_code() if a in human_roles else None}
@@ -385,14 +342,7 @@ class ExerciseSession:
 
     def _play_round(self) -> None:
         """Feed the submitted moves into the human policies and let the model play one round."""
-        for actor, policy in self.human.items():
-            move = self.moves.get(actor)
-            if move is None:
-                policy.clear()
-                continue
-            proposal = None if move.proposal is None else [move.proposal[i] for i in self.compiled.issue_ids]
-            policy.submit(proposal, move.response, move.to_pressures(self.compiled.actor_ids,
-                                                                     self.compiled.issue_ids))
+        feed(self.human, self.moves, self.compiled.actor_ids, self.compiled.issue_ids)
         before = state_snapshot(self.model)
         self.model.step()
         for policy in self.human.values():

@@ -15,7 +15,7 @@ def _num(value: float) -> float | None:
     return None if np.isnan(value) else round(value, 6)
 
 
-def _by_issue(row: np.ndarray, issue_ids: tuple[str, ...]) -> dict[str, float | None]:
+def by_issue(row: np.ndarray, issue_ids: tuple[str, ...]) -> dict[str, float | None]:
     return {issue: _num(v) for issue, v in zip(issue_ids, row, strict=True)}
 
 
@@ -25,15 +25,15 @@ def state_snapshot(model: Any) -> dict[str, Any]:
     actors, issues = state.actor_ids, state.issue_ids
     return {
         "round": int(state.round),
-        "position": {a: _by_issue(state.position[i], issues) for i, a in enumerate(actors)},
-        "ideal": {a: _by_issue(state.initial_position[i], issues) for i, a in enumerate(actors)},
-        "salience": {a: _by_issue(state.salience[i], issues) for i, a in enumerate(actors)},
-        "reservation": {a: _by_issue(state.reservation[i], issues) for i, a in enumerate(actors)},
+        "position": {a: by_issue(state.position[i], issues) for i, a in enumerate(actors)},
+        "ideal": {a: by_issue(state.initial_position[i], issues) for i, a in enumerate(actors)},
+        "salience": {a: by_issue(state.salience[i], issues) for i, a in enumerate(actors)},
+        "reservation": {a: by_issue(state.reservation[i], issues) for i, a in enumerate(actors)},
         "capability": {a: _num(state.capability[i]) for i, a in enumerate(actors)},
         "outside_option": {a: _num(v) for a, v in zip(actors, outside_options(state), strict=True)},
         "veto": {a: bool(state.veto[i]) for i, a in enumerate(actors)},
-        "status_quo": _by_issue(state.status_quo, issues),
-        "disagreement": _by_issue(state.disagreement, issues),
+        "status_quo": by_issue(state.status_quo, issues),
+        "disagreement": by_issue(state.disagreement, issues),
     }
 
 
@@ -50,7 +50,7 @@ def round_summary(model: Any, record: Any) -> dict[str, Any]:
         "events": [{"event_id": e.event_id, "label": e.label, "injected": bool(e.injected)}
                    for e in record.events],
         "proposer": None if record.proposer is None else actors[int(record.proposer)],
-        "offer": None if record.offer is None else _by_issue(np.asarray(record.offer), issues),
+        "offer": None if record.offer is None else by_issue(np.asarray(record.offer), issues),
         "accepted": accepted,
         "agreed": bool(record.agreed),
         "note": record.note,
@@ -67,7 +67,7 @@ def outcome_summary(model: Any) -> dict[str, Any] | None:
         "agreed": bool(outcome.agreed),
         "agreement_round": outcome.agreement_round,
         "rounds_played": int(outcome.rounds_played),
-        "package": _by_issue(outcome.package, issues),
+        "package": by_issue(outcome.package, issues),
         "categories": dict(outcome.categories),
         "utilities": {a: _num(u) for a, u in zip(actors, outcome.utilities, strict=True)},
     }

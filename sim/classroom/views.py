@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.classroom.preview import offer_preview
 from sim.classroom.roles import FACILITATOR
 from sim.classroom.session import ExerciseSession
 from sim.mechanisms.utility import utilities
@@ -89,7 +90,8 @@ def _common(session: ExerciseSession, actor: str) -> dict[str, Any]:
     snap = session.published if actor != FACILITATOR else _live(session)
     return {
         "scenario": {"name": sc.name, "title": sc.title, "question": sc.question},
-        "round": session.round, "rounds": sc.rounds, "phase": session.phase, "paused": session.paused,
+        "round": session.round, "rounds": sc.rounds, "class_rounds": session.settings.class_rounds,
+        "phase": session.phase, "paused": session.paused,
         "remaining": session.remaining(), "finished": session.finished,
         "issues": {i: {"label": sc.issues[i].label, "base": sc.issues[i].base,
                        "anchors": {int(k): v for k, v in sc.issues[i].anchors.items()}}
@@ -137,6 +139,9 @@ def player_view(session: ExerciseSession, actor: str) -> dict[str, Any]:
         },
         "move": session.moves[actor].to_dict() if actor in session.moves else None,
     }
+    preview = offer_preview(session)
+    view["preview"] = None if preview is None else {
+        **preview, "utility": utility_of(session, actor, preview["offer"])}
     return view
 
 
@@ -156,5 +161,6 @@ def facilitator_view(session: ExerciseSession) -> dict[str, Any]:
         "injects": list(session.injects), "overrides": list(session.overrides),
         "parameters": session.compiled.parameter_paths(),
         "seed": session.seed, "log": str(session.log.path) if session.log else None,
+        "preview": offer_preview(session),
     })
     return view

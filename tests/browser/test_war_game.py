@@ -174,7 +174,10 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     _toggle(rus, "reject")
     rus.get_by_role("button", name="Submit move").click()
     expect(rus.get_by_text("Move for round 1 recorded")).to_be_visible()
+    rus.wait_for_timeout(1000)  # let the offer preview catch up, for a tidy screenshot
     rus.screenshot(path=str(SHOTS / "classroom_player.png"), full_page=True)
+
+    expect(syr.locator(".offer-preview")).to_contain_text("this round")
 
     # Damascus first types nonsense (clear message, nothing changes), then presses on Russia
     syr.get_by_text("Put a proposal on the table").click()

@@ -93,7 +93,11 @@ def Countdown(phase: str, paused: bool) -> None:
 def StatusBar(view: dict[str, Any], who: str) -> None:
     with solara.Row(style={"align-items": "center", "gap": "2em"}):
         solara.Text(who, style={"font-weight": "bold"})
-        solara.Text(f"Round {view['round']} of {view['rounds']}")
+        if view["class_rounds"] and not view["finished"]:
+            solara.Text(f"Round {view['round']} of {view['class_rounds']} (then the model plays on to month "
+                        f"{view['rounds']})")
+        else:
+            solara.Text(f"Round {view['round']} of {view['rounds']}")
         solara.Text(f"Phase: {view['phase']} — {PHASE_HELP.get(view['phase'], '')}", classes=["phase"])
         Countdown(view["phase"], view["paused"])
 

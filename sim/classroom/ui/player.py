@@ -42,6 +42,7 @@ def PlayerPage(actor: str, changes: int = 0) -> None:
 
                 PlayerDebrief(view)
             elif view["phase"] in ("negotiate", "submit"):
+                OfferPreview(view)
                 MoveForm(view)
             else:
                 with solara.Card("Your move"):
@@ -66,6 +67,25 @@ def Interests(view: dict[str, Any]) -> None:
             f"**{fmt(utility['disagreement'], 2)}**, the last offer **{fmt(utility['last_offer'], 2)}**; "
             f"your outside option **{fmt(me['outside_option'], 2)}**."
             + (f" Final outcome: **{fmt(utility['final'], 2)}**." if utility["final"] is not None else ""))
+
+
+@solara.component
+def OfferPreview(view: dict[str, Any]) -> None:
+    preview = view["preview"]
+    with solara.Card("Offer on the table this round", classes=["offer-preview"]):
+        if not preview:
+            solara.Text("No offer yet.")
+            return
+        worth = f"worth **{fmt(preview['utility'], 2)}** to you"
+        if preview["proposer"] == view["me"]["id"]:
+            Md(f"**You propose this round**: your proposal below is the offer; without one, the model "
+               f"proposes this package for you ({worth}):")
+        else:
+            who = view["actors"][preview["proposer"]]["name"] if preview["proposer"] else "–"
+            Md(f"**{who}** proposes this round ({worth}); your response below answers this offer, which "
+               "changes if the proposer revises its move:")
+        rows = [[view["issues"][i]["label"], v] for i, v in preview["offer"].items()]
+        Md(md_table(["issue", "offer"], rows))
 
 
 @solara.component
