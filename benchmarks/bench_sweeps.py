@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from sim.experiments.sweeps import load_sweep, run_sweep, sample_design  # noqa: E402
-from sim.experiments.sweeps.evaluators import IshigamiEvaluator  # noqa: E402
+from sim.experiments.sweeps.evaluators import IshigamiEvaluator, release_mesa_models  # noqa: E402
 from sim.experiments.sweeps.tasks import run_seed  # noqa: E402
 from sim.model.model import NegotiationModel  # noqa: E402
 from sim.scenario import compile_scenario, load_scenario  # noqa: E402
@@ -56,6 +56,7 @@ class NegotiationBatchModel(NegotiationModel):
 
     def __init__(self, sweep: str = "", point: int = 0, rep: int = 0) -> None:
         if "compiled" not in _CACHE:
+            release_mesa_models()  # same leak fix as the engine's evaluator, so only the runners differ
             _CACHE["compiled"] = compile_scenario(load_scenario(BASELINE))
         design, names, seed = _design(sweep)
         overrides = dict(zip(names, map(float, design[point]), strict=True))

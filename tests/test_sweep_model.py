@@ -106,3 +106,17 @@ def test_changed_scenario_is_detected(tmp_path):
     scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 12\n")
     with pytest.raises(StoreMismatchError, match="different scenario"):
         run_sweep(sweep, tmp_path / "out")
+
+
+def test_finished_models_are_released():
+    """Mesa 3.3 keeps every model alive through Agent._ids (mesa#3179); the evaluator must not leak them."""
+    import gc
+
+    from sim.experiments.sweeps.evaluators import ModelEvaluator
+    from sim.model.model import NegotiationModel
+
+    ev = ModelEvaluator(str(BASELINE))
+    for seed in range(30):
+        ev({"actors.TUR.capability": 0.5}, seed)
+    gc.collect()
+    assert sum(isinstance(o, NegotiationModel) for o in gc.get_objects()) <= 1

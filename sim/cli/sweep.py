@@ -24,6 +24,8 @@ def sweep(
     """Run (or resume) the sweep in SWEEP_FILE; finished runs are never repeated."""
     from sim.experiments.sweeps import load_sweep, run_sweep  # noqa: PLC0415
 
+    if executor not in ("serial", "processes", "dask"):
+        raise typer.BadParameter(f"{executor!r}; expected serial, processes or dask", param_hint="--executor")
     if scheduler and executor != "dask":
         executor = "dask"
     with reported_errors():
