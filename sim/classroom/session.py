@@ -13,6 +13,7 @@ the *debrief* phase.
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import numpy as np
 from sim.classroom.baseline import game_seed
 from sim.classroom.clock import Clock, SystemClock
 from sim.classroom.errors import MoveError, PhaseError, ReplayError
-from sim.classroom.log import SessionLog, read_log
+from sim.classroom.log import SessionLog, read_log, to_jsonable
 from sim.classroom.moves import Move, PressureMove, feed, parse_move
 from sim.classroom.roles import FACILITATOR, Role, Roster, new_code
 from sim.classroom.settings import Countdown, Settings, versions
@@ -250,6 +251,7 @@ class ExerciseSession:
     def _emit(self, kind: str, by: str, **data: Any) -> dict[str, Any]:
         record = {"kind": kind, "seq": len(self.records), "t": self.clock.now(), "by": by,
                   "round": self.round, "phase": self.phase, **data}
+        record = json.loads(json.dumps(to_jsonable(record)))  # apply exactly what a replay will read
         if self.log is not None:
             self.log.append(record)
         self._apply(record)
@@ -262,8 +264,9 @@ class ExerciseSession:
         kind, t = record["kind"], record["t"]
         if kind == "move":
             raw = record["move"]
+            proposal = raw["proposal"] and {i: raw["proposal"][i] for i in self.compiled.issue_ids}
             self.moves[record["by"]] = Move(
-                proposal=raw["proposal"], response=raw["response"],
+                proposal=proposal, response=raw["response"],
                 pressures=tuple(PressureMove(p["target"], p["strength"], p["issue"])
                                 for p in raw["pressures"]))
         elif kind == "advance":
