@@ -215,6 +215,19 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     expect(syr.get_by_text("No round published yet")).to_have_count(0)
     check_privacy()
 
+    # round 2: a public inject from the scenario's event library, chosen in the drop-down
+    white.get_by_role("button", name="Advance to next phase").click()
+    expect(rus.get_by_text("Phase: negotiate")).to_be_visible()
+    aid = sc.events["russian_aid_offer"].label
+    white.locator(".inject-form .v-select").click()
+    white.locator(".v-menu__content .v-list-item", has_text="russian_aid_offer").click()
+    expect(white.locator(".inject-form")).to_contain_text(aid)
+    _toggle(white.locator(".inject-form"), "public")
+    white.get_by_role("button", name="Inject").click()
+    expect(white.locator(".inject-form .form-ok")).to_contain_text(aid)
+    for page in (rus, syr):
+        expect(page.locator(".news-item", has_text=aid)).to_be_visible()
+
     # play on to the end (the model plays the months after the class's two rounds)
     advance = white.get_by_role("button", name="Advance to next phase")
     for _ in range(12):
@@ -245,5 +258,5 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     replayed = ExerciseSession.replay(log)
     assert replayed.finished
     kinds = [r["kind"] for r in replayed.records]
-    assert kinds.count("move") == 2 and kinds.count("inject") == 1
+    assert kinds.count("move") == 2 and kinds.count("inject") == 2
     assert "Kremlin hears of a plot in Latakia" in (exported / "report.md").read_text()
