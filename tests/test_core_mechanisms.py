@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -47,11 +49,16 @@ def states(draw):
 @settings(max_examples=200, deadline=None)
 @given(states())
 def test_compromise_matches_its_closed_form(state):
-    weight = state.capability[:, None] * state.salience
-    expected = np.array([
-        (weight[:, j] * state.position[:, j]).sum() / weight[:, j].sum() if weight[:, j].sum() > 0
-        else state.position[:, j].mean() for j in range(state.n_issues)])
-    np.testing.assert_allclose(compromise(state), expected, rtol=1e-12, atol=1e-9)
+    """Exact rational arithmetic for the reference, so tiny weights cannot underflow it."""
+    expected = []
+    for j in range(state.n_issues):
+        pairs = zip(state.capability, state.salience[:, j], strict=True)
+        weights = [Fraction(float(c)) * Fraction(float(s)) for c, s in pairs]
+        values = [Fraction(float(p)) for p in state.position[:, j]]
+        total = sum(weights)
+        expected.append(float(sum(w * v for w, v in zip(weights, values, strict=True)) / total) if total > 0
+                        else float(sum(values) / len(values)))
+    np.testing.assert_allclose(compromise(state), expected, rtol=1e-9, atol=1e-9)
 
 
 @settings(max_examples=200, deadline=None)

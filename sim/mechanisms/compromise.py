@@ -54,8 +54,15 @@ def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
 
 
 def compromise(state: NegotiationState, method: str = "mean") -> np.ndarray:
-    """The compromise package for the current state."""
-    weight = state.capability[:, None] * state.salience
+    """The compromise package for the current state.
+
+    The weights c_i s_ij are formed in log space and scaled so each issue's largest weight is 1 (the weighted
+    mean and median are invariant to that), so products of tiny values cannot underflow to zero.
+    """
+    with np.errstate(divide="ignore"):
+        log_weight = np.log(state.capability)[:, None] + np.log(state.salience)
+    peak = log_weight.max(axis=0)
+    weight = np.exp(log_weight - np.where(np.isfinite(peak), peak, 0.0))
     if method == "median":
         return weighted_median(state.position, weight)
     return weighted_mean(state.position, weight)
