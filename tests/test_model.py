@@ -166,3 +166,16 @@ def test_agents_are_mesa_agents_with_views(baseline):
     russia = model.stakeholders[0]
     assert russia.actor_id == "RUS" and russia.is_veto
     np.testing.assert_array_equal(russia.position, model.state.position[0])
+
+
+def test_finished_models_are_garbage_collected(baseline):
+    """Mesa 3.3 keeps a class-level registry keyed by model (mesa#3179); the model releases it."""
+    import gc
+    import weakref
+
+    model = NegotiationModel(baseline, 0)
+    model.run()
+    ref = weakref.ref(model)
+    del model
+    gc.collect()
+    assert ref() is None

@@ -17,6 +17,7 @@ from sim.mechanisms.influence import apply_influence
 from sim.mechanisms.registry import create
 from sim.model.agents import Stakeholder
 from sim.model.events import EventSchedule, FiredEvent, apply_effects
+from sim.model.mesa_compat import release_mesa_models
 from sim.outcomes.classify import Outcome, classify
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
@@ -48,6 +49,7 @@ class NegotiationModel(mesa.Model):
                  mechanism: str | Mechanism | None = None, mechanism_params: dict | None = None,
                  policies: dict[str, Policy] | None = None, overrides: dict[str, float] | None = None,
                  record: bool = True, sample: bool = True) -> None:
+        release_mesa_models()  # Mesa 3.3 would otherwise keep every finished model alive
         super().__init__(rng=np.random.default_rng(seed))
         self.compiled = compiled
         self.record = record

@@ -9,20 +9,19 @@ picklable :class:`EvaluatorRef` (so Dask and process pools ship a few bytes, not
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import math
 import multiprocessing as mp
 import os
 import time
-import weakref
-from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from sim.model.mesa_compat import release_mesa_models
 
 Scalar = float | int | bool | str | None
 Evaluator = Callable[[Mapping[str, float], int], dict[str, Scalar]]
@@ -68,34 +67,6 @@ class IshigamiEvaluator:
         y = math.sin(x1) + self.a * math.sin(x2) ** 2 + self.b * x3**4 * math.sin(x1)
         eps = float(np.random.default_rng(seed).normal(0.0, self.noise)) if self.noise else 0.0
         return {"y": y + eps, "y_exact": y, "positive": (y + eps) > 0}
-
-
-class _WeakCounters(weakref.WeakKeyDictionary):
-    """``defaultdict(count)`` keyed weakly by model: Mesa 3.3's ``Agent._ids`` without the leak."""
-
-    def __getitem__(self, model: Any) -> Any:
-        try:
-            return super().__getitem__(model)
-        except KeyError:
-            counter = self[model] = itertools.count(1)
-            return counter
-
-
-def release_mesa_models() -> None:
-    """Stop Mesa 3.3 from keeping every finished model alive (mesa/mesa#3179, fixed upstream by #3180).
-
-    ``mesa.Agent._ids`` is a class-level ``defaultdict`` keyed by model, so each replication's model (~25 kB
-    with this scenario) stays in memory for the life of the process: 1.4 GB per worker after 50,000 runs.
-    Replacing it by a weak-keyed mapping with the same behaviour lets finished models be collected.
-    """
-    import mesa  # noqa: PLC0415
-
-    ids = getattr(mesa.Agent, "_ids", None)
-    if isinstance(ids, defaultdict):
-        weak = _WeakCounters()
-        for model, counter in list(ids.items()):
-            weak[model] = counter
-        mesa.Agent._ids = weak
 
 
 @dataclass
