@@ -293,10 +293,8 @@ def load_sweep(path: str | Path, name: str | None = None) -> SweepSpec:
         raise SweepSpecError("file not found", file=file)
     try:
         data, lines = load_with_lines(path)
-    except Exception as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise SweepSpecError(f"not valid YAML: {exc}", file=file,
-                             line=mark.line + 1 if mark else None) from exc
+    except ScenarioError as exc:
+        raise SweepSpecError(exc.detail, file=file, line=exc.line, field=exc.field) from None
     if not isinstance(data, dict):
         raise SweepSpecError("expected a mapping at the top level", file=file, line=1)
     base = path.parent

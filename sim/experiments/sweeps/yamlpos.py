@@ -1,7 +1,7 @@
-"""Safe YAML loading that remembers the line of every mapping key and sequence item.
+"""Line numbers for sweep files: the scenario loader's safe YAML reader, keyed the way the sweep parser asks.
 
-Used to point sweep-file errors at ``file:line``. (The scenario loader has its own helpers; this module only
-serves the sweep files and reads with ``yaml.SafeLoader`` semantics.)
+``sim.scenario.yaml_source.read_yaml`` does the reading (safe loader, duplicate keys rejected); this module only
+adapts its ``(file, line)`` map to the ``line_of(lines, ("a", "b", 0))`` lookups of ``spec.py``.
 """
 
 from __future__ import annotations
@@ -9,37 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
+from sim.scenario.yaml_source import read_yaml
 
-Lines = dict[tuple[str | int, ...], int]
-
-
-def _walk(node: yaml.Node, path: tuple[str | int, ...], lines: Lines) -> None:
-    lines.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            k = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
-            lines[path + (k,)] = key.start_mark.line + 1
-            _walk(value, path + (k,), lines)
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _walk(item, path + (i,), lines)
+Lines = dict[tuple[str, ...], int]
 
 
 def load_with_lines(path: Path) -> tuple[Any, Lines]:
-    """Return ``(data, lines)`` where ``lines[("a", "b", 0)]`` is the 1-based line of ``a.b[0]``."""
-    text = Path(path).read_text(encoding="utf-8")
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    lines: Lines = {}
-    if node is not None:
-        _walk(node, (), lines)
-    return yaml.safe_load(text), lines
+    """Return ``(data, lines)`` where ``lines[("a", "b", "0")]`` is the 1-based line of ``a.b[0]``."""
+    data, located = read_yaml(Path(path))
+    return data, {key: line for key, (_, line) in located.items()}
 
 
 def line_of(lines: Lines, path: tuple[str | int, ...]) -> int | None:
     """The line of ``path`` or of its closest ancestor that has one."""
-    while path:
-        if path in lines:
-            return lines[path]
-        path = path[:-1]
+    key = tuple(str(part) for part in path)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
     return lines.get(())
