@@ -38,13 +38,7 @@ class Countdown:
 
 
 def versions() -> dict[str, str]:
-    import platform
-    from importlib import metadata
+    """Versions recorded in the session log: the run manifest's, plus Solara."""
+    from sim.experiments.manifest import environment
 
-    found = {"python": platform.python_version()}
-    for dist in ("syria-bases-sim", "mesa", "numpy", "solara"):
-        try:
-            found[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            found[dist] = "absent"
-    return found
+    return environment(extra=("solara",))

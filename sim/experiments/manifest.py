@@ -17,9 +17,10 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def environment() -> dict[str, str]:
+def environment(extra: tuple[str, ...] = ()) -> dict[str, str]:
+    """Versions of Python, this package and the libraries results depend on (plus ``extra`` distributions)."""
     versions = {"python": platform.python_version(), PACKAGE: package_version()}
-    for name in ("mesa", "numpy", "pandas", "networkx"):
+    for name in ("mesa", "numpy", "pandas", "networkx", *extra):
         try:
             versions[name] = metadata.version(name)
         except metadata.PackageNotFoundError:
