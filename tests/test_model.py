@@ -179,3 +179,27 @@ def test_finished_models_are_garbage_collected(baseline):
     del model
     gc.collect()
     assert ref() is None
+
+
+def test_every_kind_of_parameter_can_be_uncertain(tmp_path):
+    """Distributions on scalar, per-actor, per-issue and per-relation cells are all sampled inside their bounds."""
+    data = minimal_scenario(3, 2, relations={"A2->A0": {"influence": {"triangular": [0.1, 0.2, 0.9]}}},
+                            dynamics={"influence_rate": {"uniform": [0.2, 0.4]}},
+                            events={"e": {"label": "e", "probability": {"normal": [0.5, 0.2]},
+                                          "effects": [{"path": "issues.i0.disagreement", "add": 1}]}})
+    data["issues"]["i1"]["status_quo"] = {"uniform": [10, 20]}
+    data["actors"]["A1"]["salience"]["i1"] = {"normal": [0.9, 0.3]}
+    compiled = compile_scenario(load_scenario(write_scenario(tmp_path, data)))
+    seen = []
+    for seed in range(50):
+        values = compiled.sample(np.random.default_rng(seed))
+        seen.append((values.influence_rate, values.get("relations.A2->A0.influence"),
+                     values.get("events.e.probability"), values.get("issues.i1.status_quo"),
+                     values.get("actors.A1.salience.i1")))
+    seen = np.array(seen)
+    assert np.all((seen[:, 0] >= 0.2) & (seen[:, 0] <= 0.4))
+    assert np.all((seen[:, 1] >= 0.1) & (seen[:, 1] <= 0.9))
+    assert np.all((seen[:, 2] >= 0) & (seen[:, 2] <= 1))
+    assert np.all((seen[:, 3] >= 10) & (seen[:, 3] <= 20))
+    assert np.all((seen[:, 4] >= 0) & (seen[:, 4] <= 1))
+    assert len(np.unique(seen[:, 0])) == 50

@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.mechanisms.base import Mechanism, RoundResult
-from sim.mechanisms.concession import offers
+from sim.mechanisms.concession import alpha
 from sim.mechanisms.registry import register
 from sim.mechanisms.state import NegotiationState
 from sim.mechanisms.tradeoff import tradeoff_offer
@@ -64,15 +64,26 @@ def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str
 
 
 def acceptance(state: NegotiationState, offer: np.ndarray, k: float, discount: float) -> np.ndarray:
-    """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool."""
+    """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool.
+
+    Written on salience-weighted losses L_i(x) = sum_j s_ij |x_j - p_ij|, since U_i(x) = 1 - L_i(x) / (100 S_i)
+    with S_i = sum_j s_ij: U_i(offer) >= max(U_i(own next offer), floor_i) is L_i(offer) <= min(L_i(own next),
+    100 S_i (1 - floor_i)). The own next offer lies alpha of the way to the reservation, so its loss is
+    alpha_i * L_i(reservation).
+    """
+    pos, sal = state.position, state.salience
     next_fraction = min(1.0, (state.round + 1) / state.n_rounds)
-    own_next = offers(state.position, state.reservation, next_fraction, state.concession_beta, k)
-    packages = np.empty((3, *state.position.shape))
-    packages[0], packages[1], packages[2] = offer, own_next, state.disagreement
-    value, own_value, no_deal = utilities(state.position, state.salience, packages)
-    outside = np.where(np.isnan(state.outside_option), no_deal, state.outside_option)
+    a = alpha(next_fraction, state.concession_beta, k)
+    loss_offer = (sal * np.abs(offer - pos)).sum(axis=1)
+    loss_own = a * (sal * np.abs(state.reservation - pos)).sum(axis=1)
+    scale = 100.0 * sal.sum(axis=1)
+    outside = state.outside_option
+    if np.isnan(outside).any():
+        no_deal = 1.0 - (sal * np.abs(state.disagreement - pos)).sum(axis=1) / np.where(scale > 0, scale, 1.0)
+        outside = np.where(np.isnan(outside), no_deal, outside)
     floor = outside * discount ** max(0, state.n_rounds - state.round)
-    return value >= np.maximum(own_value, floor) - 1e-12
+    budget = np.minimum(loss_own, scale * (1.0 - floor))
+    return loss_offer <= budget + 1e-10 * np.maximum(scale, 1.0)
 
 
 @register
@@ -93,20 +104,21 @@ class AlternatingOffers(Mechanism):
         vetoes = getattr(self, "_vetoes", None)
         proposer = choose_proposer(state, rng, self.params.proposer, vetoes)
         fraction = state.time_fraction
-        suggestion = offers(state.position[proposer:proposer + 1], state.reservation[proposer:proposer + 1],
-                            fraction, state.concession_beta[proposer:proposer + 1], k)[0]
+        a = alpha(fraction, state.concession_beta[proposer], k)
+        own = state.position[proposer]
+        suggestion = own + a * (state.reservation[proposer] - own)
         if self.params.offers == "tradeoff":
             aspiration = float(utilities(state.position[proposer], state.salience[proposer], suggestion))
             responders = vetoes[vetoes != proposer] if vetoes is not None else np.flatnonzero(state.veto)
             responders = responders[responders != proposer]
             suggestion = tradeoff_offer(state.position, state.salience, proposer, responders, aspiration)
-        offer = np.clip(np.asarray(policies[proposer].propose(proposer, state, suggestion), dtype=float),
-                        0.0, 100.0)
+        offer = np.asarray(policies[proposer].propose(proposer, state, suggestion), dtype=float)
+        offer = np.minimum(np.maximum(offer, 0.0), 100.0)
         would_accept = acceptance(state, offer, k, self.params.outside_option_discount)
         accepted = np.ones(state.n_actors, dtype=bool)
         for voter in (np.flatnonzero(state.veto) if vetoes is None else vetoes):
             if voter != proposer:
                 accepted[voter] = bool(policies[voter].respond(int(voter), state, offer, bool(would_accept[voter])))
-        agreed = bool(accepted[state.veto].all())
+        agreed = bool(accepted.all())  # non-voters count as accepting
         return RoundResult(proposer=proposer, offer=offer, accepted=accepted,
                            agreement=offer.copy() if agreed else None)

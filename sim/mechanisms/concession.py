@@ -19,7 +19,10 @@ TACTICS = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}
 
 def alpha(time_fraction: float | np.ndarray, beta: np.ndarray, k: float = 0.0) -> np.ndarray:
     """Concession level in [k, 1] at ``time_fraction`` (t / T, clipped to [0, 1]) for exponents ``beta``."""
-    tau = np.minimum(np.maximum(time_fraction, 0.0), 1.0)
+    if isinstance(time_fraction, float | int):
+        tau = min(1.0, max(0.0, float(time_fraction)))
+    else:
+        tau = np.minimum(np.maximum(time_fraction, 0.0), 1.0)
     return k + (1.0 - k) * np.power(tau, 1.0 / np.asarray(beta, dtype=float))
 
 

@@ -16,6 +16,7 @@ products: sum_k W_kij = (A S)_ij and sum_k W_kij p_kj = (A (S * P))_ij.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
@@ -26,11 +27,20 @@ PressureMove = tuple[int, int, int | None, float]  # (source k, target i, issue 
 
 
 def relative_capability(capability: np.ndarray) -> np.ndarray:
-    """R[k, i] = c_k / (c_k + c_i); 0.5 where both are 0."""
+    """R[k, i] = c_k / (c_k + c_i); 0.5 where both are 0 (memoised: capabilities rarely change in a run)."""
+    return _relative_capability(capability.tobytes(), capability.size)
+
+
+@functools.lru_cache(maxsize=256)
+def _relative_capability(raw: bytes, size: int) -> np.ndarray:
+    capability = np.frombuffer(raw, dtype=float, count=size)
     total = capability[:, None] + capability[None, :]
     if (total > 0).all():
-        return capability[:, None] / total
-    return np.divide(capability[:, None], total, out=np.full_like(total, 0.5), where=total > 0)
+        relative = capability[:, None] / total
+    else:
+        relative = np.divide(capability[:, None], total, out=np.full_like(total, 0.5), where=total > 0)
+    relative.flags.writeable = False  # shared between calls
+    return relative
 
 
 def pull_matrix(state: NegotiationState, extra: list[PressureMove]) -> tuple[np.ndarray, np.ndarray]:

@@ -56,6 +56,10 @@ class NegotiationState:
     def issue_index(self, issue_id: str) -> int:
         return self.issue_ids.index(issue_id)
 
+    def clip_positions(self) -> None:
+        """Keep positions on the 0-100 scale (the only array mechanisms move every round)."""
+        np.minimum(np.maximum(self.position, 0.0, out=self.position), 100.0, out=self.position)
+
     def clip(self) -> None:
         """Keep every array inside its documented bounds."""
         for array, lo, hi in ((self.position, 0.0, 100.0), (self.salience, 0.0, 1.0), (self.reservation, 0.0, 100.0),

@@ -29,8 +29,8 @@ class EventSchedule:
         self.at_round = np.array([e.at_round or 0 for e in events], dtype=int)
         self.is_random = np.array([e.probability is not None and not e.library_only for e in events], dtype=bool)
         self.once = np.array([e.once for e in events], dtype=bool)
-        self.first = np.array([(e.window or (1, 10**9))[0] for e in events], dtype=int)
-        self.last = np.array([(e.window or (1, 10**9))[1] for e in events], dtype=int)
+        self.timing = [(bool(r), int(a), (e.window or (1, 10**9))[0], (e.window or (1, 10**9))[1])
+                       for r, a, e in zip(self.is_random, self.at_round, events, strict=True)]
 
     @classmethod
     def for_scenario(cls, compiled: CompiledScenario) -> EventSchedule:
@@ -47,13 +47,16 @@ class EventSchedule:
         """Indices of the events firing in ``round_``; one uniform draw per event per round keeps streams stable."""
         if not self.events:
             return []
-        draws = rng.random(len(self.events))
-        in_window = (self.first <= round_) & (round_ <= self.last)
-        hits = np.where(self.is_random, in_window & (draws < probability), self.at_round == round_)
+        draws = rng.random(len(self.events)).tolist()
         due = []
-        for index in np.flatnonzero(hits):
+        for index, (is_random, at, first, last) in enumerate(self.timing):
+            if is_random:
+                if not (first <= round_ <= last and draws[index] < probability[index]):
+                    continue
+            elif at != round_:
+                continue
             if not (self.once[index] and self.event_ids[index] in self.fired):
-                due.append(int(index))
+                due.append(index)
         return due
 
     def mark(self, index: int) -> None:

@@ -66,6 +66,7 @@ class NegotiationModel(mesa.Model):
             for index, actor_id in enumerate(compiled.actor_ids)
         ]
         self.policies = [s.policy for s in self.stakeholders]
+        self._pressing = [s for s in self.stakeholders if type(s.policy).pressure is not Policy.pressure]
         self.schedule = EventSchedule.for_scenario(compiled)
         self.injected: list[tuple[str, Event]] = []
         self.history: list[RoundRecord] = []
@@ -92,10 +93,10 @@ class NegotiationModel(mesa.Model):
         state = self.state
         state.round += 1
         record = RoundRecord(round=state.round, events=self._fire_events())
-        extra = [(s.index, p.target, p.issue, p.strength) for s in self.stakeholders for p in s.pressure_moves()]
+        extra = [(s.index, p.target, p.issue, p.strength) for s in self._pressing for p in s.pressure_moves()]
         apply_influence(state, self.values.influence_rate, extra)
         result = self.mechanism.step(state, self.rng, self.policies)
-        state.clip()
+        state.clip_positions()
         record.proposer, record.offer, record.accepted = result.proposer, result.offer, result.accepted
         if result.agreement is not None:
             record.agreed = True

@@ -175,17 +175,29 @@ class VectorSampler:
             params = np.array([p for _, p, _ in items], dtype=float)
             bounds = np.array([b for _, _, b in items], dtype=float)
             self.groups[family] = ([c for c, _, _ in items], params, bounds)
+        self.scatter: dict[str, list[tuple[str, tuple[int, ...], np.ndarray]]] = {}
+        for family, (cells_, _, _) in self.groups.items():
+            by_key: dict[str, list[tuple[int, tuple[int, ...]]]] = {}
+            for position, (key, index) in enumerate(cells_):
+                by_key.setdefault(key, []).append((position, index))
+            self.scatter[family] = [
+                (key, tuple(np.array(axis) for axis in zip(*[i for _, i in entries], strict=True)),
+                 np.array([pos for pos, _ in entries]))
+                for key, entries in by_key.items()]
 
     def draw(self, rng: np.random.Generator, arrays: dict[str, np.ndarray]) -> None:
-        for family, (cells, params, bounds) in self.groups.items():
+        for family, (_, params, bounds) in self.groups.items():
             if family == "uniform":
                 values = rng.uniform(params[:, 0], params[:, 1])
             elif family == "triangular":
                 values = rng.triangular(params[:, 0], params[:, 1], params[:, 2])
             else:
                 values = self._truncated_normal(rng, params, bounds)
-            for (key, index), value in zip(cells, values, strict=True):
-                arrays[key][index] = value
+            for key, index, positions in self.scatter[family]:
+                if index:
+                    arrays[key][index] = values[positions]
+                else:  # a scalar parameter (0-d array)
+                    arrays[key][()] = values[positions[0]]
 
     @staticmethod
     def _truncated_normal(rng: np.random.Generator, params: np.ndarray, bounds: np.ndarray) -> np.ndarray:
