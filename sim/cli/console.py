@@ -12,6 +12,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from sim.errors import SimError
 
 console = Console()
+if not console.is_terminal:  # piped or captured: wide enough for the tables instead of 80 columns
+    console = Console(width=120)
 err_console = Console(stderr=True)
 
 
