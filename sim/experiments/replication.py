@@ -26,23 +26,8 @@ class ReplicationResult:
     state: NegotiationState  # the state at the end of the run
 
     def summary(self) -> dict[str, Any]:
-        """Flat scalar outputs: agreed, agreement_round, rounds_played, outcome.<issue>, category.<base>,
-        level.<base> (category index 0-4), utility.<actor>, events_fired."""
-        out = self.outcome
-        row: dict[str, Any] = {
-            "agreed": out.agreed,
-            "agreement_round": float(out.agreement_round) if out.agreement_round is not None else np.nan,
-            "rounds_played": out.rounds_played,
-        }
-        for j, issue in enumerate(self.issue_ids):
-            row[f"outcome.{issue}"] = float(out.package[j])
-        for issue, category in out.categories.items():
-            row[f"category.{issue}"] = category
-            row[f"level.{issue}"] = CATEGORIES.index(category)
-        for i, actor in enumerate(self.actor_ids):
-            row[f"utility.{actor}"] = float(out.utilities[i])
-        row["events_fired"] = len(self.events)
-        return row
+        """Flat scalar outputs (see :func:`summarize`)."""
+        return summarize(self.outcome, self.actor_ids, self.issue_ids, len(self.events))
 
     def diagnostics(self) -> dict[str, Any]:
         """Pareto and Nash diagnostics of the final package over the veto players (scipy; slower)."""
@@ -53,6 +38,26 @@ class ReplicationResult:
         nash = nash_point(self.state)
         distance = float(np.sqrt(np.mean((package - nash) ** 2))) if nash is not None else np.nan
         return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement, "nash_distance": distance}
+
+
+def summarize(outcome: Outcome, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...],
+              events_fired: int) -> dict[str, Any]:
+    """Flat scalar outputs of one replication: agreed, agreement_round, rounds_played, outcome.<issue>,
+    category.<base>, level.<base> (category index 0-4), utility.<actor>, events_fired."""
+    row: dict[str, Any] = {
+        "agreed": outcome.agreed,
+        "agreement_round": float(outcome.agreement_round) if outcome.agreement_round is not None else np.nan,
+        "rounds_played": outcome.rounds_played,
+    }
+    for j, issue in enumerate(issue_ids):
+        row[f"outcome.{issue}"] = float(outcome.package[j])
+    for issue, category in outcome.categories.items():
+        row[f"category.{issue}"] = category
+        row[f"level.{issue}"] = CATEGORIES.index(category)
+    for i, actor in enumerate(actor_ids):
+        row[f"utility.{actor}"] = float(outcome.utilities[i])
+    row["events_fired"] = events_fired
+    return row
 
 
 def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequence | None,

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sim.analysis.tables import issue_means, outcome_table
+from sim.experiments.batch import run_batch
 from sim.experiments.manifest import make_manifest
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.seeds import replication_seed
@@ -24,6 +25,7 @@ from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]
+BATCH_SIZE = 256
 
 
 @dataclass
@@ -128,6 +130,8 @@ class _Chunk:
         return {**self.__dict__, "_compiled": None}
 
     def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> _ChunkResult:
+        if not (self.trajectories or self.diagnostics):
+            return self._batched(start, stop, progress, total)
         compiled = self.compiled
         part = _ChunkResult([], [], [])
         for rep in range(start, stop):
@@ -142,6 +146,18 @@ class _Chunk:
                 part.positions.append(np.stack([r.positions for r in result.history]))
             if progress is not None:
                 progress(rep + 1, total)
+        return part
+
+    def _batched(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
+        """Summary rows only: many replications per numpy call (``sim.experiments.batch``), same rows."""
+        part = _ChunkResult([], [], [])
+        for first in range(start, stop, BATCH_SIZE):
+            reps = range(first, min(stop, first + BATCH_SIZE))
+            seeds = [replication_seed(self.seed, rep) for rep in reps]
+            rows = run_batch(self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism)
+            part.rows.extend({"replication": rep, **row} for rep, row in zip(reps, rows, strict=True))
+            if progress is not None:
+                progress(reps[-1] + 1, total)
         return part
 
 

@@ -104,7 +104,7 @@ class AlternatingOffers(Mechanism):
         vetoes = getattr(self, "_vetoes", None)
         proposer = choose_proposer(state, rng, self.params.proposer, vetoes)
         fraction = state.time_fraction
-        a = alpha(fraction, state.concession_beta[proposer], k)
+        a = alpha(fraction, state.concession_beta, k)[proposer]  # whole vector: same arithmetic as the batch path
         own = state.position[proposer]
         suggestion = own + a * (state.reservation[proposer] - own)
         if self.params.offers == "tradeoff":

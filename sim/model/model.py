@@ -18,6 +18,7 @@ from sim.mechanisms.registry import create
 from sim.model.agents import Stakeholder
 from sim.model.events import EventSchedule, FiredEvent, apply_effects
 from sim.model.mesa_compat import release_mesa_models
+from sim.model.streams import replication_generator
 from sim.outcomes.classify import Outcome, classify
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
@@ -51,6 +52,9 @@ class NegotiationModel(mesa.Model):
                  record: bool = True, sample: bool = True) -> None:
         release_mesa_models()  # Mesa 3.3 would otherwise keep every finished model alive
         super().__init__(rng=np.random.default_rng(seed))
+        # Mesa's own set-up may consume draws (seeding ``self.random``); the simulation's stream starts afresh
+        # from the same seed, so it never depends on Mesa's internals (and the batch path can reproduce it).
+        self.rng = replication_generator(seed)
         self.compiled = compiled
         self.record = record
         self.values = compiled.sample(self.rng if sample else None, overrides)

@@ -96,6 +96,14 @@ class ModelEvaluator:
                                  mechanism_params=mech.get("params") or None)
         return dict(result.summary())
 
+    def batch(self, params: list[Mapping[str, float]], seeds: list[int]) -> list[dict[str, Scalar]]:
+        """The same rows as calling this evaluator once per run, computed together (``sim.experiments.batch``)."""
+        from sim.experiments.batch import run_batch  # noqa: PLC0415
+
+        mech = self.mechanism or {}
+        return run_batch(self.compiled, list(seeds), [dict(p) for p in params], mechanism=mech.get("name"),
+                         mechanism_params=mech.get("params") or None)
+
 
 @dataclass(frozen=True)
 class EvaluatorRef:

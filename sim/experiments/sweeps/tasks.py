@@ -63,8 +63,9 @@ def run_chunk(ref: EvaluatorRef, task: ChunkTask) -> pa.Table:
     points = task.run_ids // task.replications
     reps = task.run_ids % task.replications
     seeds = [run_seed(task.sweep_seed, p, r) for p, r in zip(points, reps, strict=True)]
-    rows = [evaluate(dict(zip(task.names, map(float, x), strict=True)), s)
-            for x, s in zip(task.X, seeds, strict=True)]
+    params = [dict(zip(task.names, map(float, x), strict=True)) for x in task.X]
+    batch = getattr(evaluate, "batch", None)
+    rows = batch(params, seeds) if batch is not None else [evaluate(p, s) for p, s in zip(params, seeds, strict=True)]
     out: dict[str, pa.Array] = {
         "run_id": pa.array(task.run_ids, pa.int64()), "point": pa.array(points, pa.int64()),
         "rep": pa.array(reps, pa.int32()), "seed": pa.array(seeds, pa.int64()),

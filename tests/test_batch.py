@@ -1,0 +1,85 @@
+"""The batch path gives exactly the rows of one Mesa model per replication."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sim.experiments.batch import run_batch
+from sim.experiments.replication import run_replication
+from sim.experiments.seeds import replication_seed
+from sim.scenario import compile_scenario, load_scenario
+from tests.conftest import BASELINE, minimal_scenario, write_scenario
+
+
+def assert_same_rows(left: list[dict], right: list[dict]) -> None:
+    assert len(left) == len(right)
+    for a, b in zip(left, right, strict=True):
+        assert a.keys() == b.keys()
+        for key in a:
+            if isinstance(a[key], float) and np.isnan(a[key]):
+                assert np.isnan(b[key]), key
+            else:
+                assert a[key] == b[key], (key, a[key], b[key])
+
+
+def single(compiled, seeds, overrides=None, **kwargs):
+    overrides = overrides or [None] * len(seeds)
+    return [run_replication(compiled, s, overrides=o, **kwargs).summary() for s, o in zip(seeds, overrides,
+                                                                                         strict=True)]
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return compile_scenario(load_scenario(BASELINE))
+
+
+def test_baseline_rows_are_identical(baseline):
+    seeds = [replication_seed(4, r) for r in range(150)]
+    assert_same_rows(run_batch(baseline, seeds), single(baseline, seeds))
+
+
+def test_overrides_and_capability_proposers_are_identical(baseline):
+    seeds = [replication_seed(9, r) for r in range(60)]
+    overrides = [{"actors.TUR.capability": 0.1 * (r % 7), "dynamics.influence_rate": 0.05 * (r % 5),
+                  "mechanism.params.initial_concession": 0.1 * (r % 3)} for r in range(60)]
+    params = {"proposer": "capability", "outside_option_discount": 0.97}
+    assert_same_rows(run_batch(baseline, seeds, overrides, mechanism_params=params),
+                     single(baseline, seeds, overrides, mechanism_params=params))
+
+
+def test_other_mechanisms_fall_back_to_the_model(baseline):
+    seeds = [replication_seed(1, r) for r in range(8)]
+    for mechanism, params in (("compromise", None), ("bargaining", {"offers": "tradeoff"})):
+        assert_same_rows(run_batch(baseline, seeds, mechanism=mechanism, mechanism_params=params),
+                         single(baseline, seeds, mechanism=mechanism, mechanism_params=params))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_scenarios_with_events_are_identical(tmp_path, data):
+    n, m = data.draw(st.integers(2, 6)), data.draw(st.integers(1, 4))
+    scenario = minimal_scenario(n, m, rounds=data.draw(st.integers(1, 15)))
+    unit = st.floats(0, 1)
+    for actor in scenario["actors"].values():
+        actor["capability"] = {"uniform": [0.0, data.draw(st.floats(0.01, 3))]}
+        actor["concession"] = data.draw(st.floats(0.1, 5))
+        if data.draw(st.booleans()):
+            actor["outside_option"] = data.draw(unit)
+        for j in range(m):
+            actor["positions"][f"i{j}"] = {"uniform": [0, 100]}
+            actor["salience"][f"i{j}"] = data.draw(unit)
+    scenario["relations"] = {f"A{k}->A{i}": {"influence": data.draw(unit)} for k in range(n) for i in range(n)
+                             if k != i and data.draw(st.booleans())}
+    scenario["events"] = {
+        "shock": {"label": "shock", "probability": data.draw(unit),
+                  "effects": [{"path": "issues.i0.disagreement", "add": -10},
+                              {"path": "actors.A0.outside_option", "add": 0.1}]},
+        "late": {"label": "late", "at_round": data.draw(st.integers(1, 15)), "once": False,
+                 "effects": [{"path": "actors.A1.capability", "scale": 2.0}]},
+    }
+    compiled = compile_scenario(load_scenario(write_scenario(tmp_path, scenario)))
+    seeds = [replication_seed(data.draw(st.integers(0, 2**32)), r) for r in range(12)]
+    assert_same_rows(run_batch(compiled, seeds), single(compiled, seeds))
