@@ -51,10 +51,13 @@ class NegotiationModel(mesa.Model):
                  policies: dict[str, Policy] | None = None, overrides: dict[str, float] | None = None,
                  record: bool = True, sample: bool = True) -> None:
         release_mesa_models()  # Mesa 3.3 would otherwise keep every finished model alive
-        super().__init__(rng=np.random.default_rng(seed))
-        # Mesa's own set-up may consume draws (seeding ``self.random``); the simulation's stream starts afresh
-        # from the same seed, so it never depends on Mesa's internals (and the batch path can reproduce it).
-        self.rng = replication_generator(seed)
+        generator = replication_generator(seed)
+        start = generator.bit_generator.state
+        super().__init__(rng=generator)
+        # Mesa's own set-up may consume draws (seeding ``self.random``); rewinding makes the simulation's stream
+        # start at the seed's first draw, whatever Mesa's internals (so the batch path can reproduce it).
+        generator.bit_generator.state = start
+        self.rng = generator
         self.compiled = compiled
         self.record = record
         self.values = compiled.sample(self.rng if sample else None, overrides)
