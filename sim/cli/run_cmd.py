@@ -22,6 +22,8 @@ def run(
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots."),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
     diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
+    trajectories: bool = typer.Option(True, "--trajectories/--no-trajectories",
+                                      help="Write per-round tables; without them runs take the fast batch path."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
@@ -30,7 +32,7 @@ def run(
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
-                                      diagnostics=diagnostics,
+                                      diagnostics=diagnostics, trajectories=trajectories,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
         if diagnostics:
