@@ -60,7 +60,7 @@ def trajectories(frame: pd.DataFrame, title: str = "") -> plt.Figure:
         axes[index // cols][index % cols].axis("off")
     axes[0][0].set_ylabel("position (0-100)")
     axes[0][0].legend(fontsize=8)
-    fig.suptitle(title or "Positions by round (median, 10-90% band)")
+    fig.suptitle(title or "Positions by round: median and 10-90% band of the runs still negotiating")
     fig.tight_layout()
     return fig
 
