@@ -184,3 +184,13 @@ def test_random_structures_raise_only_scenario_errors(tmp_path, data):
     path.write_text(yaml.safe_dump(data))
     with pytest.raises(ScenarioError):
         load_scenario(path)
+
+
+def test_evidence_may_cover_a_whole_event(tmp_path):
+    data = minimal_scenario(events={"shock": {"label": "shock", "at_round": 2, "effects": [
+        {"path": "issues.i0.disagreement", "set": 5}]}})
+    data["evidence"] = {"events.shock": {"assumption": "a shock in month two, for the test"}}
+    assert "events.shock" in load_scenario(write_scenario(tmp_path, data)).evidence
+    data["evidence"] = {"events.nope": {"assumption": "x"}}
+    with pytest.raises(ScenarioError, match="events.<id>"):
+        load_scenario(write_scenario(tmp_path, data))

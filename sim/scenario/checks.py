@@ -96,9 +96,11 @@ def _check_events(scenario: Scenario) -> list[Problem]:
 def _check_evidence(scenario: Scenario) -> list[Problem]:
     problems = []
     paths = list(parameter_table(scenario))
+    events = {f"events.{event_id}" for event_id in scenario.events}  # an event's timing and effects as a whole
     for key, entry in scenario.evidence.items():
-        if not any(p == key or p.startswith(key + ".") for p in paths):
-            problems.append((f"evidence.{key}", f"'{key}' is not a parameter path or a prefix of one"))
+        if key not in events and not any(p == key or p.startswith(key + ".") for p in paths):
+            problems.append((f"evidence.{key}",
+                             f"'{key}' is not a parameter path, a prefix of one, or an event (events.<id>)"))
         if entry.source is not None and entry.source not in scenario.sources:
             problems.append((f"evidence.{key}.source",
                              f"unknown source '{entry.source}'; expected one of {sorted(scenario.sources)}"))
