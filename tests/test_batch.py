@@ -71,8 +71,10 @@ def test_random_scenarios_with_events_are_identical(tmp_path, data):
         for j in range(m):
             actor["positions"][f"i{j}"] = {"uniform": [0, 100]}
             actor["salience"][f"i{j}"] = data.draw(unit)
-    scenario["relations"] = {f"A{k}->A{i}": {"influence": data.draw(unit)} for k in range(n) for i in range(n)
-                             if k != i and data.draw(st.booleans())}
+    scenario["relations"] = {f"A{k}->A{i}": {"influence": data.draw(unit), "alignment": data.draw(st.floats(-1, 1))}
+                             for k in range(n) for i in range(n) if k != i and data.draw(st.booleans())}
+    scenario["dynamics"] = {"influence_rate": data.draw(unit),
+                            "alignment_weight": data.draw(st.sampled_from([0, 0.5, 1]))}
     scenario["events"] = {
         "shock": {"label": "shock", "probability": data.draw(unit),
                   "effects": [{"path": "issues.i0.disagreement", "add": -10},

@@ -152,3 +152,24 @@ def test_registry_lists_core_mechanisms_and_rejects_bad_input():
         create("bargaining", {"proposer": "whoever"})
     for cls in available().values():
         assert cls.reference and cls.title and "outcome" in cls.classifier
+
+
+def test_hostile_ties_repel_and_aligned_ties_attract_when_alignment_counts():
+    position = np.array([[40.0], [80.0]])
+    salience = np.array([[0.5], [0.5]])
+    influence = np.array([[0.0, 0.0], [1.0, 0.0]])  # actor 1 pulls actor 0
+    moved = {}
+    for label, alignment, weight in (("ignored", -1.0, 0.0), ("hostile", -1.0, 1.0), ("aligned", 1.0, 1.0)):
+        state = make_state(position, salience, np.array([1.0, 1.0]), influence)
+        state.alignment = np.array([[0.0, 0.0], [alignment, 0.0]])
+        apply_influence(state, 0.5, alignment_weight=weight)
+        moved[label] = state.position[0, 0]
+    assert moved["hostile"] < 40.0 < moved["ignored"] == moved["aligned"]
+
+
+@settings(max_examples=100, deadline=None)
+@given(states(), st.floats(0, 1), st.floats(0, 1))
+def test_signed_influence_keeps_positions_on_the_scale(state, rate, weight):
+    state.alignment = np.linspace(-1, 1, state.n_actors ** 2).reshape(state.n_actors, state.n_actors)
+    apply_influence(state, rate, alignment_weight=weight)
+    assert np.all((state.position >= 0) & (state.position <= 100))

@@ -122,7 +122,8 @@ class _Batch:
         if moving.size:
             a["position"][moving] = batched_influence(a["position"][moving], a["salience"][moving],
                                                       a["capability"][moving], a["influence"][moving],
-                                                      a["influence_rate"][moving])
+                                                      a["influence_rate"][moving], a["alignment"][moving],
+                                                      a["alignment_weight"][moving])
 
     def _proposers(self, active: np.ndarray, round_: int) -> np.ndarray:
         if self.rule == "alternate":

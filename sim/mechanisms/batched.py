@@ -15,15 +15,22 @@ from sim.mechanisms.concession import alpha
 
 
 def batched_influence(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
-                      influence: np.ndarray, rate: np.ndarray) -> np.ndarray:
-    """New positions (R, N, M) after one influence step (Friedkin-Johnsen form of ``influence.py``)."""
+                      influence: np.ndarray, rate: np.ndarray, alignment: np.ndarray | None = None,
+                      alignment_weight: np.ndarray | None = None) -> np.ndarray:
+    """New positions (R, N, M) after one influence step (Friedkin-Johnsen / Altafini form of ``influence.py``)."""
     total_cap = capability[:, :, None] + capability[:, None, :]
     safe = np.where(total_cap > 0, total_cap, 1.0)
     relative = np.where(total_cap > 0, capability[:, :, None] / safe, 0.5)
-    pull = (influence * relative).transpose(0, 2, 1)
-    total = pull @ salience
+    signed = alignment_weight is not None and bool((alignment_weight > 0).any())
+    ties = influence
+    if signed:
+        w = alignment_weight[:, None, None]
+        ties = np.where(w > 0, influence * ((1.0 - w) + w * alignment), influence)
+    pull = (ties * relative).transpose(0, 2, 1)
+    signed_total = pull @ salience
+    total = np.abs(pull) @ salience if signed else signed_total
     toward = pull @ (salience * position)
-    delta = rate[:, None, None] * (1.0 - salience) * (toward - total * position) / np.maximum(1.0, total)
+    delta = rate[:, None, None] * (1.0 - salience) * (toward - signed_total * position) / np.maximum(1.0, total)
     moved = position + delta
     return np.minimum(np.maximum(moved, 0.0), 100.0)
 

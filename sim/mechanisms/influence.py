@@ -43,10 +43,11 @@ def _relative_capability(raw: bytes, size: int) -> np.ndarray:
     return relative
 
 
-def pull_matrix(state: NegotiationState, extra: list[PressureMove]) -> tuple[np.ndarray, np.ndarray]:
+def pull_matrix(state: NegotiationState, extra: list[PressureMove],
+                ties: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """A[i, k] = tie(k -> i) * R[k, i], with all-issue pressure moves added to the tie; and R."""
     relative = relative_capability(state.capability)
-    tie = state.influence
+    tie = state.influence if ties is None else ties
     if any(issue is None for _, _, issue, _ in extra):
         tie = tie.copy()
         for source, target, issue, strength in extra:
@@ -55,21 +56,39 @@ def pull_matrix(state: NegotiationState, extra: list[PressureMove]) -> tuple[np.
     return (tie * relative).T, relative
 
 
-def apply_influence(state: NegotiationState, rate: float, extra: Iterable[PressureMove] = ()) -> np.ndarray:
-    """Move positions in place one influence step; returns the change (N, M)."""
+def signed_ties(influence: np.ndarray, alignment: np.ndarray, weight: float) -> np.ndarray:
+    """tau = influence * ((1 - w) + w * alignment): w = 0 ignores alignment, w = 1 signs ties by alignment."""
+    if weight <= 0:
+        return influence
+    return influence * ((1.0 - weight) + weight * alignment)
+
+
+def apply_influence(state: NegotiationState, rate: float, extra: Iterable[PressureMove] = (),
+                    alignment_weight: float = 0.0) -> np.ndarray:
+    """Move positions in place one influence step; returns the change (N, M).
+
+    With ``alignment_weight`` w > 0 a tie's sign follows the relation's alignment (Altafini 2013, "Consensus
+    problems on networks with antagonistic interactions", IEEE Trans. Automatic Control 58(4)): a negative tie
+    pushes the target away from the source's position (toward its reflection 2 p_i - p_k) instead of pulling it
+    closer; the step is normalised by the absolute weights and clipped to [0, 100].
+    """
     extra = list(extra)
     if rate <= 0 or (not state.influence.any() and not extra):
         return np.zeros_like(state.position)
-    pull, relative = pull_matrix(state, extra)
+    ties = signed_ties(state.influence, state.alignment, alignment_weight)
+    pull, relative = pull_matrix(state, extra, ties)
     sal, pos = state.salience, state.position
-    total = pull @ sal
+    signed_total = pull @ sal
+    total = signed_total if alignment_weight <= 0 else np.abs(pull) @ sal
     toward = pull @ (sal * pos)
     for source, target, issue, strength in extra:
         if issue is not None:
             weight = min(1.0, strength) * relative[source, target] * sal[source, issue]
-            total[target, issue] += weight
+            if total is not signed_total:
+                total[target, issue] += weight
+            signed_total[target, issue] += weight
             toward[target, issue] += weight * pos[source, issue]
-    delta = rate * (1.0 - sal) * (toward - total * pos) / np.maximum(1.0, total)
+    delta = rate * (1.0 - sal) * (toward - signed_total * pos) / np.maximum(1.0, total)
     pos += delta
     np.minimum(np.maximum(pos, 0.0, out=pos), 100.0, out=pos)
     return delta

@@ -101,7 +101,7 @@ class NegotiationModel(mesa.Model):
         state.round += 1
         record = RoundRecord(round=state.round, events=self._fire_events())
         extra = [(s.index, p.target, p.issue, p.strength) for s in self._pressing for p in s.pressure_moves()]
-        apply_influence(state, self.values.influence_rate, extra)
+        apply_influence(state, self.values.influence_rate, extra, self.values.alignment_weight)
         result = self.mechanism.step(state, self.rng, self.policies)
         state.clip_positions()
         record.proposer, record.offer, record.accepted = result.proposer, result.offer, result.accepted

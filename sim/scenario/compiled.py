@@ -55,6 +55,10 @@ class ParameterValues:
         return float(self.arrays["influence_rate"])
 
     @property
+    def alignment_weight(self) -> float:
+        return float(self.arrays["alignment_weight"])
+
+    @property
     def event_probability(self) -> np.ndarray:
         return self.arrays["event_probability"]
 
@@ -221,7 +225,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         "concession_beta": np.ones(n), "position": np.zeros((n, m)), "salience": np.zeros((n, m)),
         "reservation": np.full((n, m), np.nan), "influence": np.zeros((n, n)), "alignment": np.zeros((n, n)),
         "status_quo": np.zeros(m), "disagreement": np.zeros(m), "event_probability": np.zeros(len(events)),
-        "influence_rate": np.array(0.0),
+        "influence_rate": np.array(0.0), "alignment_weight": np.array(0.0),
     }
     for name, value in scenario.mechanism.params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):

@@ -56,6 +56,8 @@ def iter_parameters(scenario: Scenario) -> Iterator[Parameter]:
             yield Parameter(f"events.{event_id}.probability", event.probability, "probability")
     yield Parameter("dynamics.influence_rate", scenario.dynamics.influence_rate, "influence_rate",
                     "influence_rate" in scenario.dynamics.model_fields_set)
+    yield Parameter("dynamics.alignment_weight", scenario.dynamics.alignment_weight, "alignment_weight",
+                    "alignment_weight" in scenario.dynamics.model_fields_set)
     for name, value in scenario.mechanism.params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             yield Parameter(f"mechanism.params.{name}", float(value), "mechanism")

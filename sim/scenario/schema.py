@@ -29,6 +29,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "disagreement": (0.0, 100.0),
     "probability": (0.0, 1.0),
     "influence_rate": (0.0, 1.0),
+    "alignment_weight": (0.0, 1.0),
     "mechanism": (-1e9, 1e9),
 }
 
@@ -151,6 +152,9 @@ class MechanismSpec(Strict):
 
 class Dynamics(Strict):
     influence_rate: Value = Field(0.1, description="share of the influence pull applied per round (0-1)")
+    alignment_weight: Value = Field(
+        0.0, description="how far relation alignment signs the influence (0-1): 0 ignores alignment; 1 makes "
+                         "hostile ties repel and aligned ties attract in proportion to alignment")
 
 
 class Outcomes(Strict):
