@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.state import NegotiationState
-from sim.policies.base import Policy
+from sim.validation.runner import run_mechanism
 from sim.validation.states import state_from_arrays
 
 
@@ -26,12 +26,4 @@ def states(draw: st.DrawFn, max_actors: int = 7, max_issues: int = 3) -> Negotia
 
 def play(mechanism: Mechanism, state: NegotiationState, seed: int = 0) -> np.ndarray:
     """Run all rounds of ``state`` and return the final package (as the model would)."""
-    rng = np.random.default_rng(seed)
-    policies = [Policy() for _ in range(state.n_actors)]
-    mechanism.start(state, rng)
-    for r in range(1, state.n_rounds + 1):
-        state.round = r
-        result = mechanism.step(state, rng, policies)
-        if result.agreement is not None:
-            return np.asarray(result.agreement)
-    return mechanism.finish(state, rng).package
+    return run_mechanism(mechanism, state, np.random.default_rng(seed))

@@ -17,17 +17,21 @@ from sim.classroom.views import utility_of
 from sim.outcomes import CATEGORIES
 
 
+def describe_move(move: dict[str, Any], empty: str = "no move") -> str:
+    """One line for a team's move: its proposal, response and pressures."""
+    parts = []
+    if move["proposal"]:
+        parts.append("proposes " + ", ".join(f"{k}={v:g}" for k, v in move["proposal"].items()))
+    if move["response"] is not None:
+        parts.append("will accept" if move["response"] else "will reject")
+    parts += [f"presses {p['target']} ({p['strength']:g})" for p in move["pressures"]]
+    return "; ".join(parts) or empty
+
+
 def _describe(record: dict[str, Any]) -> str:
     kind = record["kind"]
     if kind == "move":
-        move = record["move"]
-        parts = []
-        if move["proposal"]:
-            parts.append("proposes " + ", ".join(f"{k}={v:g}" for k, v in move["proposal"].items()))
-        if move["response"] is not None:
-            parts.append("will accept" if move["response"] else "will reject")
-        parts += [f"presses {p['target']} ({p['strength']:g})" for p in move["pressures"]]
-        return "; ".join(parts) or "no move"
+        return describe_move(record["move"])
     if kind == "inject":
         vis = record["visibility"]
         who = "public" if vis == "public" else "to " + ", ".join(vis)

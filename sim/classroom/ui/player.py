@@ -7,6 +7,7 @@ from typing import Any
 import solara
 
 from sim.classroom import server
+from sim.classroom.debrief import describe_move
 from sim.classroom.ui.common import (
     Md,
     Message,
@@ -130,10 +131,4 @@ def MoveForm(view: dict[str, Any]) -> None:
 
 
 def _describe(move: dict[str, Any]) -> str:
-    parts = []
-    if move["proposal"]:
-        parts.append("proposal " + ", ".join(f"{k}={v:g}" for k, v in move["proposal"].items()))
-    if move["response"] is not None:
-        parts.append("accept" if move["response"] else "reject")
-    parts += [f"press {p['target']} ({p['strength']:g})" for p in move["pressures"]]
-    return "; ".join(parts) or "no move (the model decides)"
+    return describe_move(move, empty="no move (the model decides)")
