@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.replication import run_replication, summarize
-from sim.mechanisms.bargaining import choose_proposer
-from sim.mechanisms.batched import batched_acceptance, batched_influence, batched_offers
+from sim.mechanisms.bargaining import acceptance_rule, choose_proposer
+from sim.mechanisms.batched import batched_influence, batched_offers
 from sim.mechanisms.registry import create
 from sim.model.events import EventSchedule, apply_effects
 from sim.model.streams import replication_generator
@@ -85,7 +85,7 @@ class _Batch:
             pos, res, beta = a["position"][active], a["reservation"][active], a["concession_beta"][active]
             k = self.k[active]
             offer = batched_offers(pos, res, beta, proposer, min(1.0, round_ / max(1, n_rounds)), k)
-            accept = batched_acceptance(pos, a["salience"][active], res, beta, a["outside_option"][active],
+            accept = acceptance_rule(pos, a["salience"][active], res, beta, a["outside_option"][active],
                                         a["disagreement"][active], offer, round_, n_rounds, k,
                                         self.discount[active])
             accept[rows, proposer] = True

@@ -29,7 +29,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.mechanisms.base import Mechanism, RoundResult
-from sim.mechanisms.concession import alpha
+from sim.mechanisms.concession import alpha, offers
 from sim.mechanisms.registry import register
 from sim.mechanisms.state import NegotiationState
 from sim.mechanisms.tradeoff import tradeoff_offer
@@ -64,24 +64,32 @@ def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str
 
 
 def acceptance(state: NegotiationState, offer: np.ndarray, k: float, discount: float) -> np.ndarray:
-    """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool.
+    """Faratin's acceptance rule with an outside-option floor, for every actor (N,) bool."""
+    return acceptance_rule(state.position, state.salience, state.reservation, state.concession_beta,
+                           state.outside_option, state.disagreement, offer, state.round, state.n_rounds, k, discount)
+
+
+def acceptance_rule(position: np.ndarray, salience: np.ndarray, reservation: np.ndarray, beta: np.ndarray,
+                    outside_option: np.ndarray, disagreement: np.ndarray, offer: np.ndarray, round_: int,
+                    n_rounds: int, k: float | np.ndarray, discount: float | np.ndarray) -> np.ndarray:
+    """The acceptance rule on arrays (..., N, M) / (..., N) / (..., M), so one replication or many.
 
     Written on salience-weighted losses L_i(x) = sum_j s_ij |x_j - p_ij|, since U_i(x) = 1 - L_i(x) / (100 S_i)
     with S_i = sum_j s_ij: U_i(offer) >= max(U_i(own next offer), floor_i) is L_i(offer) <= min(L_i(own next),
     100 S_i (1 - floor_i)). The own next offer lies alpha of the way to the reservation, so its loss is
     alpha_i * L_i(reservation).
     """
-    pos, sal = state.position, state.salience
-    next_fraction = min(1.0, (state.round + 1) / state.n_rounds)
-    a = alpha(next_fraction, state.concession_beta, k)
-    loss_offer = (sal * np.abs(offer - pos)).sum(axis=1)
-    loss_own = a * (sal * np.abs(state.reservation - pos)).sum(axis=1)
-    scale = 100.0 * sal.sum(axis=1)
-    outside = state.outside_option
+    next_fraction = min(1.0, (round_ + 1) / n_rounds)
+    a = alpha(next_fraction, beta, k)
+    loss_offer = (salience * np.abs(offer[..., None, :] - position)).sum(axis=-1)
+    loss_own = a * (salience * np.abs(reservation - position)).sum(axis=-1)
+    scale = 100.0 * salience.sum(axis=-1)
+    outside = outside_option
     if np.isnan(outside).any():
-        no_deal = 1.0 - (sal * np.abs(state.disagreement - pos)).sum(axis=1) / np.where(scale > 0, scale, 1.0)
+        no_deal = 1.0 - (salience * np.abs(disagreement[..., None, :] - position)).sum(axis=-1) \
+            / np.where(scale > 0, scale, 1.0)
         outside = np.where(np.isnan(outside), no_deal, outside)
-    floor = outside * discount ** max(0, state.n_rounds - state.round)
+    floor = outside * discount ** max(0, n_rounds - round_)
     budget = np.minimum(loss_own, scale * (1.0 - floor))
     return loss_offer <= budget + 1e-10 * np.maximum(scale, 1.0)
 
@@ -104,9 +112,7 @@ class AlternatingOffers(Mechanism):
         vetoes = getattr(self, "_vetoes", None)
         proposer = choose_proposer(state, rng, self.params.proposer, vetoes)
         fraction = state.time_fraction
-        a = alpha(fraction, state.concession_beta, k)[proposer]  # whole vector: same arithmetic as the batch path
-        own = state.position[proposer]
-        suggestion = own + a * (state.reservation[proposer] - own)
+        suggestion = offers(state.position, state.reservation, fraction, state.concession_beta, k)[proposer]
         if self.params.offers == "tradeoff":
             aspiration = float(utilities(state.position[proposer], state.salience[proposer], suggestion))
             responders = vetoes[vetoes != proposer] if vetoes is not None else np.flatnonzero(state.veto)

@@ -17,7 +17,7 @@ TACTICS = {"boulware": 0.2, "linear": 1.0, "conceder": 5.0}
 """Representative beta values for the three named tactics."""
 
 
-def alpha(time_fraction: float | np.ndarray, beta: np.ndarray, k: float = 0.0) -> np.ndarray:
+def alpha(time_fraction: float | np.ndarray, beta: np.ndarray, k: float | np.ndarray = 0.0) -> np.ndarray:
     """Concession level in [k, 1] at ``time_fraction`` (t / T, clipped to [0, 1]) for exponents ``beta``."""
     if isinstance(time_fraction, float | int):
         tau = min(1.0, max(0.0, float(time_fraction)))
@@ -27,7 +27,7 @@ def alpha(time_fraction: float | np.ndarray, beta: np.ndarray, k: float = 0.0) -
 
 
 def offers(ideal: np.ndarray, reservation: np.ndarray, time_fraction: float, beta: np.ndarray,
-           k: float = 0.0) -> np.ndarray:
-    """Every actor's own offer (N, M) at ``time_fraction``: ideal moved toward reservation by alpha."""
-    a = alpha(time_fraction, beta, k)[:, None]
+           k: float | np.ndarray = 0.0) -> np.ndarray:
+    """Every actor's own offer (..., N, M) at ``time_fraction``: ideal moved toward reservation by alpha."""
+    a = alpha(time_fraction, beta, k)[..., None]
     return ideal + a * (reservation - ideal)

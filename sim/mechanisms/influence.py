@@ -33,14 +33,16 @@ def relative_capability(capability: np.ndarray) -> np.ndarray:
 
 @functools.lru_cache(maxsize=256)
 def _relative_capability(raw: bytes, size: int) -> np.ndarray:
-    capability = np.frombuffer(raw, dtype=float, count=size)
-    total = capability[:, None] + capability[None, :]
-    if (total > 0).all():
-        relative = capability[:, None] / total
-    else:
-        relative = np.divide(capability[:, None], total, out=np.full_like(total, 0.5), where=total > 0)
+    relative = relative_capability_of(np.frombuffer(raw, dtype=float, count=size))
     relative.flags.writeable = False  # shared between calls
     return relative
+
+
+def relative_capability_of(capability: np.ndarray) -> np.ndarray:
+    """R[..., k, i] = c_k / (c_k + c_i) for capabilities (..., N); 0.5 where both are 0."""
+    total = capability[..., :, None] + capability[..., None, :]
+    safe = np.where(total > 0, total, 1.0)
+    return np.where(total > 0, capability[..., :, None] / safe, 0.5)
 
 
 def pull_matrix(state: NegotiationState, extra: list[PressureMove],
@@ -56,11 +58,29 @@ def pull_matrix(state: NegotiationState, extra: list[PressureMove],
     return (tie * relative).T, relative
 
 
-def signed_ties(influence: np.ndarray, alignment: np.ndarray, weight: float) -> np.ndarray:
-    """tau = influence * ((1 - w) + w * alignment): w = 0 ignores alignment, w = 1 signs ties by alignment."""
-    if weight <= 0:
+def signed_ties(influence: np.ndarray, alignment: np.ndarray, weight: float | np.ndarray) -> np.ndarray:
+    """tau = influence * ((1 - w) + w * alignment): w = 0 ignores alignment, w = 1 signs ties by alignment.
+
+    ``weight`` may be an array broadcasting against ``influence`` (one weight per replication); where it is 0
+    the factor is exactly 1, so those ties are returned unchanged.
+    """
+    if not (np.asarray(weight) > 0).any():
         return influence
     return influence * ((1.0 - weight) + weight * alignment)
+
+
+def influence_sums(pull: np.ndarray, salience: np.ndarray, position: np.ndarray,
+                   signed: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(sum_k W_kij, sum_k |W_kij|, sum_k W_kij p_kj) for pull matrices (..., N, N)."""
+    signed_total = pull @ salience
+    total = np.abs(pull) @ salience if signed else signed_total
+    return signed_total, total, pull @ (salience * position)
+
+
+def influence_delta(signed_total: np.ndarray, total: np.ndarray, toward: np.ndarray, salience: np.ndarray,
+                    position: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
+    """dp_ij = rate (1 - s_ij) (sum_k W_kij p_kj - sum_k W_kij p_ij) / max(1, sum_k |W_kij|)."""
+    return rate * (1.0 - salience) * (toward - signed_total * position) / np.maximum(1.0, total)
 
 
 def apply_influence(state: NegotiationState, rate: float, extra: Iterable[PressureMove] = (),
@@ -78,9 +98,7 @@ def apply_influence(state: NegotiationState, rate: float, extra: Iterable[Pressu
     ties = signed_ties(state.influence, state.alignment, alignment_weight)
     pull, relative = pull_matrix(state, extra, ties)
     sal, pos = state.salience, state.position
-    signed_total = pull @ sal
-    total = signed_total if alignment_weight <= 0 else np.abs(pull) @ sal
-    toward = pull @ (sal * pos)
+    signed_total, total, toward = influence_sums(pull, sal, pos, signed=alignment_weight > 0)
     for source, target, issue, strength in extra:
         if issue is not None:
             weight = min(1.0, strength) * relative[source, target] * sal[source, issue]
@@ -88,7 +106,7 @@ def apply_influence(state: NegotiationState, rate: float, extra: Iterable[Pressu
                 total[target, issue] += weight
             signed_total[target, issue] += weight
             toward[target, issue] += weight * pos[source, issue]
-    delta = rate * (1.0 - sal) * (toward - signed_total * pos) / np.maximum(1.0, total)
+    delta = influence_delta(signed_total, total, toward, sal, pos, rate)
     pos += delta
     np.minimum(np.maximum(pos, 0.0, out=pos), 100.0, out=pos)
     return delta

@@ -26,15 +26,13 @@ class EventSchedule:
         self.event_ids = event_ids
         self.events = events
         self.fired: set[str] = set()
-        self.at_round = np.array([e.at_round or 0 for e in events], dtype=int)
-        self.is_random = np.array([e.probability is not None and not e.library_only for e in events], dtype=bool)
-        self.once = np.array([e.once for e in events], dtype=bool)
-        self.timing = [(bool(r), int(a), (e.window or (1, 10**9))[0], (e.window or (1, 10**9))[1])
-                       for r, a, e in zip(self.is_random, self.at_round, events, strict=True)]
+        # (random?, scheduled round, first, last round of the window); library-only events never match a round
+        self.timing = [(e.probability is not None and not e.library_only, e.at_round or 0,
+                        *(e.window or (1, 10**9))) for e in events]
 
     @classmethod
     def for_scenario(cls, compiled: CompiledScenario) -> EventSchedule:
-        """A fresh schedule sharing the scenario's precomputed (read-only) event arrays."""
+        """A fresh schedule sharing the scenario's precomputed (read-only) event timing."""
         template = getattr(compiled, "_event_template", None)
         if template is None:
             template = cls(compiled.event_ids, compiled.events)
@@ -55,7 +53,7 @@ class EventSchedule:
                     continue
             elif at != round_:
                 continue
-            if not (self.once[index] and self.event_ids[index] in self.fired):
+            if not (self.events[index].once and self.event_ids[index] in self.fired):
                 due.append(index)
         return due
 
