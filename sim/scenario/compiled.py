@@ -118,13 +118,11 @@ class CompiledScenario:
         return list(self.cells)
 
     def nominal(self, path: str) -> float:
-        """Fixed value or distribution mean of ``path`` (NaN for a derived parameter left unset)."""
-        key, index = self.cells[path]
-        for upath, value in self.uncertain:
-            if upath == path:
-                from sim.scenario.distributions import central_value
+        """Fixed value or distribution mean of ``path`` (NaN for a derived parameter left unset).
 
-                return central_value(value)
+        ``compile_scenario`` stores a distribution's mean in the base arrays, so this is a plain lookup.
+        """
+        key, index = self.cells[path]
         return float(self.base[key][index])
 
     def sample(self, rng: np.random.Generator | None = None,
