@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.sweeps.outputs import parse_output
+from sim.experiments.sweeps.spec import ARM_COLUMN
 
 
 @dataclass
@@ -25,6 +26,7 @@ class Discovery:
     boxes: pd.DataFrame
     rules: str
     base_rate: float
+    features: tuple[str, ...] = ()  # the columns the tree split on (parameters, and ``arm`` in a comparison)
 
     @property
     def best(self) -> pd.Series | None:
@@ -74,7 +76,8 @@ def discover(X: pd.DataFrame, p: np.ndarray, target: str = "target", max_depth: 
 
     walk(0, {})
     boxes = pd.DataFrame(rows).sort_values(["density", "coverage"], ascending=False, ignore_index=True)
-    return Discovery(target, boxes, export_text(tree, feature_names=names, decimals=3), float(p.mean()))
+    return Discovery(target, boxes, export_text(tree, feature_names=names, decimals=3), float(p.mean()),
+                     tuple(names))
 
 
 def discover_sweep(directory: str | Path, target: str | None = None, **kwargs) -> Discovery | None:
@@ -94,4 +97,5 @@ def discover_sweep(directory: str | Path, target: str | None = None, **kwargs) -
     pts = point_results(store, [out]).dropna(subset=[out.name])
     if len(pts) < 10:
         return None
-    return discover(pts[spec.names], pts[out.name].to_numpy(float), target=target, seed=spec.seed, **kwargs)
+    features = [*spec.names, ARM_COLUMN] if spec.mechanisms else spec.names  # the mechanism is a factor too
+    return discover(pts[features], pts[out.name].to_numpy(float), target=target, seed=spec.seed, **kwargs)

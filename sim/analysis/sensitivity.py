@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from sim.analysis.intervals import Z95, wilson_interval
 from sim.experiments.sweeps import designs
 from sim.experiments.sweeps.outputs import Output
-from sim.experiments.sweeps.spec import SweepSpec, spec_from_manifest
+from sim.experiments.sweeps.spec import ARM_COLUMN, SweepSpec, spec_from_manifest
 from sim.experiments.sweeps.store import SweepStore, read_store
 
 
@@ -39,10 +40,13 @@ def _agg(store: SweepStore, outputs: list[Output]) -> pd.DataFrame:
 
 
 def point_results(directory: str | Path, outputs: list[Output] | None = None) -> pd.DataFrame:
-    """Per design point: parameters, replications done (``n``), each output's mean and within-point variance."""
+    """Per design point: parameters, replications done (``n``), each output's mean and within-point variance;
+    in a mechanism comparison also the point's ``arm`` and its ``mechanism`` label."""
     store, spec = _open(directory)
     outputs = list(outputs or spec.outputs)
     design = store.design()
+    if spec.mechanisms:
+        design["mechanism"] = [spec.arm_labels[int(a)] for a in design[ARM_COLUMN]]
     if not store.has_parts(store.generation):
         return design.assign(n=0)
     return design.merge(_agg(store, outputs), on="point", how="left").fillna({"n": 0})
@@ -75,8 +79,9 @@ class SweepAnalysis:
     """The result of :func:`analyze`: index tables per output plus bookkeeping."""
 
     design: str
-    indices: dict[str, pd.DataFrame] = field(default_factory=dict)
+    indices: dict[str, pd.DataFrame] = field(default_factory=dict)  # key: output, or "output [mechanism]"
     seed_share: pd.DataFrame = field(default_factory=pd.DataFrame)
+    mechanisms: pd.DataFrame = field(default_factory=pd.DataFrame)  # compare_mechanisms() of a comparison
     points_complete: int = 0
     points_total: int = 0
     runs_done: int = 0
@@ -89,28 +94,83 @@ class SweepAnalysis:
 
 def analyze(directory: str | Path) -> SweepAnalysis:
     """Design-appropriate indices for every output: OAT tornado, grid main effects, LHS RBD-FAST S1,
-    Sobol S1/ST with intervals, Morris mu*/sigma; only points with all replications done are used."""
+    Sobol S1/ST with intervals, Morris mu*/sigma; only points with all replications done are used.
+
+    In a mechanism comparison the indices are estimated per mechanism (keys ``"output [label]"``) and
+    :func:`compare_mechanisms` fills ``mechanisms``.
+    """
     store, spec = _open(directory)
     pts = point_results(store)
-    X = pts[spec.names].to_numpy(float)
     full = (pts["n"] >= spec.replications).to_numpy()
     out = SweepAnalysis(spec.design, points_complete=int(full.sum()), points_total=len(pts),
                         runs_done=int(pts["n"].sum()), runs_total=len(pts) * spec.replications)
     if not full.any():
         return out
     module = designs.get(spec.design)
-    for o in spec.outputs:
-        Y = np.where(full, pts[o.name].to_numpy(float), np.nan)
-        out.indices[o.text] = module.analyze(spec, X, Y)
+    if spec.mechanisms:
+        arms = [(label, pts[ARM_COLUMN].to_numpy() == k) for k, label in enumerate(spec.arm_labels)]
+    else:
+        arms = [(None, np.ones(len(pts), dtype=bool))]
+    for label, rows in arms:
+        X = pts.loc[rows, spec.names].to_numpy(float)
+        for o in spec.outputs:
+            Y = np.where(full[rows], pts.loc[rows, o.name].to_numpy(float), np.nan)
+            out.indices[o.text if label is None else f"{o.text} [{label}]"] = module.analyze(spec, X, Y)
     out.seed_share = seed_share(store)
+    out.mechanisms = compare_mechanisms(store)
     return out
 
 
-def heatmap_table(directory: str | Path, output: str, x: str, y: str, bins: int = 8) -> pd.DataFrame:
-    """Mean of ``output`` over a 2-parameter plane (exact levels for grids, quantile bins otherwise)."""
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
+    """Each output under each mechanism of a comparison sweep, with 95% intervals (Wilson for ``P(...)``,
+    normal otherwise), and the difference from the first mechanism paired by design point and seed (every
+    arm runs the same points with the same seeds, so the paired interval excludes seed noise)."""
+    store, spec = _open(directory)
+    if not spec.mechanisms or not store.has_parts(store.generation):
+        return pd.DataFrame()
+    per_arm = int(store.manifest["n_points"]) // spec.arms
+    first = spec.arm_labels[0]
+    rows = []
+    for o in spec.outputs:
+        e = o.sql()
+        level = store.sql(f"SELECT mechanism, COUNT({e}), AVG({e}), STDDEV_SAMP({e}) FROM runs "
+                          "GROUP BY mechanism").fetchall()
+        paired = store.sql(
+            f"WITH v AS (SELECT point % {per_arm} AS base, rep, mechanism, {e} AS y FROM runs) "
+            "SELECT b.mechanism, COUNT(*), AVG(b.y - a.y), STDDEV_SAMP(b.y - a.y) FROM v a JOIN v b "
+            f"USING (base, rep) WHERE a.mechanism = {_quoted(first)} AND b.mechanism <> {_quoted(first)} "
+            "AND a.y IS NOT NULL AND b.y IS NOT NULL GROUP BY b.mechanism").fetchall()
+        diffs = {m: (n, d, sd) for m, n, d, sd in paired}
+        stats = {m: (n, mean, sd) for m, n, mean, sd in level}
+        for label in spec.arm_labels:
+            n, mean, sd = stats.get(label, (0, np.nan, np.nan))
+            if o.fn == "P" and n:
+                low, high = wilson_interval(round(mean * n), n)
+            else:
+                half = Z95 * sd / np.sqrt(n) if n and n > 1 and sd is not None else np.nan
+                low, high = mean - half, mean + half
+            dn, d, dsd = diffs.get(label, (0, 0.0 if label == first else np.nan, None))
+            dhalf = Z95 * dsd / np.sqrt(dn) if dn and dn > 1 and dsd is not None else np.nan
+            if label == first:
+                dhalf = 0.0
+            rows.append({"output": o.text, "mechanism": label, "runs": int(n), "value": mean, "low": low,
+                         "high": high, f"minus {first}": d, "diff_low": d - dhalf, "diff_high": d + dhalf})
+    return pd.DataFrame(rows)
+
+
+def heatmap_table(directory: str | Path, output: str, x: str, y: str, bins: int = 8,
+                  mechanism: str | None = None) -> pd.DataFrame:
+    """Mean of ``output`` over a 2-parameter plane (exact levels for grids, quantile bins otherwise); in a
+    mechanism comparison for one ``mechanism`` (default: the first)."""
     store, spec = _open(directory)
     o = next((o for o in spec.outputs if o.text == output), None) or spec.outputs[0]
     pts = point_results(store, [o]).dropna(subset=[o.name])
+    if spec.mechanisms:
+        pts = pts[pts["mechanism"] == (mechanism or spec.arm_labels[0])]
     if pts.empty:
         return pd.DataFrame()
     frame = pts[[x, y, o.name]].copy()

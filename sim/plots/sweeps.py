@@ -102,3 +102,19 @@ def discovery_plot(X: pd.DataFrame, p: np.ndarray, box: pd.Series, title: str = 
     ax.set_title(title or "scenario discovery")
     fig.tight_layout()
     return fig
+
+
+def mechanism_bars(table: pd.DataFrame, title: str = "") -> Figure:
+    """A mechanism comparison: each output under each mechanism with its 95% interval, one panel per output."""
+    outputs = list(dict.fromkeys(table["output"]))
+    fig, axes = plt.subplots(1, len(outputs), figsize=(3.2 * len(outputs) + 1, 3.6), squeeze=False)
+    for ax, output in zip(axes[0], outputs, strict=True):
+        t = table[table["output"] == output]
+        y = np.arange(len(t))[::-1]
+        err = np.vstack([t["value"] - t["low"], t["high"] - t["value"]])
+        ax.barh(y, t["value"], xerr=np.nan_to_num(err), capsize=3, color="#4878a8")
+        ax.set_yticks(y, list(t["mechanism"]))
+        ax.set_title(_short(output, 44), fontsize=8)
+    fig.suptitle(title or "Mechanisms compared (95% intervals)")
+    fig.tight_layout()
+    return fig

@@ -7,6 +7,7 @@ Notebook API (pandas out)::
     runs = load_results("runs/sobol")        # one row per run (parameters joined in)
     points = point_results("runs/sobol")     # one row per design point: output means over replications
     tables = analyze("runs/sobol")           # output -> sensitivity table (+ seed share of variance)
+    compare_mechanisms("runs/cmp")           # a `mechanisms: [...]` sweep: each mechanism, paired differences
 """
 
 from __future__ import annotations
@@ -37,5 +38,12 @@ def analyze(directory):
     return _analyze(directory)
 
 
-__all__ = ["StoreMismatchError", "SweepRun", "SweepSpec", "SweepSpecError", "analyze", "load_results",
-           "load_sweep", "parse_sweep", "point_results", "run_sweep", "sample_design"]
+def compare_mechanisms(directory):
+    """Outputs per mechanism with intervals and paired differences (a sweep with ``mechanisms:``)."""
+    from sim.analysis.sensitivity import compare_mechanisms as _compare  # noqa: PLC0415
+
+    return _compare(directory)
+
+
+__all__ = ["StoreMismatchError", "SweepRun", "SweepSpec", "SweepSpecError", "analyze", "compare_mechanisms",
+           "load_results", "load_sweep", "parse_sweep", "point_results", "run_sweep", "sample_design"]

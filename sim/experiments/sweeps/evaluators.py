@@ -23,6 +23,8 @@ import numpy as np
 
 from sim.model.mesa_compat import release_mesa_models
 
+from .spec import ARM_COLUMN
+
 Scalar = float | int | bool | str | None
 Evaluator = Callable[[Mapping[str, float], int], dict[str, Scalar]]
 
@@ -71,10 +73,15 @@ class IshigamiEvaluator:
 
 @dataclass
 class ModelEvaluator:
-    """One replication of the negotiation model via ``sim.experiments.replication.run_replication``."""
+    """One replication of the negotiation model via ``sim.experiments.replication.run_replication``.
+
+    With ``arms`` (a mechanism comparison) each run's parameters carry an ``arm`` index that picks its
+    mechanism, and its row gets a ``mechanism`` column with the arm's label.
+    """
 
     scenario: str
     mechanism: dict[str, Any] | None = None
+    arms: tuple[dict[str, Any], ...] = ()
     _compiled: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -88,21 +95,43 @@ class ModelEvaluator:
             self._compiled = compile_scenario(load_scenario(self.scenario))
         return self._compiled
 
+    def _split(self, params: Mapping[str, float]) -> tuple[dict[str, float], dict[str, Any], str | None]:
+        """A run's scenario overrides, its mechanism and (in a comparison) the arm's label."""
+        values = dict(params)
+        if not self.arms:
+            return values, self.mechanism or {}, None
+        arm = self.arms[int(values.pop(ARM_COLUMN))]
+        return values, arm, arm["label"]
+
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, Scalar]:
         from sim.experiments.replication import run_replication  # noqa: PLC0415
 
-        mech = self.mechanism or {}
-        result = run_replication(self.compiled, seed, overrides=dict(params), mechanism=mech.get("name"),
+        values, mech, label = self._split(params)
+        result = run_replication(self.compiled, seed, overrides=values, mechanism=mech.get("name"),
                                  mechanism_params=mech.get("params") or None)
-        return dict(result.summary())
+        return _labelled(dict(result.summary()), label)
 
     def batch(self, params: list[Mapping[str, float]], seeds: list[int]) -> list[dict[str, Scalar]]:
-        """The same rows as calling this evaluator once per run, computed together (``sim.experiments.batch``)."""
+        """The same rows as calling this evaluator once per run, computed together (``sim.experiments.batch``),
+        one batch per mechanism arm."""
         from sim.experiments.batch import run_batch  # noqa: PLC0415
 
-        mech = self.mechanism or {}
-        return run_batch(self.compiled, list(seeds), [dict(p) for p in params], mechanism=mech.get("name"),
-                         mechanism_params=mech.get("params") or None)
+        runs = [self._split(p) for p in params]
+        rows: list[dict[str, Scalar]] = [{} for _ in runs]
+        for label in dict.fromkeys(label for _, _, label in runs):
+            idx = [i for i, run in enumerate(runs) if run[2] == label]
+            mech = runs[idx[0]][1]
+            out = run_batch(self.compiled, [seeds[i] for i in idx], [runs[i][0] for i in idx],
+                            mechanism=mech.get("name"), mechanism_params=mech.get("params") or None)
+            for i, row in zip(idx, out, strict=True):
+                rows[i] = _labelled(row, label)
+        return rows
+
+
+def _labelled(row: dict[str, Scalar], label: str | None) -> dict[str, Scalar]:
+    if label is not None:
+        row["mechanism"] = label
+    return row
 
 
 @dataclass(frozen=True)
@@ -114,16 +143,19 @@ class EvaluatorRef:
     scenario: str | None = None
     mechanism_json: str | None = None
     expect_hash: str | None = None  # set by the driver: workers refuse a scenario file that differs
+    arms_json: str | None = None
 
     @classmethod
     def from_spec(cls, spec: Any) -> EvaluatorRef:
         mech = json.dumps(spec.mechanism, sort_keys=True) if spec.mechanism else None
-        return cls(spec.evaluator, tuple(sorted(spec.evaluator_options.items())), spec.scenario, mech)
+        arms = json.dumps(list(spec.mechanisms), sort_keys=True) if spec.mechanisms else None
+        return cls(spec.evaluator, tuple(sorted(spec.evaluator_options.items())), spec.scenario, mech,
+                   arms_json=arms)
 
     @property
     def key(self) -> str:
-        return json.dumps([self.name, self.options, self.scenario, self.mechanism_json, self.expect_hash],
-                          default=str)
+        return json.dumps([self.name, self.options, self.scenario, self.mechanism_json, self.expect_hash,
+                           self.arms_json], default=str)
 
     def build(self) -> Evaluator:
         ev = _CACHE.get(self.key)
@@ -138,7 +170,7 @@ class EvaluatorRef:
     def pinned(self) -> EvaluatorRef:
         """This recipe with the scenario's current hash (read fresh from disk, never from a cache)."""
         return EvaluatorRef(self.name, self.options, self.scenario, self.mechanism_json,
-                            self.scenario_hash())
+                            self.scenario_hash(), self.arms_json)
 
     def scenario_hash(self) -> str:
         """The scenario's own hash for the model; a hash of the test function's options otherwise."""
@@ -161,7 +193,8 @@ def _make(ref: EvaluatorRef) -> Evaluator:
         if ref.scenario is None:
             raise ValueError("the model evaluator needs a scenario")
         mech = json.loads(ref.mechanism_json) if ref.mechanism_json else None
-        return ModelEvaluator(ref.scenario, mech)
+        arms = tuple(json.loads(ref.arms_json)) if ref.arms_json else ()
+        return ModelEvaluator(ref.scenario, mech, arms)
     raise ValueError(f"unknown evaluator {ref.name!r}; expected model (with scenario:) or ishigami")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -11,6 +12,9 @@ from sim.analysis.discovery import discover_sweep
 from sim.analysis.sensitivity import analyze, heatmap_table, point_results
 from sim.experiments.sweeps.spec import spec_from_manifest
 from sim.experiments.sweeps.store import read_store
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def _slug(text: str) -> str:
@@ -26,6 +30,14 @@ def _md(df: pd.DataFrame, digits: int = 3) -> str:
         cells = [f"{v:.{digits}g}" if isinstance(v, float) else str(v) for v in r]
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out) + "\n"
+
+
+def _save(fig: Figure, path: Path) -> None:
+    """Write a figure and release it (reports may draw dozens)."""
+    import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib only when reporting
+
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
@@ -56,6 +68,15 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
         summary = pd.DataFrame([{"output": o.text, "mean over points": pts[o.name].mean(),
                                  "min": pts[o.name].min(), "max": pts[o.name].max()} for o in spec.outputs])
         lines += ["## Outputs of interest", "", _md(summary), ""]
+    if not res.mechanisms.empty:
+        first = spec.arm_labels[0]
+        lines += ["## Mechanisms compared", "",
+                  f"Every design point ran under each mechanism with the same seeds. `value` with its 95% interval "
+                  f"(`low`, `high`; Wilson for probabilities); `minus {first}`: the paired difference from {first} "
+                  "over the same points and seeds, with its interval (`diff_low`, `diff_high`).", "",
+                  _md(res.mechanisms), ""]
+        _save(plots.mechanism_bars(res.mechanisms), out / "mechanisms.png")
+        lines += ["![mechanisms compared](mechanisms.png)", ""]
     if not res.seed_share.empty:
         lines += ["## The seed's share of variance", "",
                   "`seed_share_runs`: share of run-to-run variance due to the seed alone; `noise_in_means`: "
@@ -70,8 +91,7 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
         fig = {"oat": plots.tornado, "sobol": plots.sobol_bars, "morris": plots.morris_plot}.get(spec.design)
         if fig is not None:
             name = f"{spec.design}_{_slug(text)}.png"
-            f = fig(table, text)
-            f.savefig(out / name, dpi=110)
+            _save(fig(table, text), out / name)
             lines += [f"![{spec.design} {text}]({name})", ""]
     if len(spec.parameters) >= 2 and res.runs_done:
         first = next((o for o in spec.outputs if o.fn == "mean"), spec.outputs[0]).text
@@ -79,33 +99,41 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
         table = heatmap_table(store, first, x, y)
         if not table.empty:
             name = f"heatmap_{_slug(first)}.png"
-            plots.heatmap(table, first).savefig(out / name, dpi=110)
-            lines += [f"## Heatmap of {first} over {x} x {y}", "", f"![heatmap]({name})", ""]
+            under = f" under {spec.arm_labels[0]}" if spec.mechanisms else ""
+            _save(plots.heatmap(table, first + under), out / name)
+            lines += [f"## Heatmap of {first} over {x} x {y}{under}", "", f"![heatmap]({name})", ""]
     disc = discover_sweep(store)
     if disc is not None and not disc.boxes.empty:
         best = disc.best
         cols = ["box", "density", "coverage", "support", "points"]
         lines += [f"## Scenario discovery: where does `{disc.target}` happen?", "",
                   f"Base rate over all points: {disc.base_rate:.3f}. Boxes are the leaves of a depth-3 "
-                  "regression tree on the per-point probability, densest first.", "",
+                  f"regression tree on the per-point probability, densest first.{_arm_legend(spec)}", "",
                   _md(disc.boxes[cols].head(5)), "", "```", disc.rules.strip(), "```", ""]
         o = f"P({disc.target})"
         from sim.experiments.sweeps.outputs import parse_output  # noqa: PLC0415
 
         pp = point_results(store, [parse_output(o)]).dropna(subset=[parse_output(o).name])
         if len(spec.parameters) >= 2:
-            plots.discovery_plot(pp[spec.names], pp[parse_output(o).name].to_numpy(), best,
-                                 f"{disc.target}: best box").savefig(out / "discovery.png", dpi=110)
+            _save(plots.discovery_plot(pp[list(disc.features)], pp[parse_output(o).name].to_numpy(), best,
+                                       f"{disc.target}: best box"), out / "discovery.png")
             lines += ["![discovery](discovery.png)", ""]
     path = out / "report.md"
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 
 
+def _arm_legend(spec) -> str:
+    """In a mechanism comparison, what the ``arm`` factor's values mean."""
+    if not spec.mechanisms:
+        return ""
+    return " The mechanism is a factor: `arm` " + ", ".join(f"{k} = {m}" for k, m in enumerate(spec.arm_labels)) + "."
+
+
 def _heat_axes(spec, res, output: str) -> tuple[str, str]:
     """The two most influential parameters for ``output`` (the first two declared if unknown)."""
     names = spec.names
-    table = res.indices.get(output)
+    table = res.indices.get(f"{output} [{spec.arm_labels[0]}]" if spec.mechanisms else output)
     if table is not None and not table.empty:
         key = next((k for k in ("ST", "mu_star", "swing", "effect_range", "S1") if k in table), None)
         if key:

@@ -17,7 +17,7 @@ from sim.errors import SimError
 from . import designs
 from .evaluators import EvaluatorRef
 from .executors import make_executor
-from .spec import SweepSpec, load_sweep
+from .spec import ARM_COLUMN, SweepSpec, load_sweep
 from .store import SweepStore, open_store
 from .tasks import ChunkTask, run_chunk
 
@@ -48,19 +48,34 @@ def sample_design(spec: SweepSpec) -> np.ndarray:
     return np.asarray(designs.get(spec.design).sample(spec), dtype=float)
 
 
-def _chunks(pending: np.ndarray, size: int, X: np.ndarray, spec: SweepSpec, gen: int) -> Iterator[ChunkTask]:
+def run_design(spec: SweepSpec) -> tuple[np.ndarray, list[str]]:
+    """Every point that runs, with its column names: the design itself, or with ``mechanisms:`` the design
+    once per arm (point ``arm * P + i`` = design point ``i`` under arm ``arm``) plus an ``arm`` column."""
+    X = sample_design(spec)
+    if not spec.mechanisms:
+        return X, spec.names
+    arms = [np.column_stack([X, np.full(len(X), float(k))]) for k in range(spec.arms)]
+    return np.vstack(arms), [*spec.names, ARM_COLUMN]
+
+
+def _task(ids: np.ndarray, X: np.ndarray, names: list[str], spec: SweepSpec, gen: int) -> ChunkTask:
+    per_arm = len(X) // spec.arms if spec.mechanisms else None
+    return ChunkTask.build(ids, X, tuple(names), spec.replications, spec.seed, gen, per_arm)
+
+
+def _chunks(pending: np.ndarray, size: int, X: np.ndarray, names: list[str], spec: SweepSpec,
+            gen: int) -> Iterator[ChunkTask]:
     for i in range(0, len(pending), size):
-        yield ChunkTask.build(pending[i:i + size], X, tuple(spec.names), spec.replications, spec.seed, gen)
+        yield _task(pending[i:i + size], X, names, spec, gen)
 
 
-def _calibrate(store: SweepStore, ref: EvaluatorRef, pending: np.ndarray, X: np.ndarray, spec: SweepSpec,
-               workers: int) -> tuple[int, int]:
+def _calibrate(store: SweepStore, ref: EvaluatorRef, pending: np.ndarray, X: np.ndarray, names: list[str],
+               spec: SweepSpec, workers: int) -> tuple[int, int]:
     """Time a few runs here (stored like any chunk) to size chunks at ~0.5 s; return (size, runs used)."""
     ref.build()  # load and compile outside the timing (once per process, cached)
     used, n, elapsed, last, rounds = 0, 1, 0.0, 1, 0
     while used < len(pending) and (elapsed < 0.05 or rounds < 2):
-        task = ChunkTask.build(pending[used:used + n], X, tuple(spec.names), spec.replications, spec.seed,
-                               store.generation)
+        task = _task(pending[used:used + n], X, names, spec, store.generation)
         t0 = time.perf_counter()
         table = run_chunk(ref, task)
         elapsed = time.perf_counter() - t0
@@ -90,9 +105,9 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
         spec = load_sweep(spec, name)
     out = Path(out) if out is not None else Path("runs") / "sweeps" / spec.name
     ref = EvaluatorRef.from_spec(spec).pinned()
-    X = sample_design(spec)
+    X, names = run_design(spec)
     store = open_store(out, spec, ref.expect_hash or "", len(X), force_new=force_new, allow_mixed=allow_mixed)
-    store.write_design(X, spec.names)
+    store.write_design(X, names)
     n_runs = len(X) * spec.replications
     done = store.done_run_ids()
     pending = np.setdiff1d(np.arange(n_runs, dtype=np.int64), done, assume_unique=True)
@@ -104,7 +119,7 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
         progress(len(done), n_runs)
     size = chunk_size or spec.chunk_size
     if len(pending) and size is None:
-        size, used = _calibrate(store, ref, pending, X, spec, workers)
+        size, used = _calibrate(store, ref, pending, X, names, spec, workers)
         ran += used
         pending = pending[used:]
         if progress:
@@ -113,7 +128,7 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
     if len(pending):
         ex = make_executor(executor, workers, scheduler, **(executor_options or {}))
         try:
-            for table in ex.map(run_chunk, ref, _chunks(pending, size, X, spec, store.generation)):
+            for table in ex.map(run_chunk, ref, _chunks(pending, size, X, names, spec, store.generation)):
                 store.write_part(table)
                 ran += table.num_rows
                 if progress:

@@ -8,9 +8,10 @@ A sweep can live in three places (see docs/sweeps.md):
 
 Keys of one sweep: ``design`` (oat | grid | lhs | sobol | morris), ``samples``, ``replications``, ``seed``,
 ``parameters`` (scenario path -> ``[lo, hi]`` | ``{range: [lo, hi], baseline: v}`` | ``{levels: [...]}``),
-``outputs`` (expressions, see :mod:`.outputs`), ``mechanism`` (override), ``options`` (design options),
-``chunk_size``, ``discovery`` and, instead of ``scenario``, ``evaluator`` (e.g. ``ishigami`` for the test
-function).
+``outputs`` (expressions, see :mod:`.outputs`), ``mechanism`` (override) or ``mechanisms`` (a list: the
+mechanism becomes a factor, every design point runs under each one with the same seeds), ``options`` (design
+options), ``chunk_size``, ``discovery`` and, instead of ``scenario``, ``evaluator`` (e.g. ``ishigami`` for the
+test function).
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from .outputs import Output, parse_output
 from .yamlpos import Lines, line_of, load_with_lines
 
 DESIGNS = ("oat", "grid", "lhs", "sobol", "morris")
+ARM_COLUMN = "arm"  # design column of a mechanism comparison: index into ``SweepSpec.mechanisms``
 _KEYS = {"scenario", "evaluator", "design", "samples", "replications", "seed", "parameters", "outputs",
-         "mechanism", "options", "chunk_size", "discovery", "description", "name"}
+         "mechanism", "mechanisms", "options", "chunk_size", "discovery", "description", "name"}
 
 
 class SweepSpecError(ScenarioError):
@@ -77,6 +79,7 @@ class SweepSpec:
     evaluator_options: dict[str, Any] = field(default_factory=dict)
     scenario: str | None = None
     mechanism: dict[str, Any] | None = None
+    mechanisms: tuple[dict[str, Any], ...] = ()  # arms {label, name, params}: the mechanism as a factor
     options: dict[str, Any] = field(default_factory=dict)
     chunk_size: int | None = None
     discovery: str | None = None
@@ -86,6 +89,15 @@ class SweepSpec:
     def names(self) -> list[str]:
         return [p.path for p in self.parameters]
 
+    @property
+    def arms(self) -> int:
+        """How many mechanisms each design point runs under (1 without ``mechanisms:``)."""
+        return max(1, len(self.mechanisms))
+
+    @property
+    def arm_labels(self) -> list[str]:
+        return [m["label"] for m in self.mechanisms]
+
     def problem(self) -> dict[str, Any]:
         """The SALib problem dictionary."""
         return {"num_vars": len(self.parameters), "names": self.names,
@@ -93,10 +105,13 @@ class SweepSpec:
 
     def identity(self) -> dict[str, Any]:
         """Everything that decides which runs exist and what each run computes (not outputs or chunking)."""
-        return {"design": self.design, "samples": self.samples, "replications": self.replications,
-                "seed": self.seed, "parameters": [asdict(p) for p in self.parameters],
-                "evaluator": self.evaluator, "evaluator_options": self.evaluator_options,
-                "mechanism": self.mechanism, "options": self.options}
+        ident = {"design": self.design, "samples": self.samples, "replications": self.replications,
+                 "seed": self.seed, "parameters": [asdict(p) for p in self.parameters],
+                 "evaluator": self.evaluator, "evaluator_options": self.evaluator_options,
+                 "mechanism": self.mechanism, "options": self.options}
+        if self.mechanisms:  # only when used, so the hashes of single-mechanism sweeps stay as they were
+            ident["mechanisms"] = [dict(m) for m in self.mechanisms]
+        return ident
 
     @property
     def hash(self) -> str:
@@ -230,14 +245,10 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
             scenario = str((base_dir / scen).resolve()) if base_dir and not Path(scen).is_absolute() else scen
             if not Path(scenario).exists():
                 c.add(("scenario",), f"scenario file not found: {scenario}")
-    mech = raw.get("mechanism")
-    if isinstance(mech, str):
-        mech = {"name": mech, "params": {}}
-    if mech is not None and not (isinstance(mech, dict) and isinstance(mech.get("name"), str)):
-        c.add(("mechanism",), "expected a mechanism name or {name: ..., params: {...}}")
-    elif mech is not None:
-        mech = {"name": mech["name"], "params": dict(mech.get("params") or {})}
-        _check_mechanism(c, mech)
+    mech = _mechanism(c, ("mechanism",), raw["mechanism"]) if raw.get("mechanism") is not None else None
+    arms = _arms(c, raw.get("mechanisms"), evaluator) if "mechanisms" in raw else ()
+    if mech is not None and arms:
+        c.add(("mechanisms",), "give either mechanism (one override) or mechanisms (a list to compare), not both")
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         c.add(("options",), "expected a mapping of design options")
@@ -247,21 +258,57 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     assert samples is not None and reps is not None and seed is not None
     spec = SweepSpec(name=str(raw.get("name", name)), design=design, samples=samples, replications=reps,
                      seed=seed, parameters=tuple(params), outputs=tuple(outputs), evaluator=evaluator,
-                     evaluator_options=ev_opts, scenario=scenario, mechanism=mech, options=options,
+                     evaluator_options=ev_opts, scenario=scenario, mechanism=mech, mechanisms=arms, options=options,
                      chunk_size=chunk, discovery=raw.get("discovery"), source=file)
     _check_paths(spec, c)
     return spec
 
 
-def _check_mechanism(c: _Collector, mech: dict[str, Any]) -> None:
+def _mechanism(c: _Collector, where: tuple[str | int, ...], raw: Any) -> dict[str, Any] | None:
+    """``name`` or ``{name, params}`` (plus ``label`` inside a ``mechanisms`` list), checked by the registry."""
+    if isinstance(raw, str):
+        raw = {"name": raw}
+    if not (isinstance(raw, dict) and isinstance(raw.get("name"), str)):
+        c.add(where, "expected a mechanism name or {name: ..., params: {...}}")
+        return None
+    allowed = {"name", "params"} | ({"label"} if where[0] == "mechanisms" else set())
+    if set(raw) - allowed:
+        c.add(where, f"unknown key(s) {sorted(set(raw) - allowed)}; expected {', '.join(sorted(allowed))}")
+    mech = {"name": raw["name"], "params": dict(raw.get("params") or {})}
     try:
         from sim.mechanisms.registry import create  # noqa: PLC0415 - the model's registry validates
     except ImportError:  # pragma: no cover - model not installed
-        return
+        return mech
     try:
         create(mech["name"], mech["params"])
     except Exception as exc:  # MechanismError or pydantic's ValidationError
-        c.add(("mechanism",), str(exc).splitlines()[0])
+        c.add(where, str(exc).splitlines()[0])
+    return mech
+
+
+def _arms(c: _Collector, raw: Any, evaluator: str) -> tuple[dict[str, Any], ...]:
+    """The ``mechanisms:`` list: at least two arms with distinct labels (default label: the name)."""
+    if evaluator != "model":
+        c.add(("mechanisms",), "mechanisms can only be compared with the model evaluator (a scenario)")
+        return ()
+    if not isinstance(raw, list) or len(raw) < 2:
+        c.add(("mechanisms",), "expected a list of at least two mechanisms, e.g. [bargaining, bdm, ktab]")
+        return ()
+    arms = []
+    for i, item in enumerate(raw):
+        mech = _mechanism(c, ("mechanisms", i), item)
+        if mech is None:
+            continue
+        label = item.get("label", mech["name"]) if isinstance(item, dict) else mech["name"]
+        if not isinstance(label, str) or not label:
+            c.add(("mechanisms", i, "label"), "expected a non-empty text label")
+            continue
+        if label in {a["label"] for a in arms}:
+            c.add(("mechanisms", i), f"label {label!r} is used twice; give the variants distinct labels "
+                                     "({name: ..., params: {...}, label: ...})")
+            continue
+        arms.append({"label": label, **mech})
+    return tuple(arms)
 
 
 def _check_paths(spec: SweepSpec, c: _Collector) -> None:
@@ -328,5 +375,6 @@ def spec_from_manifest(manifest: dict[str, Any]) -> SweepSpec:
                      outputs=tuple(parse_output(t) for t in manifest.get("outputs", [])),
                      evaluator=ident["evaluator"], evaluator_options=ident.get("evaluator_options", {}),
                      scenario=manifest.get("scenario"), mechanism=ident.get("mechanism"),
+                     mechanisms=tuple(ident.get("mechanisms") or ()),
                      options=ident.get("options", {}), discovery=manifest.get("discovery"),
                      source=manifest.get("source", "<manifest>"))

@@ -125,12 +125,18 @@ class SweepStore:
         return pd.read_parquet(self.design_path())
 
 
+def _seed_rule(spec: Any, n_points: int) -> str:
+    """The seed rule as stored; with mechanism arms every arm reuses the seeds of its design point."""
+    arms = getattr(spec, "arms", 1)
+    return SEED_RULE if arms == 1 else SEED_RULE.replace("(point,", f"(point % {n_points // arms},")
+
+
 def _manifest_for(spec: Any, scenario_hash: str, n_points: int) -> dict[str, Any]:
     return {"sweep_hash": spec.hash, "scenario_hash": scenario_hash, "version": package_version(),
             "name": spec.name, "source": spec.source, "scenario": spec.scenario, "sweep": spec.identity(),
             "outputs": [o.text for o in spec.outputs], "discovery": spec.discovery, "n_points": n_points,
             "replications": spec.replications, "n_runs": n_points * spec.replications, "seed": spec.seed,
-            "seed_rule": SEED_RULE, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+            "seed_rule": _seed_rule(spec, n_points), "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
 
 
 def open_store(root: str | Path, spec: Any, scenario_hash: str, n_points: int, *,

@@ -1,8 +1,11 @@
 """Chunks of runs: the unit of work shipped to an executor, and the function that runs one on a worker.
 
 Seeds never depend on scheduling: run ``(point, rep)`` gets
-``SeedSequence(sweep_seed, spawn_key=(point, rep)).generate_state(1, uint64)[0] >> 1`` (a non-negative
-63-bit int, stored in the ``seed`` column so any single row can be re-run on its own).
+``SeedSequence(sweep_seed, spawn_key=(base, rep)).generate_state(1, uint64)[0] >> 1`` (a non-negative
+63-bit int, stored in the ``seed`` column so any single row can be re-run on its own), where ``base`` is the
+design point, i.e. ``point`` itself unless the sweep compares mechanisms: then point ``arm * P + base`` runs
+design point ``base`` under mechanism ``arm`` with the same seeds as every other arm (common random numbers,
+so differences between mechanisms are not seed noise).
 """
 
 from __future__ import annotations
@@ -33,12 +36,14 @@ class ChunkTask:
     names: tuple[str, ...]
     run_ids: np.ndarray
     X: np.ndarray  # (len(run_ids), D) parameter values of each run's point
+    points_per_arm: int | None = None  # design points per mechanism arm (None: no arms)
 
     @classmethod
     def build(cls, run_ids: np.ndarray, design: np.ndarray, names: tuple[str, ...], replications: int,
-              sweep_seed: int, generation: int) -> ChunkTask:
+              sweep_seed: int, generation: int, points_per_arm: int | None = None) -> ChunkTask:
         run_ids = np.asarray(run_ids, dtype=np.int64)
-        return cls(generation, replications, sweep_seed, names, run_ids, design[run_ids // replications])
+        return cls(generation, replications, sweep_seed, names, run_ids, design[run_ids // replications],
+                   points_per_arm)
 
     @property
     def first(self) -> int:
@@ -62,7 +67,8 @@ def run_chunk(ref: EvaluatorRef, task: ChunkTask) -> pa.Table:
     evaluate = ref.build()
     points = task.run_ids // task.replications
     reps = task.run_ids % task.replications
-    seeds = [run_seed(task.sweep_seed, p, r) for p, r in zip(points, reps, strict=True)]
+    base = points % task.points_per_arm if task.points_per_arm else points
+    seeds = [run_seed(task.sweep_seed, p, r) for p, r in zip(base, reps, strict=True)]
     params = [dict(zip(task.names, map(float, x), strict=True)) for x in task.X]
     batch = getattr(evaluate, "batch", None)
     rows = batch(params, seeds) if batch is not None else [evaluate(p, s) for p, s in zip(params, seeds, strict=True)]
