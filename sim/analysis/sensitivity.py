@@ -125,6 +125,11 @@ def _quoted(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _normal_interval(mean: float, sd: float | None, n: int) -> tuple[float, float]:
+    half = Z95 * sd / np.sqrt(n) if n > 1 and sd is not None else np.nan
+    return mean - half, mean + half
+
+
 def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
     """Each output under each mechanism of a comparison sweep, with 95% intervals (Wilson for ``P(...)``,
     normal otherwise), and the difference from the first mechanism paired by design point and seed (every
@@ -144,21 +149,18 @@ def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
             "SELECT b.mechanism, COUNT(*), AVG(b.y - a.y), STDDEV_SAMP(b.y - a.y) FROM v a JOIN v b "
             f"USING (base, rep) WHERE a.mechanism = {_quoted(first)} AND b.mechanism <> {_quoted(first)} "
             "AND a.y IS NOT NULL AND b.y IS NOT NULL GROUP BY b.mechanism").fetchall()
-        diffs = {m: (n, d, sd) for m, n, d, sd in paired}
         stats = {m: (n, mean, sd) for m, n, mean, sd in level}
+        diffs = {m: (n, d, sd) for m, n, d, sd in paired}
         for label in spec.arm_labels:
-            n, mean, sd = stats.get(label, (0, np.nan, np.nan))
-            if o.fn == "P" and n:
-                low, high = wilson_interval(round(mean * n), n)
-            else:
-                half = Z95 * sd / np.sqrt(n) if n and n > 1 and sd is not None else np.nan
-                low, high = mean - half, mean + half
-            dn, d, dsd = diffs.get(label, (0, 0.0 if label == first else np.nan, None))
-            dhalf = Z95 * dsd / np.sqrt(dn) if dn and dn > 1 and dsd is not None else np.nan
+            n, mean, sd = stats.get(label, (0, np.nan, None))
+            low, high = wilson_interval(round(mean * n), n) if o.fn == "P" and n else _normal_interval(mean, sd, n)
             if label == first:
-                dhalf = 0.0
+                d, d_low, d_high = 0.0, 0.0, 0.0
+            else:
+                dn, d, dsd = diffs.get(label, (0, np.nan, None))
+                d_low, d_high = _normal_interval(d, dsd, dn)
             rows.append({"output": o.text, "mechanism": label, "runs": int(n), "value": mean, "low": low,
-                         "high": high, f"minus {first}": d, "diff_low": d - dhalf, "diff_high": d + dhalf})
+                         "high": high, f"minus {first}": d, "diff_low": d_low, "diff_high": d_high})
     return pd.DataFrame(rows)
 
 

@@ -264,14 +264,15 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     return spec
 
 
-def _mechanism(c: _Collector, where: tuple[str | int, ...], raw: Any) -> dict[str, Any] | None:
-    """``name`` or ``{name, params}`` (plus ``label`` inside a ``mechanisms`` list), checked by the registry."""
+def _mechanism(c: _Collector, where: tuple[str | int, ...], raw: Any,
+               labelled: bool = False) -> dict[str, Any] | None:
+    """``name`` or ``{name, params}`` (plus ``label`` when ``labelled``), checked by the registry."""
     if isinstance(raw, str):
         raw = {"name": raw}
     if not (isinstance(raw, dict) and isinstance(raw.get("name"), str)):
         c.add(where, "expected a mechanism name or {name: ..., params: {...}}")
         return None
-    allowed = {"name", "params"} | ({"label"} if where[0] == "mechanisms" else set())
+    allowed = {"name", "params", "label"} if labelled else {"name", "params"}
     if set(raw) - allowed:
         c.add(where, f"unknown key(s) {sorted(set(raw) - allowed)}; expected {', '.join(sorted(allowed))}")
     mech = {"name": raw["name"], "params": dict(raw.get("params") or {})}
@@ -296,7 +297,7 @@ def _arms(c: _Collector, raw: Any, evaluator: str) -> tuple[dict[str, Any], ...]
         return ()
     arms = []
     for i, item in enumerate(raw):
-        mech = _mechanism(c, ("mechanisms", i), item)
+        mech = _mechanism(c, ("mechanisms", i), item, labelled=True)
         if mech is None:
             continue
         label = item.get("label", mech["name"]) if isinstance(item, dict) else mech["name"]
