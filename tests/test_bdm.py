@@ -201,7 +201,8 @@ def test_weighted_median_is_the_models_condorcet_median(movers):
     x = EU_POSITION.copy()
     x[list(MOVERS)] = movers
     w = EU_CAPABILITY * EU_SALIENCE
-    assert weighted_medians(x[None, :], w)[0] == condorcet_median(x, w)
+    # condorcet_median treats positions within np.isclose as one, so the two may differ at that tolerance
+    assert weighted_medians(x[None, :], w)[0] == pytest.approx(condorcet_median(x, w), rel=1e-5, abs=1e-8)
 
 
 def test_published_round_8_is_out_of_reach_of_the_three_movers():
