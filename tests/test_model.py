@@ -153,6 +153,34 @@ def test_force_agreement_and_set_parameter(baseline):
         NegotiationModel(baseline, 2).force_agreement([1, 2])
 
 
+def test_reopen_undoes_an_agreement_and_talks_go_on(baseline):
+    model = NegotiationModel(baseline, 3)
+    with pytest.raises(ValueError, match="no agreement"):
+        model.reopen()
+    model.step()
+    model.force_agreement([10, 20, 30, 40, 50], note="white cell")
+    model.reopen(note="vetoed")
+    assert not model.finished and model.agreement_round is None and model.running
+    assert not model.history[-1].agreed and model.history[-1].note == "vetoed"
+    outcome = model.run()
+    assert model.state.round > 1 and outcome.rounds_played == model.state.round
+    twin = NegotiationModel(baseline, 3)  # the same veto in the same round gives the same game
+    twin.step()
+    twin.force_agreement([10, 20, 30, 40, 50])
+    twin.reopen()
+    assert twin.run().package.tolist() == outcome.package.tolist()
+    vetoed = NegotiationModel(baseline, 3)  # every deal the model reaches is vetoed up to the deadline
+    while not vetoed.finished:
+        vetoed.step()
+        if vetoed.finished and vetoed.state.round < vetoed.state.n_rounds:
+            vetoed.reopen()
+    assert vetoed.state.round == vetoed.state.n_rounds
+    if not vetoed.final.agreed:
+        vetoed.force_agreement([50] * 5)
+    with pytest.raises(ValueError, match="last round"):
+        vetoed.reopen()
+
+
 def test_unknown_policy_actor_is_rejected(baseline):
     from sim.errors import ScenarioError
 

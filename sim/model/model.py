@@ -152,6 +152,20 @@ class NegotiationModel(mesa.Model):
             self.history[-1].agreed, self.history[-1].note = True, note
         self._finish(FinalOutcome(package=package, agreed=True))
 
+    def reopen(self, note: str = "") -> None:
+        """Undo the agreement just reached (a facilitator's veto): talks go on from the next round.
+
+        Positions, events and the random stream stay where the round left them, so a replay that repeats the
+        veto repeats the game. Only an agreement before the deadline can be reopened.
+        """
+        if self.final is None or not self.final.agreed:
+            raise ValueError("there is no agreement to reopen")
+        if self.state.round >= self.state.n_rounds:
+            raise ValueError("the agreement came in the last round; there is no round left to reopen talks in")
+        if self.history:
+            self.history[-1].agreed, self.history[-1].note = False, note
+        self.final, self.agreement_round, self.running = None, None, True
+
     # --- internals ---------------------------------------------------------------------------------------------
     def _fire_events(self) -> list[FiredEvent]:
         fired = []
