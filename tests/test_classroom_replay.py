@@ -119,8 +119,8 @@ def test_create_refuses_to_overwrite_a_log(tmp_path: Path) -> None:
 
 
 ACTIONS = st.lists(st.tuples(
-    st.sampled_from(["move", "bad_move", "advance", "inject", "pause", "resume", "extend", "override", "tick",
-                     "wait"]),
+    st.sampled_from(["move", "bad_move", "advance", "inject", "pause", "resume", "extend", "override", "reopen",
+                     "tick", "wait"]),
     st.integers(0, 100), st.sampled_from(["RUS", "SYR"])), min_size=1, max_size=25)
 
 
@@ -151,6 +151,8 @@ def test_any_sequence_of_actions_replays_identically(tmp_path_factory, actions, 
                 live.extend(fac, number + 1)
             elif kind == "override":
                 live.override(fac, "prop", parameter="actors.RUS.capability", value=number / 100)
+            elif kind == "reopen":
+                live.override(fac, "veto", reopen=True)
             elif kind == "tick":
                 live.tick()
             else:

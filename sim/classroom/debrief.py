@@ -38,6 +38,7 @@ def _describe(record: dict[str, Any]) -> str:
         return f"inject ({who}): {record.get('event_id') or record.get('label')}"
     if kind == "override":
         what = (f"imposes agreement {_package(record['package'])}" if "package" in record
+                else "reopens the talks (the agreement is vetoed)" if record.get("reopen")
                 else f"sets {record['parameter']} = {record['value']:g}")
         return f"override: {what} — reason: {record['reason']}"
     if kind == "extend":

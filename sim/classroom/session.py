@@ -214,15 +214,24 @@ class ExerciseSession:
                    effects=checked, visibility=roles)
 
     def override(self, code: str | None, reason: str, *, package: dict[str, Any] | None = None,
-                 parameter: str | None = None, value: Any = None) -> None:
-        """Overrule the adjudication: impose an agreement on ``package`` or set ``parameter`` to ``value``."""
+                 parameter: str | None = None, value: Any = None, reopen: bool = False) -> None:
+        """Overrule the adjudication: impose an agreement on ``package``, set ``parameter`` to ``value``, or
+        ``reopen`` the talks (veto the agreement this round reached, whether the model's or an imposed one)."""
         self.roster.facilitator(code)
         if self.phase != "adjudicate":
             raise PhaseError(f"overrides are made in the adjudicate phase; now: {self.phase}")
         if not reason or not reason.strip():
             raise MoveError("an override needs a reason (it goes into the log and the debrief)")
-        if (package is None) == (parameter is None):
-            raise MoveError("override either the agreement (package) or one parameter")
+        if (package is not None) + (parameter is not None) + bool(reopen) != 1:
+            raise MoveError("override one thing: the agreement (package), one parameter, or reopen the talks")
+        if reopen:
+            final = self.model.final
+            if final is None or not final.agreed:
+                raise PhaseError("there is no agreement to reopen this round")
+            if self.model.state.round >= self.model.state.n_rounds:
+                raise PhaseError("the agreement came at the deadline; there is no round left to reopen talks in")
+            self._emit("override", FACILITATOR, reason=reason.strip(), reopen=True)
+            return
         if package is not None:
             if self.model.finished and self.model.final is not None and self.model.final.agreed:
                 raise PhaseError("this round already closed an agreement")
@@ -312,11 +321,16 @@ class ExerciseSession:
             package = np.array([record["package"][i] for i in self.compiled.issue_ids])
             self.model.force_agreement(package, note=f"facilitator: {record['reason']}")
             entry["package"] = record["package"]
+        elif record.get("reopen"):
+            self.model.reopen(note=f"facilitator reopened the talks: {record['reason']}")
+            entry["reopen"] = True
         else:
             self.model.set_parameter(record["parameter"], record["value"])
             entry.update(parameter=record["parameter"], value=record["value"])
         self.overrides.append(entry)
         if self.rounds:
+            if "package" in entry or "reopen" in entry:  # the round's record now says who closed or reopened
+                self.rounds[-1]["result"] = round_summary(self.model, self.model.history[-1])
             self.rounds[-1]["overrides"].append(entry)
             self.rounds[-1]["after"] = state_snapshot(self.model)
             self.rounds[-1]["outcome"] = outcome_summary(self.model)

@@ -77,7 +77,7 @@ def _public_history(session: ExerciseSession, actor: str) -> list[dict[str, Any]
         rows.append({
             "round": entry["round"], "proposer": result.get("proposer"), "offer": result.get("offer"),
             "accepted": result.get("accepted"), "agreed": result.get("agreed", False),
-            "overrides": [{"reason": o["reason"], **({"package": o["package"]} if "package" in o else {})}
+            "overrides": [{"reason": o["reason"], **{k: o[k] for k in ("package", "reopen") if k in o}}
                           for o in entry["overrides"]],
             "events": [e["label"] for e in result.get("events", [])
                        if visible_to(_event_visibility(session, e, entry["round"]), actor)],

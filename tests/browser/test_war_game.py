@@ -210,6 +210,11 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     expect(white.locator(".adjudication")).to_be_visible()
     white.screenshot(path=str(SHOTS / "classroom_adjudicate.png"), full_page=True)
     assert "No round published yet" in syr.locator("body").inner_text()
+    # Russia rejected, so there is no deal to veto: the white cell is told so and nothing changes
+    _toggle(white.locator(".adjudication"), "reopen talks")
+    white.get_by_label("Reason (logged)").fill("checking the veto")
+    white.get_by_role("button", name="Apply override").click()
+    expect(white.locator(".adjudication .form-error")).to_contain_text("no agreement to reopen")
     white.get_by_role("button", name="Advance to next phase").click()
     expect(syr.get_by_text("Phase: publish")).to_be_visible()
     expect(syr.get_by_text("No round published yet")).to_have_count(0)

@@ -117,7 +117,8 @@ def history_table(view: dict[str, Any]) -> str:
         accepted = h["accepted"] or {}
         yes = ", ".join(a for a, v in accepted.items() if v) or "–"
         no = ", ".join(a for a, v in accepted.items() if not v) or "–"
-        note = "; ".join(f"override: {o['reason']}" for o in h["overrides"])
+        note = "; ".join(("talks reopened: " if o.get("reopen") else "override: ") + o["reason"]
+                         for o in h["overrides"])
         rows.append([h["round"], h["proposer"]] + [offer.get(i) for i in issues]
                     + [yes, no, h["agreed"], "; ".join(h["events"]) or "–", note or "–"])
     return md_table(["round", "proposer"] + issues + ["accepted", "rejected", "deal", "events", "notes"], rows)

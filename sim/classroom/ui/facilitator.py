@@ -144,6 +144,8 @@ def Adjudication(view: dict[str, Any]) -> None:
         session, code = server.current(), joined_code.value
         if kind == "impose agreement":
             action = lambda: server.act(session.override, code, reason, package=dict(package))  # noqa: E731
+        elif kind == "reopen talks":
+            action = lambda: server.act(session.override, code, reason, reopen=True)  # noqa: E731
         else:
             action = lambda: server.act(session.override, code, reason, parameter=parameter,  # noqa: E731
                                         value=value)
@@ -159,14 +161,18 @@ def Adjudication(view: dict[str, Any]) -> None:
                 + f"; deal: **{'yes' if result.get('agreed') else 'no'}**."
                 + (" Accepted by " + ", ".join(a for a, v in (result.get("accepted") or {}).items() if v)
                    if result.get("accepted") else ""))
-        solara.ToggleButtonsSingle(value=kind, values=["impose agreement", "set parameter"], on_value=set_kind)
-        if kind == "impose agreement":
-            for i in issues:
-                solara.InputText(f"Imposed: {i} (0-100)", value=package[i], continuous_update=True,
-                                 on_value=lambda v, i=i: set_package({**package, i: v}))
-        else:
-            solara.InputText("Parameter path", value=parameter, on_value=set_parameter, continuous_update=True)
-            solara.InputText("New value", value=value, on_value=set_value, continuous_update=True)
+        solara.ToggleButtonsSingle(value=kind, values=["impose agreement", "reopen talks", "set parameter"],
+                                   on_value=set_kind)
+        with solara.Column(gap="4px"):  # the inputs of this kind, in their own column so the rest keeps its place
+            if kind == "reopen talks":
+                Md("Veto the agreement this round reached: the talks go on next round from where they stand.")
+            elif kind == "impose agreement":
+                for i in issues:
+                    solara.InputText(f"Imposed: {i} (0-100)", value=package[i], continuous_update=True,
+                                     on_value=lambda v, i=i: set_package({**package, i: v}))
+            else:
+                solara.InputText("Parameter path", value=parameter, on_value=set_parameter, continuous_update=True)
+                solara.InputText("New value", value=value, on_value=set_value, continuous_update=True)
         solara.InputText("Reason (logged)", value=reason, on_value=set_reason, continuous_update=True)
         solara.Button("Apply override", on_click=override, color="error")
         Message(message)
