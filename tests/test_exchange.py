@@ -59,6 +59,14 @@ def test_bounds_and_determinism(state):
     assert np.array_equal(package, play(ExchangeModel(), twin))
 
 
+def test_forecast_stays_on_the_scale_when_every_position_is_at_its_end():
+    """Found by hypothesis: a weighted mean of two positions at 100 came out 1 ulp above 100."""
+    state = state_from_arrays(np.array([[75.0, 100.0], [0.0, 100.0]]), np.array([2.07194237, 0.27411221]),
+                              np.array([[0.53955928, 0.32151131], [0.10123417, 0.41420044]]), n_rounds=1)
+    package = play(ExchangeModel(), state)
+    assert package[1] == 100.0 and 0 <= package[0] <= 75
+
+
 @settings(max_examples=30, deadline=None)
 @given(states(max_actors=6, max_issues=3))
 def test_every_exchange_helps_both_traders(state):

@@ -48,6 +48,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
+from sim.mechanisms.compromise import weighted_mean
 from sim.mechanisms.registry import register
 from sim.mechanisms.state import NegotiationState
 
@@ -75,12 +76,6 @@ class BDMParams(BaseModel):
                              "run, or the 0-100 scale")
     vote_risk: bool = Field(True, description="voters' risk exponents shape the votes behind P_ij")
     forecast: Literal["mean", "median"] = "mean"
-
-
-def weighted_mean(x: np.ndarray, weight: np.ndarray) -> float:
-    """Weighted mean of ``x``; the plain mean when all weights are zero."""
-    total = float(weight.sum())
-    return float(np.dot(weight, x) / total) if total > 0 else float(np.mean(x))
 
 
 def pairwise_votes(x: np.ndarray, w: np.ndarray, scale: float, r: np.ndarray | None = None) -> np.ndarray:
@@ -249,12 +244,10 @@ class BDMChallenge(Mechanism):
         return RoundResult(offer=self.forecast(state), info={"bdm": kinds})
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
-        out = np.empty(state.n_issues)
-        for j in range(state.n_issues):
-            w = state.capability * state.salience[:, j]
-            x = state.position[:, j]
-            out[j] = condorcet_median(x, w) if self.params.forecast == "median" else weighted_mean(x, w)
-        return out
+        weight = state.capability[:, None] * state.salience
+        if self.params.forecast == "mean":
+            return weighted_mean(state.position, weight)
+        return np.array([condorcet_median(state.position[:, j], weight[:, j]) for j in range(state.n_issues)])
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         return FinalOutcome(package=self.forecast(state), agreed=True)

@@ -30,13 +30,18 @@ if TYPE_CHECKING:
 
 
 def weighted_mean(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Per-issue mean of ``position`` (N, M) weighted by ``weight`` (N, M); unweighted where all weights are 0."""
+    """Per-issue mean of ``position`` (N, M) weighted by ``weight`` (N, M); unweighted where all weights are 0.
+
+    A weighted mean lies within the range of the positions; the result is clipped to that range so round-off
+    cannot carry it outside (e.g. 100 + 1 ulp from positions that are all 100).
+    """
     peak = weight.max(axis=0)
     weight = weight / np.where(peak > 0, peak, 1.0)  # rescale so tiny weights do not underflow
     total = weight.sum(axis=0)
     plain = position.mean(axis=0)
     safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, (weight * position).sum(axis=0) / safe, plain)
+    mean = np.where(total > 0, (weight * position).sum(axis=0) / safe, plain)
+    return np.clip(mean, position.min(axis=0), position.max(axis=0))
 
 
 def weighted_median(position: np.ndarray, weight: np.ndarray) -> np.ndarray:

@@ -36,6 +36,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
+from sim.mechanisms.compromise import weighted_mean
 from sim.mechanisms.registry import register
 from sim.mechanisms.state import NegotiationState
 
@@ -52,10 +53,8 @@ class ExchangeParams(BaseModel):
 
 
 def expected_outcome(position: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Per-issue weighted mean (plain mean where all weights are zero)."""
-    total = weight.sum(axis=0)
-    safe = np.where(total > 0, total, 1.0)
-    return np.where(total > 0, (weight * position).sum(axis=0) / safe, position.mean(axis=0))
+    """Stokman's expected outcome: the compromise model's weighted mean per issue."""
+    return weighted_mean(position, weight)
 
 
 def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
