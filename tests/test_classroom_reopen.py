@@ -68,5 +68,5 @@ def test_a_deal_at_the_deadline_cannot_be_reopened(session: ExerciseSession) -> 
         session.advance(fac)
     play_round(session, "accept")
     assert session.model.state.round == session.model.state.n_rounds and session.model.final.agreed
-    with pytest.raises(PhaseError, match="deadline"):
+    with pytest.raises(PhaseError, match="last round"):
         session.override(fac, "too late", reopen=True)

@@ -225,11 +225,9 @@ class ExerciseSession:
         if (package is not None) + (parameter is not None) + bool(reopen) != 1:
             raise MoveError("override one thing: the agreement (package), one parameter, or reopen the talks")
         if reopen:
-            final = self.model.final
-            if final is None or not final.agreed:
-                raise PhaseError("there is no agreement to reopen this round")
-            if self.model.state.round >= self.model.state.n_rounds:
-                raise PhaseError("the agreement came at the deadline; there is no round left to reopen talks in")
+            refusal = self.model.reopen_refusal()
+            if refusal:
+                raise PhaseError(refusal)
             self._emit("override", FACILITATOR, reason=reason.strip(), reopen=True)
             return
         if package is not None:

@@ -158,13 +158,20 @@ class NegotiationModel(mesa.Model):
         Positions, events and the random stream stay where the round left them, so a replay that repeats the
         veto repeats the game. Only an agreement before the deadline can be reopened.
         """
-        if self.final is None or not self.final.agreed:
-            raise ValueError("there is no agreement to reopen")
-        if self.state.round >= self.state.n_rounds:
-            raise ValueError("the agreement came in the last round; there is no round left to reopen talks in")
+        refusal = self.reopen_refusal()
+        if refusal:
+            raise ValueError(refusal)
         if self.history:
             self.history[-1].agreed, self.history[-1].note = False, note
         self.final, self.agreement_round, self.running = None, None, True
+
+    def reopen_refusal(self) -> str | None:
+        """Why :meth:`reopen` would refuse now, or None when it can reopen."""
+        if self.final is None or not self.final.agreed:
+            return "there is no agreement to reopen"
+        if self.state.round >= self.state.n_rounds:
+            return "the agreement came in the last round; there is no round left to reopen talks in"
+        return None
 
     # --- internals ---------------------------------------------------------------------------------------------
     def _fire_events(self) -> list[FiredEvent]:
