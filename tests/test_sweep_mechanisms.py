@@ -112,6 +112,14 @@ def test_arm_order_does_not_change_an_arms_rows(comparison, tmp_path):
         pd.testing.assert_frame_equal(x[["seed", *OUTCOME_COLUMNS]], y[["seed", *OUTCOME_COLUMNS]])
 
 
+def test_worker_processes_give_the_same_rows(comparison, tmp_path):
+    """The arms travel to worker processes inside the evaluator recipe (arms_json), not as shared state."""
+    path = write_sweep(tmp_path, mechanisms=ARMS, discovery="category.tartus <= reduced_presence")
+    run_sweep(path, tmp_path / "proc", executor="processes", workers=2, chunk_size=7)
+    cols = ["run_id", "seed", "mechanism", *OUTCOME_COLUMNS]
+    pd.testing.assert_frame_equal(load_results(tmp_path / "proc")[cols], load_results(comparison)[cols])
+
+
 def test_resumed_comparison_matches_one_pass(comparison, tmp_path):
     path = write_sweep(tmp_path, mechanisms=ARMS)
     first = run_sweep(path, tmp_path / "res", chunk_size=7, max_runs=13)
