@@ -19,6 +19,7 @@ from sim.mechanisms.bdm import (
     BDMParams,
     condorcet_median,
 )
+from sim.mechanisms.compromise import weighted_median
 from sim.mechanisms.registry import create
 from sim.validation.states import state_from_arrays
 from tests.mechanism_strategies import play, states
@@ -162,11 +163,8 @@ GLOBAL_READINGS = [{}, {"choice": "type_priority"}, {"choice": "scholz_code"}, {
 
 
 def weighted_medians(x: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Row-wise lower weighted median (the Condorcet median of 1-D linear-loss votes)."""
-    order = np.argsort(x, axis=1)
-    cum = np.cumsum(weight[order], axis=1)
-    k = (cum >= weight.sum() / 2).argmax(axis=1)
-    return np.take_along_axis(x, order, axis=1)[np.arange(len(x)), k]
+    """Row-wise weighted median (the Condorcet median of 1-D linear-loss votes), via the compromise model's."""
+    return weighted_median(x.T, np.broadcast_to(weight[:, None], x.T.shape))
 
 
 def printed_pair_reachable(median: float, mean: float, step: float = 0.05) -> np.ndarray:

@@ -127,8 +127,7 @@ class SweepStore:
 
 def _seed_rule(spec: Any, n_points: int) -> str:
     """The seed rule as stored; with mechanism arms every arm reuses the seeds of its design point."""
-    arms = getattr(spec, "arms", 1)
-    return SEED_RULE if arms == 1 else SEED_RULE.replace("(point,", f"(point % {n_points // arms},")
+    return SEED_RULE if spec.arms == 1 else SEED_RULE.replace("(point,", f"(point % {n_points // spec.arms},")
 
 
 def _manifest_for(spec: Any, scenario_hash: str, n_points: int) -> dict[str, Any]:
