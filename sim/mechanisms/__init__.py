@@ -9,3 +9,4 @@ from sim.mechanisms.registry import available, create, get, register
 
 __all__ = ["FinalOutcome", "Mechanism", "RoundResult", "available", "create", "get", "register"]
 from sim.mechanisms import bdm, exchange, ktab  # noqa: E402, F401, I001  (register; issue 3)
+from sim.mechanisms import ktab_smp  # noqa: E402, F401, I001  (register; issue 12)

@@ -78,10 +78,10 @@ class SMPTurnState:
     def n(self) -> int:
         return self.position.shape[0]
 
-    def own_utility(self, actor: int, point: np.ndarray) -> float:
-        """Actor's utility for a point, with its own risk attitude (``SMPActor::posUtil``)."""
-        d = bv_diff(self.ideal[actor] - point, self.actors.salience[actor])
-        return float(bs_util(d, self.nra[actor]))
+    def own_utilities(self, point: np.ndarray) -> np.ndarray:
+        """Every actor's utility for a point, each with its own risk attitude (``SMPActor::posUtil``)."""
+        d = bv_diff(self.ideal - point[None, :], self.actors.salience)
+        return bs_util(d, self.nra)
 
     def unique(self) -> list[int]:
         """Indices of the first actor at each distinct position (``ueIndices`` with ``equivNdx``)."""
@@ -218,20 +218,20 @@ def propose(st: SMPTurnState) -> list[Bargain]:
     return out
 
 
-def bargain_utilities(st: SMPTurnState, k: int, bargains: list[Bargain | None]) -> np.ndarray:
-    """u[n, m]: actor n's mean utility over all positions if bargain m of actor k's list is carried out
-    (``None`` = k's status quo)."""
+def bargain_utilities(st: SMPTurnState, bargains: list[Bargain | None]) -> np.ndarray:
+    """u[n, m]: actor n's mean utility over all actors' positions if bargain m of an actor's list is carried
+    out (``None`` = that actor's status quo): the bargain's two positions replace its two actors' positions
+    (``updateBestBrgnPositions``)."""
     n = st.n
-    own = st.autil[np.arange(n), np.arange(n)]  # own[n, x] = autil[n, n, x]
+    own = st.autil[np.arange(n), np.arange(n)]  # own[a, x] = autil[a, a, x]
+    total = own.sum(axis=1)
     u = np.zeros((n, len(bargains)))
     for m, b in enumerate(bargains):
         if b is None:
-            u[:, m] = own.sum(axis=1) / n
+            u[:, m] = total / n
             continue
-        keep = np.ones(n, dtype=bool)
-        keep[[b.init, b.rcvr]] = False
-        for a in range(n):
-            u[a, m] = (st.own_utility(a, b.pos_init) + st.own_utility(a, b.pos_rcvr) + own[a, keep].sum()) / n
+        swapped = st.own_utilities(b.pos_init) + st.own_utilities(b.pos_rcvr)
+        u[:, m] = (swapped + total - own[:, b.init] - own[:, b.rcvr]) / n
     return u
 
 
@@ -260,7 +260,7 @@ def step(st: SMPTurnState, chooser: Chooser | None = None,
         lst: list[Bargain | None] = [None] + [b for b in proposed if k in (b.init, b.rcvr)]
         if order is not None:
             lst = order(k, lst)
-        u = bargain_utilities(st, k, lst)
+        u = bargain_utilities(st, lst)
         record.lists[k] = lst
         record.probabilities[k] = kv.scalar_pce(st.actors.capability, u, opt.voting_rule,
                                                 opt.victory_prob_model, opt.pce_model)
