@@ -53,6 +53,7 @@ def test_first_turn_matches_logged_intermediate_values():
     np.testing.assert_allclose(st0.nra, [-0.500, -0.459, -0.499, -0.274, 1.000, -0.232, -0.430], atol=5e-4)
     np.testing.assert_allclose(st0.autil[0][1, :3], [0.5681, 1.0, 0.5220], atol=5e-5)  # "Estimate by 0"
     phij, gain = challenge_values(st0, 0, 0)
+    np.testing.assert_allclose(challenge_values(st0, 0, 0, [0])[1][0], gain[0])
     assert phij[0, 6] == pytest.approx(0.7643, abs=5e-5) and gain[0, 6] == pytest.approx(0.0947, abs=5e-5)
     bargain = next(b for b in propose(st0) if b.init == 0)
     assert bargain.rcvr == 6
@@ -108,7 +109,9 @@ def test_single_actor_position_is_a_fixed_point():
 @settings(max_examples=30, deadline=None)
 @given(states(), st.sampled_from([{}, {"voting_rule": "PropCbc", "pce_model": "MarkovIncentive"},
                                   {"state_transitions": "Stochastic"}, {"forecast": "mode"},
-                                  {"accommodation": 0.5, "inter_vec_brgn": "S2PMax"}]))
+                                  {"accommodation": 0.5, "inter_vec_brgn": "S2PMax"},
+                                  {"bargn_model": "InitRcvrInterp", "pce_model": "MarkovUniform"},
+                                  {"bargn_model": "PWCompInterp", "victory_prob_model": "Binary"}]))
 def test_positions_stay_in_the_hull_and_runs_are_deterministic_for_a_seed(state, params):
     lo, hi = state.position.min(axis=0), state.position.max(axis=0)
     twin = copy.deepcopy(state)
@@ -118,3 +121,18 @@ def test_positions_stay_in_the_hull_and_runs_are_deterministic_for_a_seed(state,
     assert np.all(state.position >= lo - 1e-6) and np.all(state.position <= hi + 1e-6)
     assert np.all(package >= lo - 1e-6) and np.all(package <= hi + 1e-6)
     np.testing.assert_array_equal(package, play(create("ktab_smp", params), twin, seed=7))
+
+
+def test_runs_inside_the_model_on_the_baseline_scenario():
+    from pathlib import Path
+
+    import sim
+    from sim.experiments.replication import run_replication
+    from sim.scenario import compile_scenario
+
+    path = Path(__file__).resolve().parents[1] / "scenarios" / "baseline.yaml"
+    if not path.is_file():
+        pytest.skip("baseline scenario not present")
+    summary = run_replication(compile_scenario(sim.load_scenario(path)), seed=1, mechanism="ktab_smp").summary()
+    outcomes = [v for k, v in summary.items() if k.startswith("outcome.")]
+    assert outcomes and all(0.0 <= v <= 100.0 for v in outcomes)

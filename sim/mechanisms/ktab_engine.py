@@ -127,28 +127,31 @@ def bs_util(d: np.ndarray, big_r: np.ndarray | float) -> np.ndarray:
     return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * big_r), (1.0 - d) * (1.0 + big_r))
 
 
-def challenge_values(st: SMPTurnState, h: int, k: int) -> tuple[np.ndarray, np.ndarray]:
+def challenge_values(st: SMPTurnState, h: int, k: int, rows: list[int] | None = None,
+                     ) -> tuple[np.ndarray, np.ndarray]:
     """h's estimates, for every pair (i, j), of the chance that i beats j and of the gain to k of i
-    challenging j (``probEduChlg``). Returns two (N, N) arrays; the diagonal is meaningless."""
+    challenging j (``probEduChlg``). Returns two (len(rows), N) arrays (all i by default); entries with
+    i == j are meaningless."""
     opt, u = st.options, st.autil[h]
     n = st.n
+    ii = np.arange(n) if rows is None else np.asarray(rows)
     w = st.actors.total_salience * st.actors.capability  # s_i c_i
     diag = np.diag(u)
-    contrib_i = kv.vote(opt.voting_rule, w[:, None], diag[:, None], u)  # i's vote in (i:j)
-    contrib_j = kv.vote(opt.voting_rule, w[None, :], u.T, diag[None, :])  # j's vote in (i:j): u[j,i] vs u[j,j]
+    ut = u.T  # ut[i, n] = u[n, i]
+    contrib_i = kv.vote(opt.voting_rule, w[ii, None], diag[ii, None], u[ii])  # i's vote in (i:j)
+    contrib_j = kv.vote(opt.voting_rule, w[None, :], ut[ii], diag[None, :])  # j's: u[j, i] against u[j, j]
     chij = MIN_CLTN + np.clip(contrib_i, 0, None) + np.clip(contrib_j, 0, None)
     chji = MIN_CLTN + np.clip(-contrib_i, 0, None) + np.clip(-contrib_j, 0, None)
     # third parties n (axis 2), each starting afresh from the principals' contributions
-    v = kv.third_party_votes(opt.voting_rule, opt.third_party_commit, w[None, None, :], u.T[:, None, :],
-                             u.T[None, :, :], diag[None, None, :], chij[:, :, None], chji[:, :, None])
-    idx = np.arange(n)
-    mask = (idx[None, None, :] != idx[:, None, None]) & (idx[None, None, :] != idx[None, :, None])
-    v = np.where(mask, v, 0.0)
+    v = kv.third_party_votes(opt.voting_rule, opt.third_party_commit, w[None, None, :], ut[ii][:, None, :],
+                             ut[None, :, :], diag[None, None, :], chij[:, :, None], chji[:, :, None])
+    third = np.arange(n)[None, None, :]
+    v = np.where((third != ii[:, None, None]) & (third != np.arange(n)[None, :, None]), v, 0.0)
     chij = chij + np.clip(v, 0, None).sum(axis=2)
     chji = chji + np.clip(-v, 0, None).sum(axis=2)
     phij = chij / (chij + chji)
     sj = st.actors.total_salience[None, :]
-    uki, ukj = u[k][:, None], u[k][None, :]
+    uki, ukj = u[k][ii][:, None], u[k][None, :]
     eu_sq = uki + ukj
     eu_chlg = (1 - sj) * 2 * uki + sj * (phij * 2 * uki + (1 - phij) * 2 * ukj)
     return phij, eu_chlg - eu_sq
@@ -188,14 +191,14 @@ def propose(st: SMPTurnState) -> list[Bargain]:
     """Each actor's bargain with its most advantageous target, in actor order (``doBCN(i)``)."""
     out: list[Bargain] = []
     for i in range(st.n):
-        phij, edu = challenge_values(st, i, i)
+        phij, edu = challenge_values(st, i, i, [i])
         best_j, best = -1, -1.0
         for j in range(st.n):
-            if j != i and edu[i, j] > MIN_SIG_EDU and edu[i, j] > best:
-                best_j, best = j, float(edu[i, j])
+            if j != i and edu[0, j] > MIN_SIG_EDU and edu[0, j] > best:
+                best_j, best = j, float(edu[0, j])
         if best_j < 0:
             continue
-        j, p_iij = best_j, float(phij[i, best_j])
+        j, p_iij = best_j, float(phij[0, best_j])
         b_iij = interpolate(st, i, j, p_iij, 1 - p_iij)
         model = st.options.bargn_model
         if model == "InitOnlyInterp":
@@ -203,8 +206,8 @@ def propose(st: SMPTurnState) -> list[Bargain]:
             continue
         # KTAB forms j's bargain from j's estimate of i's *gain* (its code reads the second element of the
         # (probability, gain) pair); reproduced as is
-        _, edu_j = challenge_values(st, j, i)
-        p_jij = float(edu_j[i, j])
+        _, edu_j = challenge_values(st, j, i, [i])
+        p_jij = float(edu_j[0, j])
         b_jij = interpolate(st, i, j, p_jij, 1 - p_jij)
         if model == "InitRcvrInterp":
             out += [Bargain(i, j, *b_iij), Bargain(i, j, *b_jij)]
