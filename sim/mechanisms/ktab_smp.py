@@ -49,12 +49,12 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.errors import MechanismError
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.ktab_engine import SMPActors, SMPOptions, SMPTurnState, StopRule, generator_chooser, step
 from sim.mechanisms.ktab_prng import KTABStream, prob_sel
 from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
