@@ -54,7 +54,6 @@ from sim.errors import MechanismError
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.ktab_engine import SMPActors, SMPOptions, SMPTurnState, StopRule, generator_chooser, step
 from sim.mechanisms.ktab_prng import KTABStream, prob_sel
-from sim.mechanisms.registry import register
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -94,7 +93,6 @@ class KTABSMPParams(BaseModel):
                           self.bargn_model)
 
 
-@register
 class KTABSMP(Mechanism):
     """KTAB's SMP: joint multi-dimensional positions, probabilistic voting, interpolated bargains."""
 
