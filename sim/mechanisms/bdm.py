@@ -139,8 +139,8 @@ class BDMIssue:
         """Risk exponents r_i in [0.5, 2] from the actors' security (EU of the challenges they face at r = 1)."""
         d, n = self._d(), self.x.size
         toward = (np.abs(self.x - mu)[:, None] + np.abs(self.x[:, None] - self.x[None, :]))[None] / self.scale()
-        eu = bm.expected_utility(self.probabilities(np.ones(n))[None], np.ones((1, n, n)), d, self.s[None, :],
-                                 self.p.q, self.p.t, toward)
+        eu = bm.expected_utility(self.probabilities(np.ones(n))[None], bm.utilities(d, None), self.s[None, :],
+                                 self.p.q, self.p.t, toward, None)
         return bm.endogenous_risk(eu.sum(axis=1))[0]
 
     def round(self, r_fixed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float]:
@@ -159,9 +159,10 @@ def _scales(p: BDMParams, x: np.ndarray, initial: np.ndarray | None) -> np.ndarr
 
 
 def _play(p: BDMParams, x: np.ndarray, c: np.ndarray, s: np.ndarray, initial: np.ndarray | None,
-          r_fixed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+          r_fixed: np.ndarray | None, median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return bm.play_round(x, c, s, _scales(p, x, initial), r_fixed, q=p.q, t=p.t,
-                         pairwise=p.probability == "pairwise", vote_risk=p.vote_risk, choice=p.choice)
+                         pairwise=p.probability == "pairwise", vote_risk=p.vote_risk, choice=p.choice,
+                         median=median)
 
 
 @dataclass
@@ -212,11 +213,11 @@ class BDMChallenge(Mechanism):
             return np.ones(state.n_actors)
         return 2.0 ** np.clip(state.risk, -1.0, 1.0)
 
-    def _round(self, state: NegotiationState, x: np.ndarray, issues: np.ndarray,
-               r_fixed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _round(self, state: NegotiationState, x: np.ndarray, issues: np.ndarray, r_fixed: np.ndarray | None,
+               median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """One round on the issues ``issues`` of positions ``x`` (M, N); returns (new, kinds, medians before)."""
         return _play(self.params, x[issues], state.capability.astype(float), state.salience.T[issues].astype(float),
-                     self._initial_range[issues], r_fixed)
+                     self._initial_range[issues], r_fixed, median)
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
@@ -257,7 +258,7 @@ class BDMChallenge(Mechanism):
         active = np.ones(m, dtype=bool)
         for _ in range(p.max_rounds):
             issues = np.flatnonzero(active)
-            new, kind, _ = self._round(state, x, issues, r_fixed)
+            new, kind, _ = self._round(state, x, issues, r_fixed, median=False)
             np.clip(new, 0.0, 100.0, out=new)
             counts[issues] = kind
             lag = repeat_lag([h[issues] for h in log.history], new, p.epsilon)

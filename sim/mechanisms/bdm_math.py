@@ -37,7 +37,7 @@ def condorcet_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     total_loss = (w[:, :, None] * np.abs(x[:, :, None] - x[:, None, :])).sum(axis=1)  # T[m, c]
     margin = total_loss[:, None, :] - total_loss[:, :, None]  # [m, j, k]: votes for j over k
     eye = np.eye(x.shape[1], dtype=bool)
-    wins = (margin > _TIE) | np.isclose(x[:, :, None], x[:, None, :]) | eye
+    wins = (margin > _TIE) | isclose(x[:, :, None], x[:, None, :]) | eye
     unbeaten = wins.all(axis=2)
     first = np.argmax(unbeaten, axis=1)
     fallback = np.argmin(total_loss, axis=1)
@@ -55,20 +55,17 @@ def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | No
     cum = np.zeros((n_issues, n + 1, n))
     np.cumsum(np.take_along_axis(f, order[:, :, None], axis=1), axis=1, out=cum[:, 1:])
     mid = 0.5 * (x[:, :, None] + x[:, None, :])  # [m, j, k]
-    below = np.empty((n_issues, n, n), dtype=np.intp)
-    upto = np.empty((n_issues, n, n), dtype=np.intp)
-    for m in range(n_issues):
-        below[m] = np.searchsorted(xs[m], mid[m], side="left")  # voters strictly below the midpoint
-        upto[m] = np.searchsorted(xs[m], mid[m], side="right")
-    mi = np.arange(n_issues)[:, None, None]
-    jj, kk = np.arange(n)[None, :, None], np.arange(n)[None, None, :]
-    lower = x[:, :, None] < x[:, None, :]  # j below k: j's side is below the midpoint
-    t = np.where(lower, below, upto)
-    head_k, head_j = cum[mi, t, kk], cum[mi, t, jj]
-    tail_k, tail_j = cum[mi, n, kk] - head_k, cum[mi, n, jj] - head_j
-    support = np.where(lower, head_k - head_j, tail_k - tail_j)
-    support[x[:, :, None] == x[:, None, :]] = 0.0
-    return np.maximum(support, 0.0)
+    flat = np.empty((n_issues, n, n), dtype=np.intp)
+    for m in range(n_issues):  # voters strictly below the midpoint (one at it contributes nothing either way)
+        flat[m] = np.searchsorted(xs[m], mid[m])
+    flat *= n
+    flat += (np.arange(n_issues) * (n + 1) * n)[:, None, None]
+    head_j = np.take(cum, flat + np.arange(n)[None, :, None])  # cum[m, t, j]
+    head_k = np.take(cum, flat + np.arange(n)[None, None, :])  # cum[m, t, k]
+    total = cum[:, n, :]
+    lower = x[:, :, None] < x[:, None, :]  # j below k: j's supporters are the voters below the midpoint
+    support = np.where(lower, head_k - head_j, (total[:, None, :] - head_k) - (total[:, :, None] - head_j))
+    return np.maximum(support, 0.0, out=support)
 
 
 def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, pairwise: bool) -> np.ndarray:
@@ -83,25 +80,42 @@ def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | N
     return out
 
 
-def _u(base: np.ndarray, r: np.ndarray) -> np.ndarray:
-    return 2.0 - 4.0 * np.clip(base, 0.0, None) ** r
+def _u(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """2 - 4 base^r (r None: exponent 1, bit-identical to base**1 without the power)."""
+    base = np.maximum(base, 0.0)
+    return 2.0 - 4.0 * (base if r is None else base ** r)
 
 
-def expected_utility(prob: np.ndarray, r_view: np.ndarray, d: np.ndarray, s: np.ndarray, q: float, t: float,
-                     toward: np.ndarray | None) -> np.ndarray:
-    """EU[m, i, j] of challenger i against target j with risk exponents ``r_view`` (M or 1, N, N).
+def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.isclose(a, b)`` for finite arrays, without its overhead."""
+    return np.abs(a - b) <= 1e-8 + 1e-5 * np.abs(b)
 
-    ``toward`` = (|x_i - mu| + |x_i - x_j|) / R is needed only when the status quo may change (q < 1).
+
+def utilities(d: np.ndarray, r: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U_s, U_f, U_sq) at [m, i, j] with i's risk exponent ``r`` (M, N) (None: r = 1)."""
+    view = None if r is None else r[:, :, None]
+    usq = _u(np.full(d.shape[:2] + (1,), 0.5), view)
+    return _u(0.5 - 0.5 * d, view), _u(0.5 + 0.5 * d, view), usq
+
+
+def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, q: float,
+                     t: float, toward: np.ndarray | None, r: np.ndarray | None, *, received: bool = False
+                     ) -> np.ndarray:
+    """EU[m, i, j] from i's point of view: of i challenging j, or (``received``) of j challenging i.
+
+    ``u`` are i's utilities (see :func:`utilities`); ``toward`` = (|x_i - mu| + |x_i - x_j|) / R is needed only
+    when the status quo may change (q < 1).
     """
-    us, uf = _u(0.5 - 0.5 * d, r_view), _u(0.5 + 0.5 * d, r_view)
-    usq = _u(np.full_like(d, 0.5), r_view)
-    st = s[:, None, :]
-    eu = st * (prob * us + (1 - prob) * uf) + (1 - st) * us
+    us, uf, usq = u
+    p, st = (prob.transpose(0, 2, 1), s[:, :, None]) if received else (prob, s[:, None, :])
+    eu = st * (p * us + (1 - p) * uf) + (1 - st) * us
     eu = eu - q * usq
     if q < 1.0:
-        ub, uw = _u(0.5 - 0.25 * toward, r_view), _u(0.5 + 0.25 * toward, r_view)
+        tw = toward.transpose(0, 2, 1) if received else toward
+        view = None if r is None else r[:, :, None]
+        ub, uw = _u(0.5 - 0.25 * tw, view), _u(0.5 + 0.25 * tw, view)
         eu = eu - (1 - q) * (t * ub + (1 - t) * uw)
-    n = d.shape[1]
+    n = prob.shape[1]
     eu[:, np.arange(n), np.arange(n)] = 0.0
     return eu
 
@@ -124,7 +138,7 @@ def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
     kind[yields & (np.abs(a) < b)] = COMPROMISE
     kind[yields & (np.abs(a) >= b)] = CAPITULATION
     kind[:, np.arange(n), np.arange(n)] = STATUS_QUO
-    kind[np.isclose(x[:, :, None], x[:, None, :])] = STATUS_QUO
+    kind[isclose(x[:, :, None], x[:, None, :])] = STATUS_QUO
     return kind
 
 
@@ -153,30 +167,29 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
 
 def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r_fixed: np.ndarray | None, *,
                q: float = 1.0, t: float = 1.0, pairwise: bool = False, vote_risk: bool = True,
-               choice: str = "smallest_move") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               choice: str = "smallest_move", median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One simultaneous round on every issue: (new positions (M, N), kinds (M, N, N), medians before (M,)).
 
     ``x`` and ``s`` are (M, N) (issues first), ``c`` (N,), ``scale`` (M,) the distance normaliser per issue and
     ``r_fixed`` (N,) fixed risk exponents or None for the endogenous rule. Issues whose positions already agree
-    (range <= 1e-12) do not move.
+    (range <= 1e-12) do not move. The median before the round is computed when ``median`` or q < 1 (else NaN).
     """
     n_issues, n = x.shape
     w = c[None, :] * s
-    mu = condorcet_medians(x, w)
+    mu = condorcet_medians(x, w) if median or q < 1.0 else np.full(n_issues, np.nan)
     d = distances(x, scale)
     toward = None
     if q < 1.0:
         toward = (np.abs(x - mu[:, None])[:, :, None] + np.abs(x[:, :, None] - x[:, None, :])) / scale[:, None, None]
     if r_fixed is None:
-        ones = np.ones((n_issues, n, n))
-        eu1 = expected_utility(probabilities(x, w, d, None, pairwise), ones, d, s, q, t, toward)
+        eu1 = expected_utility(probabilities(x, w, d, None, pairwise), utilities(d, None), s, q, t, toward, None)
         r = endogenous_risk(eu1.sum(axis=1))  # security_j = sum over challengers i of EU_ij
     else:
         r = np.broadcast_to(r_fixed, (n_issues, n))
     prob = probabilities(x, w, d, r if vote_risk else None, pairwise)
-    view = np.repeat(r[:, :, None], n, axis=2)  # i's own exponent for every pair it evaluates
-    a = expected_utility(prob, view, d, s, q, t, toward)
-    b = expected_utility(prob, view.transpose(0, 2, 1), d, s, q, t, toward).transpose(0, 2, 1)
+    u = utilities(d, r)
+    a = expected_utility(prob, u, s, q, t, toward, r)  # EU_i(i challenges j)
+    b = expected_utility(prob, u, s, q, t, toward, r, received=True)  # EU_i(j challenges i), i's risk
     kind = classify(a, b, x)
     new = choose_moves(x, kind, a, b, choice)
     agreed = np.ptp(x, axis=1) <= 1e-12
