@@ -93,27 +93,34 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     a = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)  # a[i, j]
     out = expected_outcome(position, weight)
     side = np.sign(position - out[None, :]).T  # (M, N): -1 below, +1 above the expected outcome
-    opposite = (side[:, :, None] * side[:, None, :] < 0) & np.triu(np.ones((n, n), dtype=bool), 1)  # [j, i, l]
-    both = opposite[:, None] & opposite[None, :]  # [j, k, i, l]; (l, i, k, j) is the same trade, so i < l
-    both[np.arange(m), np.arange(m)] = False
-    j, k, i, o = np.nonzero(both)
-    sal, pos = salience, position
-    num = sal[i, k] * sal[o, j] - sal[i, j] * sal[o, k]
-    a_ij, a_lk = a[i, j], a[o, k]
-    keep = (num > 0) & (a_ij > 0) & (a_lk > 0)
-    j, k, i, o, num, a_ij, a_lk = (v[keep] for v in (j, k, i, o, num, a_ij, a_lk))
+    first, second = np.triu_indices(n, 1)  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
+    opposite = side[:, first] * side[:, second] < 0  # [j, pair]
+    sal_t, a_t = salience.T, a.T
+    s_first, s_second = sal_t[:, first], sal_t[:, second]  # [issue, pair]
+    # i yields on j and l on k: both on opposite sides on j and k, both shares positive, s_ik s_lj > s_ij s_lk
+    num_all = s_first[None, :, :] * s_second[:, None, :] - s_first[:, None, :] * s_second[None, :, :]  # [j, k, p]
+    feasible = (opposite & (a_t[:, first] > 0))[:, None, :] & (opposite & (a_t[:, second] > 0))[None, :, :]
+    feasible &= num_all > 0
+    feasible[np.arange(m), np.arange(m)] = False
+    j, k, pair = np.nonzero(feasible)
+    num = num_all[j, k, pair]
+    i, o = first[pair], second[pair]
+    ij, ik, oj, ok = i * m + j, i * m + k, o * m + j, o * m + k  # flat (actor, issue) cells
+    sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
+    s_ij, s_ik, s_oj, s_ok = sal[ij], sal[ik], sal[oj], sal[ok]
+    a_ij, a_lk = af[ij], af[ok]
     if limit == "partner":
-        room_i, room_l = np.abs(pos[o, j] - pos[i, j]), np.abs(pos[i, k] - pos[o, k])
+        room_i, room_l = np.abs(pos[oj] - pos[ij]), np.abs(pos[ik] - pos[ok])
     else:
-        room_i, room_l = np.abs(out[j] - pos[i, j]), np.abs(out[k] - pos[o, k])
+        room_i, room_l = np.abs(out[j] - pos[ij]), np.abs(out[k] - pos[ok])
     # neither expected outcome may pass the partner's position (gains stay linear)
-    room_i = np.minimum(room_i, np.abs(out[j] - pos[o, j]) / a_ij)
-    room_l = np.minimum(room_l, np.abs(out[k] - pos[i, k]) / a_lk)
-    ratio = a_ij * (sal[i, j] + sal[o, j]) / (a_lk * (sal[i, k] + sal[o, k]))
+    room_i = np.minimum(room_i, np.abs(out[j] - pos[oj]) / a_ij)
+    room_l = np.minimum(room_l, np.abs(out[k] - pos[ik]) / a_lk)
+    ratio = a_ij * (s_ij + s_oj) / (a_lk * (s_ik + s_ok))
     positive = ratio > 0
     d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio), where=positive)),
                    0.0)
-    gain = d_i * a_ij * num / (sal[i, k] + sal[o, k])
+    gain = d_i * a_ij * num / (s_ik + s_ok)
     found = Candidates(gain, i, o, j, k, d_i, d_i * ratio)
     return found.subset((gain > min_gain) & (d_i > 0))
 
