@@ -128,7 +128,9 @@ def test_max_rounds_leaves_an_issue_unsettled():
     assert package[1] == pytest.approx(16.36, abs=0.01)  # = 50 fixed rounds
 
 
-def test_rounds_require_stop_fixed():
+def test_rounds_mean_stop_fixed():
     with pytest.raises(Exception, match="rounds applies to stop: fixed"):
-        create("bdm", {"rounds": 5})
+        create("bdm", {"stop": "converge", "rounds": 5})
     assert create("bdm", {"stop": "fixed", "rounds": 5}).params.rounds == 5
+    assert create("bdm", {"rounds": 5}).params.stop == "fixed"  # a round count alone keeps its old meaning
+    assert create("bdm", {}).params.stop == "converge"

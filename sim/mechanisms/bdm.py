@@ -45,7 +45,8 @@ detected) or kept as they are (``"last"``). Each issue stops on its own (issues 
 that has not settled after ``max_rounds`` rounds keeps its last positions and is reported as unsettled. All of
 this happens in the first model round; afterwards the mechanism is frozen and only the model's influence step and
 events move positions. ``RoundResult.info["settled"]`` reports per issue how and after how many rounds.
-``stop="fixed"`` plays one BDM round per model round, at most ``rounds`` (the pre-convergence behaviour).
+``stop="fixed"`` plays one BDM round per model round, at most ``rounds`` (the pre-convergence behaviour; a
+``rounds`` given without ``stop`` implies it).
 
 The forecast at the end is the capability x salience weighted mean of the final positions (``forecast="mean"``)
 or the Condorcet median (``"median"``). The arithmetic is vectorised over issues in ``sim.mechanisms.bdm_math``.
@@ -84,7 +85,8 @@ class BDMParams(BaseModel):
     max_rounds: int = Field(200, ge=1, le=10_000, description="stop=converge: most BDM rounds per issue")
     cycle: Literal["mean", "last"] = Field(
         "mean", description="stop=converge: a cycle's positions averaged over the cycle, or as detected")
-    rounds: int | None = Field(None, ge=0, description="stop=fixed: BDM rounds to play (None: one per model round)")
+    rounds: int | None = Field(None, ge=0, description="stop=fixed: BDM rounds to play (None: one per model "
+                                                        "round); given alone, it implies stop=fixed")
     q: float = Field(1.0, ge=0, le=1, description="probability the status quo persists if nobody challenges")
     t: float = Field(1.0, ge=0, le=1, description="probability the status quo improves if it changes")
     probability: Literal["global", "pairwise"] = Field(
@@ -98,6 +100,14 @@ class BDMParams(BaseModel):
                              "run, or the 0-100 scale")
     vote_risk: bool = Field(True, description="voters' risk exponents shape the votes behind P_ij")
     forecast: Literal["mean", "median"] = "mean"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rounds_mean_fixed(cls, data: Any) -> Any:
+        """A round count without a stopping rule asks for the fixed count (as before ``stop`` existed)."""
+        if isinstance(data, dict) and data.get("rounds") is not None and "stop" not in data:
+            return {**data, "stop": "fixed"}
+        return data
 
     @model_validator(mode="after")
     def _rounds_need_fixed(self) -> BDMParams:
