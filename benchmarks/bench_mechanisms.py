@@ -96,14 +96,20 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 replications per cell and smaller growth grids")
     parser.add_argument("--reps", type=int, default=None, help="replications per cell (default 5, quick 2)")
     parser.add_argument("--old-large", action="store_true", help="also time the old code at 100 x 20 (minutes)")
+    parser.add_argument("--sizes", default="5x5,50x10,100x20", help="sizes of the table, e.g. 5x5,50x10")
+    parser.add_argument("--growth-reps", type=int, default=None, help="replications per growth cell (default reps)")
+    parser.add_argument("--no-growth", action="store_true", help="skip the growth fit")
+    parser.add_argument("--no-table", action="store_true", help="skip the size table")
     args = parser.parse_args()
     reps = args.reps or (2 if args.quick else 5)
+    growth_reps = args.growth_reps or reps
+    sizes = [tuple(int(v) for v in size.split("x")) for size in args.sizes.split(",")] if not args.no_table else []
     print(f"load average at start: {os.getloadavg()}; {os.cpu_count()} CPUs; {reps} replications per cell")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         print("\nper-replication CPU time (median, ms); old vs new interleaved in the same loop")
         print(f"{'size':>8} {'mechanism':>20} {'ms':>10}  note")
-        for n_actors, n_issues in ((5, 5), (50, 10), (100, 20)):
+        for n_actors, n_issues in sizes:
             compiled = compiled_for(n_actors, n_issues, folder)
             variants = dict(NEW)
             if n_actors < 100 or args.old_large:
@@ -115,11 +121,14 @@ def main() -> None:
                 if old in result:
                     ratio = result[old][0] / result[new][0]
                     print(f"{n_actors:>4}x{n_issues:<3} {'speed-up ' + new:>20} {ratio:10.1f}x")
+        if args.no_growth:
+            print(f"\nload average at end: {os.getloadavg()}")
+            return
         print("\ngrowth: exponent b in time ~ size^b (per replication, interleaved)")
         ns = [10, 20, 40] if args.quick else [10, 20, 40, 80]
         ms = [5, 10, 20]
-        by_n = {n: time_interleaved(compiled_for(n, 10, folder), NEW, reps) for n in ns}
-        by_m = {m: time_interleaved(compiled_for(40, m, folder), NEW, reps) for m in ms}
+        by_n = {n: time_interleaved(compiled_for(n, 10, folder), NEW, growth_reps) for n in ns}
+        by_m = {m: time_interleaved(compiled_for(40, m, folder), NEW, growth_reps) for m in ms}
         print(f"{'mechanism':>20} {'b (N, M=10)':>12} {'b (M, N=40)':>12}   ms at N = {ns} / M = {ms}")
         for name in NEW:
             tn, tm = [by_n[n][name][0] for n in ns], [by_m[m][name][0] for m in ms]
