@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_core import synthetic_scenario  # noqa: E402
 
 import sim  # noqa: E402
+from sim.core.seeds import replication_seed  # noqa: E402
 from sim.experiments.replication import run_replication  # noqa: E402
-from sim.experiments.seeds import replication_seed  # noqa: E402
 from sim.mechanisms.base import Mechanism  # noqa: E402
 from sim.mechanisms.registry import create  # noqa: E402
 from tests.test_bdm_reference import ReferenceBDM  # noqa: E402

@@ -15,10 +15,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.bdm import BDMChallenge, BDMParams
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.state import NegotiationState
 from tests.mechanism_strategies import play, states
 
 CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0

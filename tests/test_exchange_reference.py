@@ -15,10 +15,10 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
 from sim.mechanisms.exchange import ExchangeModel, ExchangeParams, candidate_exchanges
-from sim.mechanisms.state import NegotiationState
 from tests.mechanism_strategies import states
 
 Candidate = tuple[float, int, int, int, int, float, float]

@@ -61,12 +61,11 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.core.state import NegotiationState
 from sim.mechanisms import bdm_math as bm
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.bdm_math import CAPITULATION, COMPROMISE, CONFLICT, STATUS_QUO
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -200,7 +199,6 @@ def repeat_lag(history: list[np.ndarray], new: np.ndarray, epsilon: float) -> np
     return np.where(close.any(axis=0), np.argmax(close, axis=0) + 1, 0)
 
 
-@register
 class BDMChallenge(Mechanism):
     """Bueno de Mesquita's expected-utility challenge model, issue by issue (Scholz et al. 2011 reading)."""
 

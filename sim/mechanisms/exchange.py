@@ -42,10 +42,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -170,7 +169,6 @@ def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 
     return np.array(chosen, dtype=np.intp)
 
 
-@register
 class ExchangeModel(Mechanism):
     """Equal-gain exchange of positions across issue pairs, then the compromise of the new positions."""
 
