@@ -192,11 +192,21 @@ class Settling:
         return out
 
 
-def repeat_lag(history: list[np.ndarray], new: np.ndarray, epsilon: float) -> np.ndarray:
-    """Per issue, the smallest L >= 1 with |new - history[-L]| <= epsilon everywhere (0 if none)."""
-    past = np.stack(history[::-1])  # (T, M, N), most recent first
-    close = (np.abs(past - new[None]) <= epsilon).all(axis=2)  # (T, M)
-    return np.where(close.any(axis=0), np.argmax(close, axis=0) + 1, 0)
+def repeat_lag(history: list[np.ndarray], means: np.ndarray, new: np.ndarray, issues: np.ndarray,
+               epsilon: float) -> np.ndarray:
+    """Per issue in ``issues``, the smallest L >= 1 with |new - history[-L]| <= epsilon everywhere (0 if none).
+
+    ``history`` holds (M, N) positions after rounds 0, 1, ... and ``means`` (T, M) their per-issue means. Two
+    states within epsilon everywhere have means within epsilon, so only those rounds are compared in full.
+    """
+    gap = np.abs(means[:, issues] - new.mean(axis=1)[None, :]) <= epsilon + 1e-9  # (T, M_active)
+    lag = np.zeros(issues.size, dtype=int)
+    for a, j in enumerate(issues):
+        for t in np.flatnonzero(gap[:, a])[::-1]:  # most recent first
+            if np.abs(history[t][j] - new[a]).max() <= epsilon:
+                lag[a] = len(history) - t
+                break
+    return lag
 
 
 class BDMChallenge(Mechanism):
@@ -264,12 +274,13 @@ class BDMChallenge(Mechanism):
         mu0 = bm.condorcet_medians(x, (state.capability[:, None] * state.salience).T)
         counts = np.zeros((m, state.n_actors, state.n_actors), dtype=int)
         active = np.ones(m, dtype=bool)
+        means = [x.mean(axis=1)]
         for _ in range(p.max_rounds):
             issues = np.flatnonzero(active)
             new, kind, _ = self._round(state, x, issues, r_fixed, median=False)
             np.clip(new, 0.0, 100.0, out=new)
             counts[issues] = kind
-            lag = repeat_lag([h[issues] for h in log.history], new, p.epsilon)
+            lag = repeat_lag(log.history, np.array(means), new, issues, p.epsilon)
             nxt = log.history[-1].copy()
             nxt[issues] = new
             log.history.append(nxt)
@@ -282,6 +293,7 @@ class BDMChallenge(Mechanism):
                 if lag[pos] > 1 and p.cycle == "mean":
                     x[j] = np.mean([h[j] for h in log.history[-int(lag[pos]):]], axis=0)
             log.history[-1] = x.copy()
+            means.append(x.mean(axis=1))
             if not active.any():
                 break
         state.position[:] = x.T
