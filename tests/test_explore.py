@@ -1,0 +1,212 @@
+"""The explorer's state object, without a browser: sliders, the written scenario, paired runs, background runs."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+import sim
+from sim.cli.main import app
+from sim.errors import SimError
+from sim.experiments.seeds import replication_seed
+from sim.explore.sliders import sliders
+from sim.explore.state import Explorer
+from sim.scenario import compile_scenario, evidence_report, load_scenario
+from sim.scenario.distributions import Normal, Triangular, Uniform
+
+N = 24
+
+
+@pytest.fixture(scope="module")
+def baseline_explorer(tmp_path_factory) -> Explorer:
+    from tests.conftest import BASELINE
+
+    return Explorer(BASELINE, n=N, seed=5)
+
+
+def test_every_path_has_a_slider_whose_range_holds_the_scenario_value(baseline_path):
+    scenario = load_scenario(baseline_path)
+    table = sliders(scenario)
+    assert set(table) == set(compile_scenario(scenario).parameter_paths())
+    for slider in table.values():
+        assert slider.low <= slider.start <= slider.high, slider
+        assert slider.step > 0
+        steps = (slider.start - slider.low) / slider.step
+        assert steps == pytest.approx(round(steps), abs=1e-6), slider  # the slider shows the value, not a neighbour
+        if slider.uncertain:
+            lo, hi = slider.value.support()
+            assert slider.low <= max(lo, slider.low) and min(hi, slider.high) <= slider.high
+    assert table["actors.RUS.positions.tartus"].label == "Russia: position on Tartus"
+    assert (table["actors.RUS.positions.tartus"].low, table["actors.RUS.positions.tartus"].high) == (0, 100)
+
+
+def test_a_distribution_moves_with_its_family_and_width_and_stays_in_bounds(baseline_path):
+    table = sliders(load_scenario(baseline_path))
+    tartus = table["actors.RUS.positions.tartus"]  # uniform [85, 100]
+    assert tartus.scenario_value(80.0) == Uniform(uniform=(72.5, 87.5))
+    assert tartus.scenario_value(100.0) == Uniform(uniform=(92.5, 100.0))  # clipped at the bound
+    status_quo = table["issues.tartus.status_quo"]  # a fixed number
+    assert status_quo.scenario_value(60.0) == 60.0
+    shifted = type(tartus)(**{**tartus.__dict__, "value": Triangular(triangular=(10.0, 20.0, 60.0))})
+    assert shifted.scenario_value(40.0) == Triangular(triangular=(20.0, 30.0, 70.0))
+    normal = type(tartus)(**{**tartus.__dict__, "value": Normal(normal=(50.0, 5.0))})
+    assert normal.scenario_value(70.0) == Normal(normal=(70.0, 5.0))
+
+
+def test_moving_a_distribution_keeps_every_other_draw_paired(tmp_path, baseline_path):
+    """Common random numbers: replication r of the explored and the original scenario draw the same values for
+    every parameter that was not changed."""
+    explorer = Explorer(baseline_path, n=N)
+    explorer.set_value("actors.RUS.positions.tartus", 60)
+    explorer.set_value("actors.TUR.capability", 1.2)
+    original, explored = compile_scenario(explorer.scenario), compile_scenario(explorer.explored_scenario())
+    for rep in range(5):
+        a = original.sample(np.random.default_rng(replication_seed(0, rep)))
+        b = explored.sample(np.random.default_rng(replication_seed(0, rep)))
+        for path in original.parameter_paths():
+            if path in ("actors.RUS.positions.tartus", "actors.TUR.capability"):
+                continue
+            assert a.get(path) == b.get(path) or np.isnan(a.get(path)), path
+        assert b.get("actors.RUS.positions.tartus") == pytest.approx(a.get("actors.RUS.positions.tartus") - 32.5)
+
+
+def test_written_scenario_validates_and_reproduces_the_explored_numbers(tmp_path, baseline_path):
+    explorer = Explorer(baseline_path, n=N, seed=3)
+    changes = {"actors.SYR.positions.tartus": 20.0,  # a distribution, moved
+               "issues.tartus.status_quo": 60.0,  # a fixed number the parent cites (source + note)
+               "actors.RUS.outside_option": 0.7,  # left to the model in the parent
+               "relations.TUR->SYR.influence": 0.9,
+               "events.guarantee_lapses.probability": 0.2}
+    for path, value in changes.items():
+        explorer.set_value(path, value)
+    shown = explorer.compute()
+    out = explorer.write(tmp_path / "studies" / "syria_tough.yaml")
+
+    doc = yaml.safe_load(out.read_text())
+    assert not doc["extends"].startswith("/")  # relative: the pair of files can move together
+    assert (out.parent / doc["extends"]).resolve() == baseline_path.resolve()
+    assert doc["actors"]["SYR"]["positions"]["tartus"] == {"uniform": [7.5, 32.5]}
+    assert set(doc) <= {"schema", "extends", "name", "title", "description", "actors", "issues", "relations",
+                        "events", "evidence"}
+    assert "capability" not in doc["actors"].get("RUS", {})  # only what changed
+
+    result = CliRunner().invoke(app, ["validate", str(out), "--strict"])
+    assert result.exit_code == 0, result.output
+    loaded = load_scenario(out)
+    report = evidence_report(loaded)
+    for path in changes:
+        assert path in report.assumed, path
+        assert "sim explore" in loaded.evidence[path].assumption
+
+    rerun = sim.run(out, n=N, seed=3)
+    pd.testing.assert_frame_equal(rerun.replications, shown.explored.replications)
+    assert rerun.table["probability"].tolist() == shown.explored.table["probability"].tolist()
+    original = sim.run(baseline_path, n=N, seed=3)
+    pd.testing.assert_frame_equal(original.replications, shown.original.replications)
+
+
+def test_paired_differences_are_explored_minus_original_per_replication(baseline_path):
+    explorer = Explorer(baseline_path, n=N)
+    explorer.set_value("actors.SYR.positions.tartus", 0)
+    result = explorer.compute()
+    a, b = result.explored.replications, result.original.replications
+    diff = result.difference.set_index(["issue", "outcome"])
+    for category in ("withdrawal", "new_terms"):
+        d = (a["category.tartus"] == category).astype(float) - (b["category.tartus"] == category).astype(float)
+        assert diff.loc[("tartus", category), "difference"] == pytest.approx(d.mean())
+        half = 1.959963984540054 * d.std(ddof=1) / np.sqrt(N)
+        assert diff.loc[("tartus", category), "ci_high"] == pytest.approx(d.mean() + half)
+    assert diff.loc[("tartus", "new_terms"), "ci_high"] < 0  # Damascus wanting withdrawal costs Russia its terms
+    assert set(result.distribution["arm"]) == {"explored", "original"}
+    rounds = result.trajectory
+    assert rounds["agreed_by"].between(0, 1).all()
+    assert rounds.groupby("arm")["agreed_by"].apply(lambda s: s.is_monotonic_increasing).all()
+
+
+def test_no_change_means_zero_difference_and_one_run(baseline_explorer):
+    baseline_explorer.reset()
+    result = baseline_explorer.compute()
+    assert result.explored is result.original
+    assert (result.difference[["difference", "ci_low", "ci_high"]] == 0).all().all()
+
+
+def test_back_at_the_scenario_value_counts_as_unchanged(baseline_path):
+    explorer = Explorer(baseline_path, n=N)
+    slider = explorer.sliders["actors.RUS.positions.tartus"]
+    explorer.set_value(slider.path, slider.start + slider.step)
+    assert slider.path in explorer.values
+    explorer.set_value(slider.path, slider.start + slider.step / 4)
+    assert explorer.values == {}
+
+
+def test_mechanism_choice_and_options_are_written_and_reproduced(tmp_path, baseline_path):
+    explorer = Explorer(baseline_path, n=N, seed=1)
+    explorer.set_value("mechanism.params.initial_concession", 0.2)
+    explorer.set_mechanism("compromise")
+    assert "mechanism.params.initial_concession" not in explorer.values  # a bargaining number, gone
+    assert "method" in explorer.option_choices()
+    explorer.set_option("method", "median")
+    shown = explorer.compute()
+    out = explorer.write(tmp_path / "median.yaml")
+    loaded = load_scenario(out)
+    assert loaded.mechanism.name == "compromise"
+    assert loaded.mechanism.params == {"method": "median"}
+    assert "mechanism.params" not in loaded.evidence  # the parent's evidence for bargaining numbers is dropped
+    pd.testing.assert_frame_equal(sim.run(out, n=N, seed=1).replications, shown.explored.replications)
+    with pytest.raises(SimError, match="expected one of"):
+        explorer.set_option("method", "mode")
+    with pytest.raises(SimError, match="unknown mechanism"):
+        explorer.set_mechanism("telepathy")
+
+
+def test_bargaining_options_default_to_the_scenario_and_change_the_file(tmp_path, baseline_path):
+    explorer = Explorer(baseline_path, n=N)
+    assert explorer.option("proposer") == "alternate"
+    explorer.set_option("proposer", "capability")
+    doc = explorer.document()
+    assert doc["mechanism"] == {"params": {"proposer": "capability"}}
+    explorer.set_option("proposer", "alternate")
+    assert "mechanism" not in explorer.document()
+
+
+def test_bad_input_is_a_clear_error(baseline_explorer):
+    with pytest.raises(SimError, match="unknown parameter path 'actors.XXX.capability'"):
+        baseline_explorer.set_value("actors.XXX.capability", 1)
+    with pytest.raises(SimError, match="at least 2"):
+        baseline_explorer.set_replications(1)
+
+
+def test_background_runs_report_progress_and_newer_settings_win(baseline_path):
+    explorer = Explorer(baseline_path, n=N)
+    heard = threading.Event()
+    explorer.subscribe(heard.set)
+    explorer.submit()
+    explorer.set_value("actors.SYR.positions.tartus", 10)  # newer settings while the first run works
+    latest = explorer.submit()
+    explorer.wait(timeout=120)
+    assert heard.is_set()
+    assert not explorer.stale and explorer.status.generation == latest
+    assert explorer.status.done == explorer.status.total > 0
+    assert explorer.result.explored.scenario.actors["SYR"].positions["tartus"] == Uniform(uniform=(0.0, 22.5))
+
+
+def test_a_failing_run_is_reported_not_raised(baseline_path, monkeypatch):
+    explorer = Explorer(baseline_path, n=N)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+    monkeypatch.setattr(sim, "run", broken)
+    explorer.submit()
+    explorer.wait(timeout=60)
+    assert explorer.status.error == "RuntimeError: disk full"
+
+
+def test_cli_lists_the_command():
+    result = CliRunner().invoke(app, ["explore", "--help"])
+    assert result.exit_code == 0
+    assert "127.0.0.1" in result.output
