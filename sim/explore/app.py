@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import reacton.ipyvuetify as rv
 import solara
 
 from sim.errors import SimError
@@ -15,6 +16,7 @@ from sim.explore import host
 from sim.explore.charts import difference_figure, distribution_figure, rounds_figure
 from sim.explore.child import show_value
 from sim.explore.results import Comparison
+from sim.explore.sliders import issue_name
 from sim.explore.state import Explorer
 from sim.mechanisms.registry import available
 
@@ -45,7 +47,7 @@ def ParameterSlider(explorer: Explorer, path: str, changes: int) -> None:
                            on_value=lambda v: _changed(explorer, explorer.set_value, path, v))
         with solara.Row(justify="space-between", style={"align-items": "center"}):
             now = "unchanged" if path not in explorer.values else \
-                f"now {show_value(slider.scenario_value(value))}"
+                f"at {value:g}: {show_value(slider.scenario_value(value))}"
             solara.Text(f"{path} · scenario {show_value(slider.value)} · {now}",
                         style={"font-size": "0.75em", "color": "#555"})
             solara.Button(icon_name="mdi-close", text=True, small=True,
@@ -79,8 +81,9 @@ def Controls(explorer: Explorer, changes: int) -> None:
     for path in list(explorer.shown):
         ParameterSlider(explorer, path, changes)
     picker = {f"{explorer.sliders[p].label} ({p})": p for p in explorer.pickable() if p not in explorer.shown}
-    solara.Select("Add a parameter", values=list(picker), value=None,
-                  on_value=lambda key: _changed(explorer, explorer.show, picker[key]) if key else None)
+    rv.Autocomplete(label="Add a parameter (type to search)", items=list(picker), v_model=None, clearable=True,
+                    on_v_model=lambda key: _changed(explorer, explorer.show, picker[key]) if key in picker else None,
+                    class_="explore-picker")
     with solara.Row():
         solara.Button("Reset to the original", on_click=lambda: _changed(explorer, explorer.reset), text=True)
     solara.Markdown("#### Save")
@@ -113,22 +116,27 @@ def Status(explorer: Explorer, changes: int) -> None:
 
 
 @solara.component
-def Results(result: Comparison, titles: dict[str, str]) -> None:
-    figures = solara.use_memo(lambda: (distribution_figure(result, titles), difference_figure(result, titles),
-                                       rounds_figure(result, titles)), dependencies=[id(result)])
+def Results(result: Comparison, titles: dict[str, str], short: dict[str, str]) -> None:
+    figures = solara.use_memo(lambda: (distribution_figure(result, titles), difference_figure(result, short),
+                                       rounds_figure(result, short)), dependencies=[id(result)])
     distribution, difference, rounds = figures
     solara.Markdown("### Outcome per base")
     solara.FigureMatplotlib(distribution, format="png")
     solara.Markdown("### Difference against the original (same seeds)")
     moved = result.difference[(result.difference["ci_low"] > 0) | (result.difference["ci_high"] < 0)]
-    lines = [f"| {titles.get(r.issue, r.issue)} | {r.label} | {r.difference:+.3g} | "
-             f"[{r.ci_low:+.3g}, {r.ci_high:+.3g}] |" for r in moved.itertuples()]
-    summary = ("| issue | outcome | explored − original | 95% interval |\n|---|---|---|---|\n" + "\n".join(lines)
+    lines = [f"| {short.get(r.issue, 'Talks' if r.issue == '(all)' else r.issue)} | {r.label} | "
+             f"{_signed(r.difference, r.outcome)} | {_signed(r.ci_low, r.outcome)} to {_signed(r.ci_high, r.outcome)} |"
+             for r in moved.itertuples()]
+    summary = ("Changes whose paired 95% interval excludes zero (shares in percentage points of runs):\n\n"
+               "| issue | outcome | explored − original | 95% interval |\n|---|---|---|---|\n" + "\n".join(lines)
                if lines else "No difference whose 95% interval excludes zero.")
     with solara.Column(classes=["explore-difference"]):
         _md(summary)
         solara.FigureMatplotlib(difference, format="png")
     solara.Markdown("### Round by round")
+    solara.Text("Share of runs agreed by each round, and the mean offer on the table (proposers alternate under "
+                "the bargaining protocol, so offers zigzag between the two veto players' proposals).",
+                style={"font-size": "0.85em", "color": "#555"})
     solara.FigureMatplotlib(rounds, format="png")
 
 
@@ -142,6 +150,7 @@ def Page() -> None:
     explorer = host.current()
     scenario = explorer.scenario
     titles = {i: issue.label for i, issue in scenario.issues.items()}
+    short = {i: issue_name(i, scenario) for i in scenario.issues}
     solara.Title(f"Explore: {scenario.name}")
     with solara.Column(style={"padding": "1em"}):
         _md(f"## Explore: {scenario.title}\n\n*{scenario.question}*  \n`{explorer.path}` · mechanism "
@@ -152,5 +161,9 @@ def Page() -> None:
             with solara.Column():
                 Status(explorer, changes)
                 if explorer.result is not None:
-                    Results(explorer.result, titles)
+                    Results(explorer.result, titles, short)
 
+
+def _signed(value: float, outcome: str) -> str:
+    """Percentage points for a share, points on the 0-100 scale for a mean final value."""
+    return f"{value:+.1f}" if outcome == "mean" else f"{100 * value:+.0f} pp"

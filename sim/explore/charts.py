@@ -48,14 +48,14 @@ def difference_figure(result: Comparison, titles: dict[str, str]) -> Figure:
     err = np.vstack([d - table["ci_low"].to_numpy(), table["ci_high"].to_numpy() - d])
     colours = [CATEGORY_COLOURS.get(o, "#555555") for o in table["outcome"]]
     ax.barh(y, d, xerr=err, color=colours, edgecolor="#333333", linewidth=0.4, capsize=2, error_kw={"lw": 0.8})
-    labels = [f"{titles.get(i, i) if i != '(all)' else 'talks'}: {lab}"
+    labels = [f"{titles.get(i, i) if i != '(all)' else 'Talks'}: {lab}"
               for i, lab in zip(table["issue"], table["label"], strict=True)]
     ax.set_yticks(y, labels, fontsize=8)
     ax.invert_yaxis()
     ax.axvline(0, color="#333333", lw=0.8)
     reach = max(0.05, float(np.nanmax(np.abs(np.concatenate([table["ci_low"], table["ci_high"]])))) * 1.1)
     ax.set_xlim(-min(1.0, reach), min(1.0, reach))
-    ax.set_xlabel("explored minus original, share of runs (same seeds; bars: paired 95% interval)")
+    ax.set_xlabel("explored − original, share of runs\n(same seeds; bars: paired 95% interval)")
     ax.grid(axis="x", alpha=0.3)
     return fig
 

@@ -52,10 +52,10 @@ def paired_differences(explored: pd.DataFrame, original: pd.DataFrame) -> pd.Dat
         issue = column.removeprefix("category.")
         for category in CATEGORIES:
             d = (explored[column] == category).to_numpy(float) - (original[column] == category).to_numpy(float)
-            rows.append(_row(issue, category, CATEGORY_LABELS[category], d))
+            rows.append(_row(issue, category, CATEGORY_LABELS[category], d, share=True))
     if "agreed" in explored:
         d = explored["agreed"].to_numpy(float) - original["agreed"].to_numpy(float)
-        rows.append(_row("(all)", "agreement", "agreement reached", d))
+        rows.append(_row("(all)", "agreement", "agreement reached", d, share=True))
     for column in [c for c in explored.columns if c.startswith("outcome.")]:
         d = explored[column].to_numpy(float) - original[column].to_numpy(float)
         rows.append(_row(column.removeprefix("outcome."), "mean", "mean final value (points)", d))
@@ -80,8 +80,11 @@ def trajectory(result: RunResult, arm: str) -> pd.DataFrame:
     return frame
 
 
-def _row(issue: str, outcome: str, label: str, d: np.ndarray) -> dict[str, object]:
+def _row(issue: str, outcome: str, label: str, d: np.ndarray, share: bool = False) -> dict[str, object]:
+    """A difference of shares lies in [-1, 1]: the normal interval is clipped there."""
     mean, low, high = mean_interval(d)
+    if share:
+        low, high = max(-1.0, low), min(1.0, high)
     return {"issue": issue, "outcome": outcome, "label": label, "difference": mean, "ci_low": low,
             "ci_high": high, "n": int(d.size)}
 

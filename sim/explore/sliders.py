@@ -93,10 +93,11 @@ def label(path: str, scenario: Scenario) -> str:
         who = scenario.actors[parts[1]].name
         what = _FIELD_WORDS.get(parts[2], parts[2])
         if len(parts) > 3:
-            what += f" on {_issue_word(parts[3], scenario)}"
+            name = issue_name(parts[3], scenario)
+            what += f" on {name if scenario.issues[parts[3]].base else name[:1].lower() + name[1:]}"
         return f"{who}: {what}"
     if head == "issues" and parts[1] in scenario.issues:
-        return f"{_issue_word(parts[1], scenario)}: {_FIELD_WORDS.get(parts[2], parts[2])}"
+        return f"{issue_name(parts[1], scenario)}: {_FIELD_WORDS.get(parts[2], parts[2])}"
     if head == "relations":
         source, target = parts[1].split("->")
         names = [scenario.actors[a].name if a in scenario.actors else a for a in (source, target)]
@@ -105,14 +106,17 @@ def label(path: str, scenario: Scenario) -> str:
         return f"event '{scenario.events[parts[1]].label}': probability per round"
     if head == "dynamics":
         return _FIELD_WORDS.get(parts[1], parts[1])
+    if head == "mechanism":
+        return f"{scenario.mechanism.name} parameter: {parts[-1].replace('_', ' ')}"
     return path
 
 
-def _issue_word(issue_id: str, scenario: Scenario) -> str:
+def issue_name(issue_id: str, scenario: Scenario) -> str:
+    """Short name of an issue: a base issue's id capitalised ('Tartus'), else its label up to any bracket."""
     issue = scenario.issues.get(issue_id)
     if issue is None:
         return issue_id
-    return issue_id.capitalize() if issue.base else issue.label.split("(")[0].strip().lower()
+    return issue_id.capitalize() if issue.base else issue.label.split("(")[0].strip()
 
 
 def _derived_default(param: Parameter, scenario: Scenario) -> float:
