@@ -65,7 +65,7 @@ def child_yaml(doc: dict[str, Any]) -> str:
     """The document as YAML text with a short header."""
     header = ("# Written by `sim explore`: only the settings changed in the explorer; everything else comes from\n"
               "# the scenario named in `extends:`. Check it with `sim validate` and run it with `sim run`.\n")
-    return header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, width=110, default_flow_style=None)
+    return header + yaml.dump(doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110)
 
 
 def write_child(doc: dict[str, Any], original_path: Path, out: Path) -> Path:
@@ -84,10 +84,22 @@ def _put(doc: dict[str, Any], parts: list[str], value: Any) -> None:
     node[parts[-1]] = value
 
 
+class _Flow(dict):
+    """A distribution, written on one line as in the hand-written scenarios: ``{uniform: [85, 100]}``."""
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data,
+                                                                             flow_style=True))
+
+
 def _plain(value: Value) -> Any:
     if isinstance(value, int | float):
         return float(value)
-    return {key: list(v) for key, v in value.model_dump().items()}
+    return _Flow({key: list(v) for key, v in value.model_dump().items()})
 
 
 def show_value(value: Value | None) -> str:

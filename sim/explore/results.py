@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from sim import RunResult
 from sim.analysis.intervals import mean_interval
-from sim.experiments.runner import RunResult
 from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
 
 

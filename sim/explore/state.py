@@ -12,19 +12,22 @@ from __future__ import annotations
 
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args, get_origin
 
+from sim import RunResult
 from sim.errors import SimError
-from sim.experiments.runner import RunResult
 from sim.explore.child import child_document, write_child
 from sim.explore.results import Comparison, compare
 from sim.explore.sliders import Slider, sliders
 from sim.mechanisms.registry import available
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
+
+NOTIFY_INTERVAL = 0.2  # seconds between progress reports to listeners
 
 
 class Superseded(Exception):
@@ -229,11 +232,15 @@ class Explorer:
         return self.result is None or self.status.generation != self._generation
 
     def _work(self, generation: int) -> None:
+        last = [0.0]
+
         def progress(done: int, total: int) -> None:
             if generation != self._generation:
                 raise Superseded
             self.status.done, self.status.total = done, total
-            self._notify()
+            if time.monotonic() - last[0] >= NOTIFY_INTERVAL:  # the page re-renders at most ~5 times a second
+                last[0] = time.monotonic()
+                self._notify()
 
         try:
             result = self.compute(progress)
