@@ -12,8 +12,8 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.main import app
+from sim.core.seeds import replication_seed
 from sim.errors import SimError
-from sim.experiments.seeds import replication_seed
 from sim.explore.sliders import sliders
 from sim.explore.state import Explorer
 from sim.scenario import compile_scenario, evidence_report, load_scenario

@@ -6,8 +6,8 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.explore.results import Comparison
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
 from sim.plots.style import CATEGORY_COLOURS
 
 ARM_STYLE = {"original": {"color": "#9e9e9e", "label": "original"},

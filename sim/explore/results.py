@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from sim import RunResult
-from sim.analysis.intervals import mean_interval
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS
+from sim.core.intervals import mean_interval
 
 
 @dataclass
