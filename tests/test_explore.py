@@ -210,3 +210,19 @@ def test_cli_lists_the_command():
     result = CliRunner().invoke(app, ["explore", "--help"])
     assert result.exit_code == 0
     assert "127.0.0.1" in result.output
+
+
+def test_a_whole_number_mechanism_parameter_stays_whole(tmp_path, baseline_path):
+    path = tmp_path / "compromise.yaml"
+    path.write_text(yaml.safe_dump({
+        "schema": 1, "extends": str(baseline_path), "name": "late_compromise", "title": "t",
+        "mechanism": {"name": "compromise", "params": {"proposer": None, "initial_concession": None,
+                                                       "outside_option_discount": None, "decision_round": 3}},
+        "evidence": {"mechanism.params": None, "mechanism.params.decision_round": {"assumption": "a test"}}}))
+    explorer = Explorer(path, n=N)
+    slider = explorer.sliders["mechanism.params.decision_round"]
+    assert slider.integer and slider.step == 1
+    explorer.set_value(slider.path, 7.4)
+    out = explorer.write(tmp_path / "later.yaml")
+    assert yaml.safe_load(out.read_text())["mechanism"] == {"params": {"decision_round": 7}}
+    assert load_scenario(out).mechanism.params["decision_round"] == 7

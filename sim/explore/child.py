@@ -97,7 +97,9 @@ _Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping("ta
 
 
 def _plain(value: Value) -> Any:
-    if isinstance(value, int | float):
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
         return float(value)
     return _Flow({key: list(v) for key, v in value.model_dump().items()})
 

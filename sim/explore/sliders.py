@@ -35,6 +35,7 @@ class Slider:
     step: float
     start: float  # the scenario's own value (a distribution's mean; the derived default's stand-in if unset)
     value: Value | None  # the scenario's own value, as written
+    integer: bool = False  # a whole-number mechanism parameter (a round number, a count)
 
     @property
     def uncertain(self) -> bool:
@@ -43,6 +44,8 @@ class Slider:
     def scenario_value(self, centre: float) -> Value:
         """The value the explored scenario gets when the slider is at ``centre``."""
         centre = min(self.high, max(self.low, float(centre)))
+        if self.integer:
+            return int(round(centre))
         lo, hi = self._bounds()
         if isinstance(self.value, Uniform):
             shift = centre - self.value.mean()
@@ -81,8 +84,9 @@ def slider_for(param: Parameter, scenario: Scenario) -> Slider:
     if hi - lo > 100:
         top = max(_support(value)[1] if value is not None else start, start, 0.5) * 2
         lo, hi = max(lo, min(0.0, start * 2)), _nice(top)
-    step = _on_grid(_nice((hi - lo) / 100), start - lo)
-    return Slider(param.path, label(param.path, scenario), param.kind, lo, hi, step, start, value)
+    integer = param.kind == "mechanism" and type(scenario.mechanism.params.get(param.path.split(".")[-1])) is int
+    step = 1.0 if integer else _on_grid(_nice((hi - lo) / 100), start - lo)
+    return Slider(param.path, label(param.path, scenario), param.kind, lo, hi, step, start, value, integer)
 
 
 def label(path: str, scenario: Scenario) -> str:
