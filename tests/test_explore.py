@@ -226,3 +226,21 @@ def test_a_whole_number_mechanism_parameter_stays_whole(tmp_path, baseline_path)
     out = explorer.write(tmp_path / "later.yaml")
     assert yaml.safe_load(out.read_text())["mechanism"] == {"params": {"decision_round": 7}}
     assert load_scenario(out).mechanism.params["decision_round"] == 7
+
+
+def test_every_setting_with_fixed_choices_is_offered_for_every_mechanism(baseline_path):
+    """Literal and bool fields of a mechanism's parameter model become choices (an information regime added to a
+    mechanism shows up without changes to the explorer)."""
+    from typing import Literal, get_args, get_origin
+
+    from sim.mechanisms.registry import available
+
+    explorer = Explorer(baseline_path, n=N)
+    for name, cls in available().items():
+        explorer.set_mechanism(name)
+        expected = {field: list(get_args(info.annotation)) if get_origin(info.annotation) is Literal else [True, False]
+                    for field, info in cls.Params.model_fields.items()
+                    if get_origin(info.annotation) is Literal or info.annotation is bool}
+        assert explorer.option_choices() == expected, name
+        for field, choices in expected.items():
+            assert explorer.option(field) in choices, (name, field)

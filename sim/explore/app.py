@@ -73,10 +73,10 @@ def Controls(explorer: Explorer, changes: int) -> None:
                   on_value=lambda name: _changed(explorer, explorer.set_mechanism, name))
     for name, choices in explorer.option_choices().items():
         labels = [str(c) for c in choices]
+        solara.Text(f"{explorer.mechanism_name} setting: {name}", style={"font-size": "0.8em", "color": "#555"})
         solara.ToggleButtonsSingle(value=str(explorer.option(name)), values=labels,
                                    on_value=lambda v, n=name, c=choices, lab=labels: _changed(
                                        explorer, explorer.set_option, n, c[lab.index(v)]))
-        solara.Text(f"mechanism option: {name}", style={"font-size": "0.75em", "color": "#555"})
     solara.Markdown("#### Parameters")
     for path in list(explorer.shown):
         ParameterSlider(explorer, path, changes)
@@ -131,8 +131,11 @@ def Results(result: Comparison, titles: dict[str, str], short: dict[str, str]) -
                "| issue | outcome | explored − original | 95% interval |\n|---|---|---|---|\n" + "\n".join(lines)
                if lines else "No difference whose 95% interval excludes zero.")
     with solara.Column(classes=["explore-difference"]):
-        _md(summary)
-        solara.FigureMatplotlib(difference, format="png")
+        if result.explored is result.original:
+            _md("No changes yet: move a slider, add a parameter or choose another mechanism.")
+        else:
+            _md(summary)
+            solara.FigureMatplotlib(difference, format="png")
     solara.Markdown("### Round by round")
     solara.Text("Share of runs agreed by each round, and the mean offer on the table (proposers alternate under "
                 "the bargaining protocol, so offers zigzag between the two veto players' proposals).",

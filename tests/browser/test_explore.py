@@ -26,7 +26,7 @@ BASELINE = ROOT / "scenarios" / "baseline.yaml"
 SHOTS = Path(os.environ.get("EXPLORE_SCREENSHOTS", ROOT / "docs" / "img"))
 N = 40
 TIMEOUT = 120_000  # ms: two arms of N runs on a busy two-core machine
-VIEWPORT = {"width": 1400, "height": 2700}
+VIEWPORT = {"width": 1400, "height": 2500}
 
 
 def _free_port() -> int:
@@ -82,7 +82,7 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
     status = page.locator(".explore-status")
     expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
     expect(status).to_contain_text("Changes: none")
-    expect(page.locator(".explore-difference")).to_contain_text("No difference")
+    expect(page.locator(".explore-difference")).to_contain_text("No changes yet")
     expect(page.locator(".explore-slider")).to_have_count(5)  # 4 default sliders + the one asked for with --show
     page.screenshot(path=str(SHOTS / "explore-start.png"))
 
@@ -90,9 +90,11 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
     slider = page.locator(".explore-slider", has_text="actors.SYR.positions.tartus").get_by_role("slider")
     slider.focus()
     slider.press("Home")
+    slider.blur()  # no value bubble over the label in the screenshot
     expect(status).to_contain_text("actors.SYR.positions.tartus = uniform[0, 12.5]", timeout=TIMEOUT)
     expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
     difference = page.locator(".explore-difference")
+    expect(difference).to_contain_text("Changes whose paired 95% interval excludes zero")
     row = difference.locator("tr", has_text="retained on modified terms").filter(has_text="Tartus")
     expect(row).to_have_count(1)
     assert row.locator("td").nth(2).inner_text().startswith("-")  # fewer runs keep Tartus on modified terms
@@ -103,6 +105,11 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
     page.get_by_role("option", name="Turkey: capability (actors.TUR.capability)").click()
     expect(page.locator(".explore-slider")).to_have_count(6, timeout=TIMEOUT)
 
+    # A mechanism setting (read from the mechanism's parameter model): capability-weighted proposers.
+    page.get_by_role("button", name="capability", exact=True).click()
+    expect(status).to_contain_text("proposer = capability", timeout=TIMEOUT)
+    expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
+
     page.get_by_role("button", name="Write scenario file").click()
     message = page.locator(".explore-write-message")
     expect(message).to_contain_text("Wrote", timeout=TIMEOUT)
@@ -112,6 +119,7 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
     doc = yaml.safe_load(out.read_text())
     assert (out.parent / doc["extends"]).resolve() == BASELINE.resolve()
     assert doc["actors"] == {"SYR": {"positions": {"tartus": {"uniform": [0.0, 12.5]}}}}
+    assert doc["mechanism"] == {"params": {"proposer": "capability"}}
     assert "sim explore" in doc["evidence"]["actors.SYR.positions.tartus"]["assumption"]
     check = subprocess.run([sys.executable, "-m", "sim", "validate", str(out), "--strict"], capture_output=True,
                            text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
