@@ -103,29 +103,32 @@ def test_written_scenario_validates_and_reproduces_the_explored_numbers(tmp_path
         assert path in report.assumed, path
         assert "sim explore" in loaded.evidence[path].assumption
 
-    rerun = sim.run(out, n=N, seed=3)
-    pd.testing.assert_frame_equal(rerun.replications, shown.explored.replications)
+    rerun = sim.run(out, n=N, seed=3)  # `sim run` keeps months 6, 12, 24; the explorer every month
+    pd.testing.assert_frame_equal(rerun.replications, shown.explored.replications[rerun.replications.columns])
     assert rerun.table["probability"].tolist() == shown.explored.table["probability"].tolist()
     original = sim.run(baseline_path, n=N, seed=3)
-    pd.testing.assert_frame_equal(original.replications, shown.original.replications)
+    pd.testing.assert_frame_equal(original.replications, shown.original.replications[original.replications.columns])
 
 
 def test_paired_differences_are_explored_minus_original_per_replication(baseline_path):
     explorer = Explorer(baseline_path, n=N)
-    explorer.set_value("actors.SYR.positions.tartus", 0)
+    explorer.set_value("actors.SYR.outside_option", 0.8)  # Damascus's alternative to a deal improves
     result = explorer.compute()
     a, b = result.explored.replications, result.original.replications
     diff = result.difference.set_index(["issue", "outcome"])
-    for category in ("withdrawal", "new_terms"):
-        d = (a["category.tartus"] == category).astype(float) - (b["category.tartus"] == category).astype(float)
-        assert diff.loc[("tartus", category), "difference"] == pytest.approx(d.mean())
+    for issue, column, outcome in (("(all)", "status", "breakdown"), ("tartus", "state.tartus", "signed:new_terms")):
+        d = (a[column] == outcome).astype(float) - (b[column] == outcome).astype(float)
+        assert diff.loc[(issue, outcome), "difference"] == pytest.approx(d.mean())
         half = 1.959963984540054 * d.std(ddof=1) / np.sqrt(N)
-        assert diff.loc[("tartus", category), "ci_high"] == pytest.approx(d.mean() + half)
-    assert diff.loc[("tartus", "new_terms"), "ci_high"] < 0  # Damascus wanting withdrawal costs Russia its terms
+        assert diff.loc[(issue, outcome), "ci_high"] == pytest.approx(min(1.0, d.mean() + half))
+    assert diff.loc[("(all)", "breakdown"), "ci_low"] > 0  # a better outside option makes Damascus walk away
     assert set(result.distribution["arm"]) == {"explored", "original"}
-    rounds = result.trajectory
-    assert rounds["agreed_by"].between(0, 1).all()
-    assert rounds.groupby("arm")["agreed_by"].apply(lambda s: s.is_monotonic_increasing).all()
+    months = result.months
+    assert sorted(set(months["month"])) == list(range(1, explorer.scenario.rounds + 1))
+    for _, rows in months.groupby("arm"):
+        assert rows["signed"].is_monotonic_increasing and rows["breakdown"].is_monotonic_increasing
+        assert np.allclose(rows[["signed", "breakdown", "unresolved"]].sum(axis=1), 1.0)
+        assert rows["presence.tartus"].between(0, 100).all()
 
 
 def test_no_change_means_zero_difference_and_one_run(baseline_explorer):
@@ -146,9 +149,7 @@ def test_back_at_the_scenario_value_counts_as_unchanged(baseline_path):
 
 def test_mechanism_choice_and_options_are_written_and_reproduced(tmp_path, baseline_path):
     explorer = Explorer(baseline_path, n=N, seed=1)
-    explorer.set_value("mechanism.params.initial_concession", 0.2)
     explorer.set_mechanism("compromise")
-    assert "mechanism.params.initial_concession" not in explorer.values  # a bargaining number, gone
     assert "method" in explorer.option_choices()
     explorer.set_option("method", "median")
     shown = explorer.compute()
@@ -157,14 +158,15 @@ def test_mechanism_choice_and_options_are_written_and_reproduced(tmp_path, basel
     assert loaded.mechanism.name == "compromise"
     assert loaded.mechanism.params == {"method": "median"}
     assert "mechanism.params" not in loaded.evidence  # the parent's evidence for bargaining numbers is dropped
-    pd.testing.assert_frame_equal(sim.run(out, n=N, seed=1).replications, shown.explored.replications)
+    rerun = sim.run(out, n=N, seed=1).replications
+    pd.testing.assert_frame_equal(rerun, shown.explored.replications[rerun.columns])
     with pytest.raises(SimError, match="expected one of"):
         explorer.set_option("method", "mode")
     with pytest.raises(SimError, match="unknown mechanism"):
         explorer.set_mechanism("telepathy")
 
 
-def test_bargaining_options_default_to_the_scenario_and_change_the_file(tmp_path, baseline_path):
+def test_mechanism_options_default_to_the_scenario_and_change_the_file(tmp_path, baseline_path):
     explorer = Explorer(baseline_path, n=N)
     assert explorer.option("proposer") == "alternate"
     explorer.set_option("proposer", "capability")
@@ -172,6 +174,9 @@ def test_bargaining_options_default_to_the_scenario_and_change_the_file(tmp_path
     assert doc["mechanism"] == {"params": {"proposer": "capability"}}
     explorer.set_option("proposer", "alternate")
     assert "mechanism" not in explorer.document()
+    assert explorer.option("information") == "complete"
+    explorer.set_option("information", "private")
+    assert explorer.document()["mechanism"] == {"params": {"information": "private"}}
 
 
 def test_bad_input_is_a_clear_error(baseline_explorer):
@@ -216,12 +221,16 @@ def test_a_whole_number_mechanism_parameter_stays_whole(tmp_path, baseline_path)
     path = tmp_path / "compromise.yaml"
     path.write_text(yaml.safe_dump({
         "schema": 1, "extends": str(baseline_path), "name": "late_compromise", "title": "t",
-        "mechanism": {"name": "compromise", "params": {"proposer": None, "initial_concession": None,
-                                                       "outside_option_discount": None, "decision_round": 3}},
+        "mechanism": {"name": "compromise", "params": {"proposer": None, "information": None, "decision_round": 3}},
         "evidence": {"mechanism.params": None, "mechanism.params.decision_round": {"assumption": "a test"}}}))
     explorer = Explorer(path, n=N)
     slider = explorer.sliders["mechanism.params.decision_round"]
     assert slider.integer and slider.step == 1
+    explorer.set_value("dynamics.influence_rate", 0.2)
+    explorer.set_value(slider.path, 5)
+    explorer.set_mechanism("bdm")
+    assert list(explorer.values) == ["dynamics.influence_rate"]  # the compromise model's number is gone
+    explorer.set_mechanism("compromise")
     explorer.set_value(slider.path, 7.4)
     out = explorer.write(tmp_path / "later.yaml")
     assert yaml.safe_load(out.read_text())["mechanism"] == {"params": {"decision_round": 7}}

@@ -13,7 +13,7 @@ import solara
 
 from sim.errors import SimError
 from sim.explore import host
-from sim.explore.charts import difference_figure, distribution_figure, rounds_figure
+from sim.explore.charts import difference_figure, distribution_figure, months_figure
 from sim.explore.child import show_value
 from sim.explore.results import Comparison
 from sim.explore.sliders import issue_name
@@ -118,9 +118,9 @@ def Status(explorer: Explorer, changes: int) -> None:
 @solara.component
 def Results(result: Comparison, titles: dict[str, str], short: dict[str, str]) -> None:
     figures = solara.use_memo(lambda: (distribution_figure(result, titles), difference_figure(result, short),
-                                       rounds_figure(result, short)), dependencies=[id(result)])
+                                       months_figure(result, short)), dependencies=[id(result)])
     distribution, difference, rounds = figures
-    solara.Markdown("### Outcome per base")
+    solara.Markdown("### State of each base at the end")
     solara.FigureMatplotlib(distribution, format="png")
     solara.Markdown("### Difference against the original (same seeds)")
     moved = result.difference[(result.difference["ci_low"] > 0) | (result.difference["ci_high"] < 0)]
@@ -136,9 +136,9 @@ def Results(result: Comparison, titles: dict[str, str], short: dict[str, str]) -
         else:
             _md(summary)
             solara.FigureMatplotlib(difference, format="png")
-    solara.Markdown("### Round by round")
-    solara.Text("Share of runs agreed by each round, and the mean offer on the table (proposers alternate under "
-                "the bargaining protocol, so offers zigzag between the two veto players' proposals).",
+    solara.Markdown("### Month by month")
+    solara.Text("Share of runs with a signed agreement, broken-down talks or talks still open at each month, and the "
+                "mean physical presence at each base (0 withdrawal … 100 the 2017 terms); dashed: the original.",
                 style={"font-size": "0.85em", "color": "#555"})
     solara.FigureMatplotlib(rounds, format="png")
 

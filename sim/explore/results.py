@@ -13,7 +13,6 @@ import numpy as np
 import pandas as pd
 
 from sim import RunResult
-from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.core.intervals import mean_interval
 
 
@@ -25,7 +24,7 @@ class Comparison:
     original: RunResult
     distribution: pd.DataFrame  # arm, issue, outcome, label, probability, ci_low, ci_high
     difference: pd.DataFrame  # issue, outcome, label, difference, ci_low, ci_high, n
-    trajectory: pd.DataFrame  # arm, round, agreed_by (share of runs agreed by then), offer.<base issue>...
+    months: pd.DataFrame  # arm, month, signed, breakdown, unresolved (shares), presence.<base> (mean, 0-100)
 
     @property
     def n(self) -> int:
@@ -33,51 +32,50 @@ class Comparison:
 
 
 def compare(explored: RunResult, original: RunResult) -> Comparison:
-    """Tables of the outcome distribution per base (both arms), paired differences and the per-round view."""
+    """Tables of the outcome distribution per base (both arms), paired differences and the month-by-month view."""
     a, b = explored.replications, original.replications
     if len(a) != len(b) or not (a["replication"].to_numpy() == b["replication"].to_numpy()).all():
         raise ValueError("the two runs must have the same replications (same n and seed) to be paired")
     distribution = pd.concat([explored.table.assign(arm="explored"), original.table.assign(arm="original")],
                              ignore_index=True)
-    return Comparison(explored, original, distribution, paired_differences(a, b),
-                      pd.concat([trajectory(explored, "explored"), trajectory(original, "original")],
+    return Comparison(explored, original, distribution, paired_differences(explored, original),
+                      pd.concat([month_view(explored, "explored"), month_view(original, "original")],
                                 ignore_index=True))
 
 
-def paired_differences(explored: pd.DataFrame, original: pd.DataFrame) -> pd.DataFrame:
-    """Per base issue and category: explored minus original probability, with a paired 95% interval; also the
-    agreement rate and the mean final value of every issue."""
+def paired_differences(explored: RunResult, original: RunResult) -> pd.DataFrame:
+    """Explored minus original, paired by replication: the share of runs in every state of every base
+    (``signed:new_terms``, ``unresolved:reduced_presence``, ...) and in every talks status, and the mean final value
+    of every issue, each with a paired 95% interval."""
+    a, b = explored.replications, original.replications
+    labels = pd.concat([explored.table, original.table]).drop_duplicates(["issue", "outcome"])
     rows = []
-    for column in [c for c in explored.columns if c.startswith("category.")]:
-        issue = column.removeprefix("category.")
-        for category in CATEGORIES:
-            d = (explored[column] == category).to_numpy(float) - (original[column] == category).to_numpy(float)
-            rows.append(_row(issue, category, CATEGORY_LABELS[category], d, share=True))
-    if "agreed" in explored:
-        d = explored["agreed"].to_numpy(float) - original["agreed"].to_numpy(float)
-        rows.append(_row("(all)", "agreement", "agreement reached", d, share=True))
-    for column in [c for c in explored.columns if c.startswith("outcome.")]:
-        d = explored[column].to_numpy(float) - original[column].to_numpy(float)
+    for issue, outcome, label in labels[["issue", "outcome", "label"]].itertuples(index=False):
+        column = "status" if issue == "(all)" else f"state.{issue}"
+        if column not in a or column not in b:
+            continue
+        d = (a[column] == outcome).to_numpy(float) - (b[column] == outcome).to_numpy(float)
+        rows.append(_row(issue, outcome, label, d, share=True))
+    for column in [c for c in a.columns if c.startswith("outcome.")]:
+        d = a[column].to_numpy(float) - b[column].to_numpy(float)
         rows.append(_row(column.removeprefix("outcome."), "mean", "mean final value (points)", d))
     return pd.DataFrame(rows, columns=["issue", "outcome", "label", "difference", "ci_low", "ci_high", "n"])
 
 
-def trajectory(result: RunResult, arm: str) -> pd.DataFrame:
-    """Per round: the share of runs agreed by then and the mean offer on each base issue (over runs still
-    talking that round); from the run's per-round table."""
+def month_view(result: RunResult, arm: str) -> pd.DataFrame:
+    """Per month k: the share of runs signed by k, broken down by k and still open at k, and the mean physical
+    presence at each base (0-100), from the month columns of :func:`sim.run` (``months=``)."""
     reps = result.replications
-    horizon = int(result.scenario.rounds)
-    agreed_at = reps["agreement_round"].to_numpy(float)
-    frame = pd.DataFrame({"arm": arm, "round": np.arange(1, horizon + 1)})
-    frame["agreed_by"] = [float(np.mean(agreed_at <= k)) for k in frame["round"]]
-    base = [c.removeprefix("category.") for c in reps.columns if c.startswith("category.")]
-    table = result.rounds
-    for issue in base:
-        column = f"offer.{issue}"
-        if column in table:
-            means = table.groupby("round")[column].mean()
-            frame[column] = frame["round"].map(means).astype(float)
-    return frame
+    months = sorted({int(c.rsplit(".m", 1)[1]) for c in reps.columns if c.startswith("signed.m")})
+    rows = []
+    for k in months:
+        row: dict[str, object] = {"arm": arm, "month": k}
+        for status in ("signed", "breakdown", "unresolved"):
+            row[status] = float(reps[f"{status}.m{k}"].mean())
+        for column in [c for c in reps.columns if c.startswith("presence.") and c.endswith(f".m{k}")]:
+            row[column.removesuffix(f".m{k}")] = float(reps[column].mean())
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def _row(issue: str, outcome: str, label: str, d: np.ndarray, share: bool = False) -> dict[str, object]:
@@ -87,4 +85,3 @@ def _row(issue: str, outcome: str, label: str, d: np.ndarray, share: bool = Fals
         low, high = max(-1.0, low), min(1.0, high)
     return {"issue": issue, "outcome": outcome, "label": label, "difference": mean, "ci_low": low,
             "ci_high": high, "n": int(d.size)}
-

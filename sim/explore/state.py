@@ -50,7 +50,7 @@ class Explorer:
     """Explored settings for one scenario file, and the latest comparison with the original."""
 
     path: Path
-    n: int = 200
+    n: int = 100
     seed: int = 0
     values: dict[str, float] = field(default_factory=dict)  # slider positions that differ from the scenario
     mechanism: str | None = None  # a mechanism other than the scenario's
@@ -202,7 +202,7 @@ class Explorer:
         original = self._original(n, seed, original_progress)
         if not changed:
             return compare(original, original)
-        explored = sim.run(explored_scenario, n=n, seed=seed,
+        explored = sim.run(explored_scenario, n=n, seed=seed, trajectories=False, months=_months(explored_scenario),
                            progress=(lambda done, _: progress(n + done, total)) if progress else None)
         return compare(explored, original)
 
@@ -264,7 +264,8 @@ class Explorer:
 
         key = (n, seed, self.scenario.hash)
         if key not in self._originals:
-            self._originals[key] = sim.run(self.scenario, n=n, seed=seed, progress=progress)
+            self._originals[key] = sim.run(self.scenario, n=n, seed=seed, trajectories=False,
+                                           months=_months(self.scenario), progress=progress)
         return self._originals[key]
 
     def _touch(self) -> None:
@@ -287,7 +288,15 @@ class Explorer:
         return info.default if info is not None else None
 
 
+def _months(scenario: Scenario) -> tuple[int, ...]:
+    """Every simulated month, for the month-by-month view."""
+    return tuple(range(1, scenario.rounds + 1))
+
+
 def default_paths(scenario: Scenario) -> list[str]:
-    """Sliders shown at start: every veto player's position on every base issue."""
-    return [f"actors.{a}.positions.{i}" for a, actor in scenario.actors.items() if actor.role == "veto"
-            for i, issue in scenario.issues.items() if issue.base]
+    """Sliders shown at start: each veto player's position and bottom line (reservation value) on each base issue,
+    and its outside option (what decides whether coercive bargaining signs, stalls or breaks down)."""
+    veto = [a for a, actor in scenario.actors.items() if actor.role == "veto"]
+    bases = [i for i, issue in scenario.issues.items() if issue.base]
+    return [f"actors.{a}.{field}.{i}" for field in ("positions", "reservation") for a in veto for i in bases] + \
+        [f"actors.{a}.outside_option" for a in veto]

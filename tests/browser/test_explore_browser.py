@@ -24,9 +24,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 SHOTS = Path(os.environ.get("EXPLORE_SCREENSHOTS", ROOT / "docs" / "img"))
-N = 40
+N = 30
 TIMEOUT = 120_000  # ms: two arms of N runs on a busy two-core machine
-VIEWPORT = {"width": 1400, "height": 2500}
+VIEWPORT = {"width": 1400, "height": 3000}
 
 
 def _free_port() -> int:
@@ -100,32 +100,33 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
     expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
     expect(status).to_contain_text("Changes: none")
     expect(page.locator(".explore-difference")).to_contain_text("No changes yet")
-    expect(page.locator(".explore-slider")).to_have_count(5)  # 4 default sliders + the one asked for with --show
+    expect(page.locator(".explore-slider")).to_have_count(11)  # 10 default sliders + the one asked for with --show
     page.screenshot(path=str(SHOTS / "explore-start.png"))
 
-    # Damascus wants the Russians out of Tartus: move its position to the bottom of the scale.
-    slider = page.locator(".explore-slider", has_text="actors.SYR.positions.tartus").get_by_role("slider")
+    # Damascus's alternative to a deal becomes as good as it gets: move its outside option to the top.
+    slider = page.locator(".explore-slider", has_text="actors.SYR.outside_option").get_by_role("slider")
     slider.focus()
-    slider.press("Home")
+    slider.press("End")
     slider.blur()  # no value bubble over the label in the screenshot
-    expect(status).to_contain_text("actors.SYR.positions.tartus = uniform[0, 12.5]", timeout=TIMEOUT)
+    expect(status).to_contain_text("actors.SYR.outside_option = 1", timeout=TIMEOUT)
     expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
     difference = page.locator(".explore-difference")
     expect(difference).to_contain_text("Changes whose paired 95% interval excludes zero")
-    row = difference.locator("tr", has_text="retained on modified terms").filter(has_text="Tartus")
+    row = difference.locator("tr", has=page.get_by_role("cell", name="Talks", exact=True)) \
+        .filter(has=page.get_by_role("cell", name="talks broke down", exact=True))
     expect(row).to_have_count(1)
-    assert row.locator("td").nth(2).inner_text().startswith("-")  # fewer runs keep Tartus on modified terms
+    assert row.locator("td").nth(2).inner_text().startswith("+")  # more runs end in a breakdown
     page.screenshot(path=str(SHOTS / "explore-changed.png"))
 
     # The picker adds a parameter, whose slider then works like the others.
     page.get_by_label("Add a parameter (type to search)").fill("TUR.capab")
     page.get_by_role("option", name="Turkey: capability (actors.TUR.capability)").click()
-    expect(page.locator(".explore-slider")).to_have_count(6, timeout=TIMEOUT)
+    expect(page.locator(".explore-slider")).to_have_count(12, timeout=TIMEOUT)
 
-    # A mechanism setting (read from the mechanism's parameter model): capability-weighted proposers.
-    page.get_by_role("button", name="capability", exact=True).click()
-    expect(status).to_contain_text("proposer = capability", timeout=TIMEOUT)
-    expect(status).to_contain_text("Up to date", timeout=TIMEOUT)
+    # The information setting of the coercive mechanism (read from its parameter model): private resolve.
+    page.get_by_role("button", name="private", exact=True).click()
+    expect(status).to_contain_text("information = private", timeout=TIMEOUT)
+    expect(status).to_contain_text("Up to date", timeout=5 * TIMEOUT)  # private information: ~1 s per run here
 
     page.get_by_role("button", name="Write scenario file").click()
     message = page.locator(".explore-write-message")
@@ -135,9 +136,9 @@ def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, serve
 
     doc = yaml.safe_load(out.read_text())
     assert (out.parent / doc["extends"]).resolve() == BASELINE.resolve()
-    assert doc["actors"] == {"SYR": {"positions": {"tartus": {"uniform": [0.0, 12.5]}}}}
-    assert doc["mechanism"] == {"params": {"proposer": "capability"}}
-    assert "sim explore" in doc["evidence"]["actors.SYR.positions.tartus"]["assumption"]
+    assert doc["actors"] == {"SYR": {"outside_option": 1.0}}
+    assert doc["mechanism"] == {"params": {"information": "private"}}
+    assert "sim explore" in doc["evidence"]["actors.SYR.outside_option"]["assumption"]
     check = subprocess.run([sys.executable, "-m", "sim", "validate", str(out), "--strict"], capture_output=True,
                            text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert check.returncode == 0, check.stdout + check.stderr
