@@ -16,12 +16,13 @@ def explore(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on (127.0.0.1: this machine only)."),
     port: int = typer.Option(8766, help="Port to listen on."),
-    n: int = typer.Option(200, "--n", "-n", min=2, help="Replications of each arm (changeable on the page)."),
+    n: int = typer.Option(100, "--n", "-n", min=2, help="Replications of each arm (changeable on the page)."),
     seed: int = typer.Option(0, help="Master seed shared by the original and the explored scenario."),
     out: Path | None = typer.Option(None, help="Default file the page writes "
                                                "(default: explored/<scenario>_explored.yaml)."),
     show: str | None = typer.Option(None, help="Parameter paths with a slider at start, comma-separated "
-                                               "(default: the veto players' positions on the base issues)."),
+                                               "(default: the veto players' positions and bottom lines on the "
+                                               "base issues and their outside options)."),
 ) -> None:
     """Explore SCENARIO in the browser: move parameters, compare with the original, save as a scenario file."""
     from sim.cli.console import console, reported_errors

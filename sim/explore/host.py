@@ -37,7 +37,7 @@ def current() -> Explorer:
         scenario = os.environ.get("SIM_EXPLORE_SCENARIO")
         if not scenario:
             raise RuntimeError("no scenario to explore: start the page with `sim explore SCENARIO`")
-        explorer = Explorer(Path(scenario), n=int(os.environ.get("SIM_EXPLORE_N", "200")),
+        explorer = Explorer(Path(scenario), n=int(os.environ.get("SIM_EXPLORE_N", "100")),
                             seed=int(os.environ.get("SIM_EXPLORE_SEED", "0")))
         start(explorer, os.environ.get("SIM_EXPLORE_OUT"))
     return explorer  # type: ignore[return-value]
