@@ -62,7 +62,7 @@ def test_mechanism_contract(name: str, scenario: Scenario, seed: int) -> None:
     assert outcome.status in STATUSES
     assert 1 <= outcome.rounds_played <= scenario.rounds
     assert np.all((outcome.package >= 0) & (outcome.package <= 100))
-    assert all(0 <= r.positions.min() and r.positions.max() <= 100 for r in result.history)
+    assert all(r.positions.min() >= 0 and r.positions.max() <= 100 for r in result.history)
     assert outcome.categories.keys() == {"i0"} and outcome.categories["i0"] in CATEGORIES
     assert np.all((outcome.utilities >= -1e-9) & (outcome.utilities <= 1 + 1e-9))
     again = run_replication(compiled, replication_seed(seed, 0), mechanism=name).summary()

@@ -15,10 +15,10 @@ import pandas as pd
 
 from sim.core.seeds import replication_seed
 from sim.core.utility import utilities
+from sim.errors import SimError
 from sim.experiments.batch import run_batch
 from sim.experiments.manifest import make_manifest
 from sim.experiments.replication import ReplicationResult, run_replication
-from sim.errors import SimError
 from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.mechanisms.registry import get as get_mechanism
 from sim.scenario.compiled import CompiledScenario, compile_scenario
