@@ -87,7 +87,7 @@ def months_figure(result: Comparison, titles: dict[str, str]) -> Figure:
             bottom.plot(rows["month"], rows[column], linestyle=dash, color=colour, lw=1.4,
                         label=f"{titles.get(name, name)} ({arm})")
     top.set_ylabel("share of runs")
-    top.set_ylim(0, 1)
+    top.set_ylim(-0.02, 1.02)  # a share at 0 or 1 stays visible
     top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))  # beside the plot: never over data
     bottom.set_ylabel("mean presence (0-100)")
     bottom.set_ylim(0, 100)
