@@ -266,3 +266,22 @@ def test_score_table_on_the_benchmark(bench) -> None:
         assert (table[metric] <= table[f"{metric}_hi"] + 1e-12).all()
     again = score_table(forecasts, bench.table, n_boot=300, seed=0)
     pd.testing.assert_frame_equal(table, again)
+
+
+def test_sim_scenarios_lists_the_cases_and_marks_the_outcome_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sim scenarios scenarios/basing` shows every case's question and labels outcomes.yaml as data; the
+    top-level listing names the sub-folder instead of walking it."""
+    from typer.testing import CliRunner
+
+    from sim.cli.main import app
+
+    monkeypatch.chdir(DEFAULT_FOLDER.parents[1])  # relative paths keep the file column unwrapped
+    runner = CliRunner()
+    listing = runner.invoke(app, ["scenarios", "scenarios/basing"])
+    assert listing.exit_code == 0, listing.output
+    assert "invalid" not in listing.output
+    assert "recorded outcomes of a validation benchmark" in listing.output
+    for path in CASES:
+        assert path.name in listing.output
+    top = runner.invoke(app, ["scenarios", "scenarios"])
+    assert "Sub-folders, not listed here: basing" in top.output and "incirlik" not in top.output
