@@ -178,6 +178,25 @@ def recorded_table(bench: Benchmark) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def case_summary(bench: Benchmark) -> pd.DataFrame:
+    """One row per case for the docs' case table: trigger, actors, the state at each horizon, confidence and the
+    outlets of the case's sources."""
+    rows = []
+    for case, entry in bench.outcomes.cases.items():
+        scenario = bench.scenarios[case]
+        veto = [a.name for a in scenario.actors.values() if a.role == "veto"]
+        others = [a.name for a in scenario.actors.values() if a.role != "veto"]
+        row = {"case": case, "trigger": f"{entry.trigger.date} {entry.trigger.kind.replace('_', ' ')}",
+               "veto": " / ".join(veto), "third parties": ", ".join(others) or "-",
+               "confidence": entry.confidence, "n_sources": len(scenario.sources),
+               "outlets": "; ".join(dict.fromkeys(s.outlet for s in scenario.sources.values()))}
+        for h in bench.horizons:
+            o = entry.horizons[h]
+            row[f"month {h}"] = f"{o.state} ({o.legal}, presence {o.presence:g})"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
 def status_quo_presence(scenario: Scenario, issue: str) -> float:
     """Month-0 presence: the issue's status quo (the mean of its range when it is a distribution)."""
     value = scenario.issues[issue].status_quo
