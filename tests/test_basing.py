@@ -285,3 +285,13 @@ def test_sim_scenarios_lists_the_cases_and_marks_the_outcome_file(monkeypatch: p
         assert path.name in listing.output
     top = runner.invoke(app, ["scenarios", "scenarios"])
     assert "Sub-folders, not listed here: basing" in top.output and "incirlik" not in top.output
+
+
+def test_case_summary_has_one_row_per_case(bench) -> None:
+    from sim.validation.basing import case_summary
+
+    summary = case_summary(bench)
+    assert list(summary["case"]) == bench.cases
+    row = summary.set_index("case").loc["manas_2009"]
+    assert row["month 12"].startswith("signed:new_terms") and row["veto"].endswith("United States")
+    assert row["n_sources"] == len(bench.scenarios["manas_2009"].sources)
