@@ -13,8 +13,8 @@ import pytest
 import yaml
 
 import sim
+from sim.core.categories import categorize
 from sim.errors import ScenarioError
-from sim.outcomes.classify import categorize
 from sim.scenario import evidence_report, load_scenario
 from sim.validation.basing import (
     DEFAULT_FOLDER,

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sim.core.categories import CATEGORIES, categorize
 from sim.errors import ScenarioError, ScenarioErrors
-from sim.outcomes.classify import CATEGORIES, categorize
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_source import Lines, read_yaml
