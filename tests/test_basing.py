@@ -295,3 +295,15 @@ def test_case_summary_has_one_row_per_case(bench) -> None:
     row = summary.set_index("case").loc["manas_2009"]
     assert row["month 12"].startswith("signed:new_terms") and row["veto"].endswith("United States")
     assert row["n_sources"] == len(bench.scenarios["manas_2009"].sources)
+
+
+def test_forecast_row_from_replications() -> None:
+    from sim.validation.basing import forecast_frame, forecast_row
+
+    row = forecast_row("x", 12, ["signed:new_terms", "breakdown:withdrawal", "signed:new_terms", "signed:new_terms"],
+                       [75, 0, 80, 70])
+    assert row["signed:new_terms"] == 0.75 and row["breakdown:withdrawal"] == 0.25
+    assert sum(row[s] for s in STATES) == pytest.approx(1.0) and row["presence"] == pytest.approx(56.25)
+    assert list(forecast_frame([row]).columns) == ["case", "horizon", *STATES, "presence"]
+    with pytest.raises(ValueError, match="unknown"):
+        forecast_row("x", 12, ["signed:maybe"], [50])

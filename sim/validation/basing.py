@@ -211,6 +211,19 @@ def forecast_frame(rows: list[dict]) -> pd.DataFrame:
     return frame[["case", "horizon", *STATES, "presence"]]
 
 
+def forecast_row(case: str, horizon: int, states: Iterable[str], presences: Iterable[float]) -> dict:
+    """One forecast row from a model's replications: the share of runs in each state label at the horizon and
+    their mean presence (labels as in STATES, e.g. ``breakdown:withdrawal``)."""
+    labels, values = list(states), np.asarray(list(presences), dtype=float)
+    unknown = sorted(set(labels) - set(STATES))
+    if not labels or unknown or len(values) != len(labels):
+        raise ValueError(f"expected one known state label and one presence per replication; unknown {unknown}, "
+                         f"{len(labels)} labels, {len(values)} presences")
+    counts = pd.Series(labels).value_counts(normalize=True)
+    return {"case": case, "horizon": horizon, **{s: float(counts.get(s, 0.0)) for s in STATES},
+            "presence": float(values.mean())}
+
+
 def status_quo_baseline(bench: Benchmark) -> pd.DataFrame:
     """All probability on ``unresolved:<category of the month-0 status quo>``; presence = the status quo."""
     rows = []
