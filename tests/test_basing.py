@@ -94,6 +94,18 @@ def test_no_long_quotation(path: Path) -> None:
             assert len(words) < 12, f"long quotation in {path.name}: {' '.join(words)[:60]}..."
 
 
+def test_sim_validate_strict_passes_on_every_case() -> None:
+    """The command itself: evidence complete and no veto player's bottom line pointing the wrong way."""
+    from typer.testing import CliRunner
+
+    from sim.cli.main import app
+
+    runner = CliRunner()
+    for path in CASES:
+        done = runner.invoke(app, ["validate", "--strict", str(path)])
+        assert done.exit_code == 0, done.output
+
+
 def test_cases_run_through_the_simulator() -> None:
     for path in CASES:
         result = sim.run(path, n=2, seed=3, trajectories=False)
