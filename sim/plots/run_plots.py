@@ -13,26 +13,46 @@ from sim.plots.style import CATEGORY_COLOURS, plt, save
 from sim.scenario.schema import Scenario
 
 
+STATE_STYLE = {"signed": ("", 1.0), "unresolved": ("//", 0.45), "breakdown": ("xx", 0.8), "forecast": ("..", 0.8)}
+"""Hatch and opacity per talks status: a deal is solid, talks still open are hatched and pale."""
+
+
 def outcome_distribution(table: pd.DataFrame, title: str = "") -> plt.Figure:
-    """Horizontal stacked bars: probability of each category per base, with 95% intervals printed."""
+    """Horizontal stacked bars per base: probability of each state (talks status x category), with 95% intervals
+    printed; colour = category, hatching = status (solid signed, // still open, xx broken down)."""
     bases = [i for i in table["issue"].unique() if i != "(all)"]
-    fig, ax = plt.subplots(figsize=(8, 1.0 + 0.9 * max(1, len(bases))))
+    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.9 * max(1, len(bases))))
     for row, issue in enumerate(bases):
         left = 0.0
         part = table[table["issue"] == issue].set_index("outcome")
-        for category in CATEGORIES:
-            p = float(part.loc[category, "probability"])
-            ax.barh(row, p, left=left, color=CATEGORY_COLOURS[category], edgecolor="white",
-                    label=CATEGORY_LABELS[category] if row == 0 else None)
-            if p >= 0.06:
-                lo, hi = part.loc[category, "ci_low"], part.loc[category, "ci_high"]
-                ax.text(left + p / 2, row, f"{p:.0%}\n[{lo:.0%}-{hi:.0%}]", ha="center", va="center", fontsize=7)
-            left += p
+        for status, (hatch, alpha) in STATE_STYLE.items():
+            for category in CATEGORIES:
+                key = f"{status}:{category}"
+                if key not in part.index:
+                    continue
+                p = float(part.loc[key, "probability"])
+                if p <= 0:
+                    continue
+                ax.barh(row, p, left=left, color=CATEGORY_COLOURS[category], alpha=alpha, hatch=hatch,
+                        edgecolor="white" if not hatch else "0.3", linewidth=0.5)
+                if p >= 0.08:
+                    lo, hi = part.loc[key, "ci_low"], part.loc[key, "ci_high"]
+                    ax.text(left + p / 2, row, f"{p:.0%}\n[{lo:.0%}-{hi:.0%}]", ha="center", va="center",
+                            fontsize=7)
+                left += p
     ax.set_yticks(range(len(bases)), [b.capitalize() for b in bases])
     ax.set_xlim(0, 1)
     ax.set_xlabel("probability (95% Wilson interval in brackets)")
-    ax.set_title(title or "Outcome for each base")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=3, fontsize=8, frameon=False)
+    ax.set_title(title or "State of each base")
+    handles = [plt.Rectangle((0, 0), 1, 1, color=CATEGORY_COLOURS[c]) for c in CATEGORIES]
+    labels = [CATEGORY_LABELS[c] for c in CATEGORIES]
+    for status, (hatch, alpha) in STATE_STYLE.items():
+        if any(str(o).startswith(status + ":") and p > 0 for o, p in zip(table["outcome"], table["probability"],
+                                                                            strict=True)):
+            handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="0.75", alpha=alpha, hatch=hatch, edgecolor="0.3"))
+            labels.append({"signed": "new agreement signed", "unresolved": "talks still open",
+                           "breakdown": "talks broke down", "forecast": "forecast"}[status])
+    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False)
     return fig
 
 

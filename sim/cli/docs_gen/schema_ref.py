@@ -224,6 +224,7 @@ def paths_block() -> str:
     seen: dict[str, str] = {}
     for path, param in parameter_table(baseline).items():
         seen.setdefault(_path_pattern(path, baseline), _bounds_text(*param.bounds))
+    seen.setdefault("mechanism.params.<name>", "the mechanism's own bounds (numeric options only)")
     lines = ["| parameter path | bounds |", "|---|---|"]
     lines += [f"| `{pattern}` | {bounds} |" for pattern, bounds in seen.items()]
     return "\n".join(lines) + "\n"
