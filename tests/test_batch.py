@@ -37,17 +37,19 @@ def baseline():
 
 
 def test_baseline_rows_are_identical(baseline):
-    seeds = [replication_seed(4, r) for r in range(150)]
+    seeds = [replication_seed(4, r) for r in range(40)]
     assert_same_rows(run_batch(baseline, seeds), single(baseline, seeds))
 
 
-def test_overrides_and_capability_proposers_are_identical(baseline):
-    seeds = [replication_seed(9, r) for r in range(60)]
+@pytest.mark.parametrize(("mechanism", "params"), [
+    ("coercive", {"proposer": "capability"}),
+    ("bargaining", {"proposer": "capability", "outside_option_discount": 0.97, "initial_concession": 0.1})])
+def test_overrides_and_capability_proposers_are_identical(baseline, mechanism, params):
+    seeds = [replication_seed(9, r) for r in range(16)]
     overrides = [{"actors.TUR.capability": 0.1 * (r % 7), "dynamics.influence_rate": 0.05 * (r % 5),
-                  "mechanism.params.initial_concession": 0.1 * (r % 3)} for r in range(60)]
-    params = {"proposer": "capability", "outside_option_discount": 0.97}
-    assert_same_rows(run_batch(baseline, seeds, overrides, mechanism_params=params),
-                     single(baseline, seeds, overrides, mechanism_params=params))
+                  "issues.tartus.drift_rate": 0.02 * (r % 3)} for r in range(16)]
+    assert_same_rows(run_batch(baseline, seeds, overrides, mechanism=mechanism, mechanism_params=params),
+                     single(baseline, seeds, overrides, mechanism=mechanism, mechanism_params=params))
 
 
 def test_other_mechanisms_fall_back_to_the_model(baseline):

@@ -93,7 +93,7 @@ def test_probabilistic_event_frequency_matches_its_probability(tmp_path):
 
 
 def test_injected_event_fires_next_round(baseline):
-    model = NegotiationModel(baseline, 3)
+    model = NegotiationModel(baseline, 3, mechanism="bargaining")  # talks that last past month 1
     model.inject("us_conditional_relief")
     before = model.state.influence[baseline.actor_ids.index("USA"), baseline.actor_ids.index("SYR")]
     model.step()
@@ -108,11 +108,22 @@ def test_injected_event_fires_next_round(baseline):
 
 def test_a_policy_that_always_rejects_forces_the_disagreement_outcome(baseline):
     never = ScriptedPolicy(responses={r: False for r in range(1, 100)})
-    model = NegotiationModel(baseline, 5, policies={"SYR": never, "RUS": never})
+    model = NegotiationModel(baseline, 5, policies={"SYR": never, "RUS": never}, mechanism="bargaining")
     outcome = model.run()
     assert not outcome.agreed and outcome.agreement_round is None
     assert outcome.rounds_played == baseline.scenario.rounds
     np.testing.assert_allclose(outcome.package, model.state.disagreement)
+
+
+def test_refusing_everything_under_coercive_bargaining_never_signs(baseline):
+    """Without a deal the base stays at its presence (unresolved) unless someone walks away - never a deal."""
+    never = ScriptedPolicy(responses={r: False for r in range(1, 100)})
+    model = NegotiationModel(baseline, 5, policies={"SYR": never, "RUS": never})
+    outcome = model.run()
+    assert not outcome.agreed and outcome.status in ("unresolved", "breakdown")
+    if outcome.status == "unresolved":
+        assert outcome.rounds_played == baseline.scenario.rounds
+        np.testing.assert_allclose(outcome.package, model.state.interim_package())
 
 
 def test_a_scripted_proposal_accepted_in_round_one_ends_the_run(baseline):

@@ -161,10 +161,9 @@ class CoerciveBargaining(Mechanism):
         inp = self.inputs(state)
         dec = decide(inp, np.array([k]), self.types.belief, self.params.tolerance)
         proposer, responder = int(self.pair[k]), int(self.pair[1 - k])
-        human = getattr(policies[proposer], "is_human", False)
-        offer = None
-        if dec.made[0] or human:
-            offer = np.clip(np.asarray(policies[proposer].propose(proposer, state, dec.offer[0]), float), 0, 100)
+        # the proposer's policy decides; the model's suggestion is None when it would make no serious offer
+        proposal = policies[proposer].propose(proposer, state, dec.offer[0] if dec.made[0] else None)
+        offer = None if proposal is None else np.clip(np.asarray(proposal, dtype=float), 0.0, 100.0)
         accepted = np.ones(state.n_actors, dtype=bool)
         accepted[responder] = False
         if offer is not None:

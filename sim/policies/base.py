@@ -33,8 +33,9 @@ class Policy:
     name: ClassVar[str] = "model"
     is_human: ClassVar[bool] = False
 
-    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray) -> np.ndarray:
-        """Package (one value per issue) that ``actor`` puts on the table."""
+    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray | None) -> np.ndarray | None:
+        """Package (one value per issue) that ``actor`` puts on the table; None puts nothing on the table (the
+        model's suggestion is None when it would make no serious offer this month)."""
         return suggestion
 
     def respond(self, actor: int, state: NegotiationState, offer: np.ndarray, suggestion: bool) -> bool:

@@ -50,7 +50,7 @@ class HumanPolicy(Policy):
     def has_moves(self) -> bool:
         return self.proposal is not None or self.response is not None or bool(self.pressures)
 
-    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray) -> np.ndarray:
+    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray | None) -> np.ndarray | None:
         if self.proposal is not None:
             return self.proposal.copy()
         if self.fallback == "model":

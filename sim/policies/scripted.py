@@ -25,7 +25,7 @@ class ScriptedPolicy(Policy):
         self.responses = dict(responses or {})
         self.pressures = {r: list(p) for r, p in (pressures or {}).items()}
 
-    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray) -> np.ndarray:
+    def propose(self, actor: int, state: NegotiationState, suggestion: np.ndarray | None) -> np.ndarray | None:
         return self.proposals.get(state.round, suggestion)
 
     def respond(self, actor: int, state: NegotiationState, offer: np.ndarray, suggestion: bool) -> bool:
