@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from sim.cli.console import console, reported_errors
+from sim.cli.console import console, esc, reported_errors
 from sim.scenario.compiled import compile_scenario
 from sim.scenario.evidence import evidence_report
 from sim.scenario.loader import load_scenario
@@ -21,7 +21,7 @@ def validate(
     with reported_errors():
         loaded = load_scenario(scenario)
         report = evidence_report(loaded)
-    console.print(f"[green]ok[/] {scenario}: {loaded.title}")
+    console.print(f"[green]ok[/] {esc(str(scenario))}: {esc(loaded.title)}")
     console.print(f"  {len(loaded.actors)} actors, {len(loaded.issues)} issues, {len(loaded.relations)} relations, "
                   f"{len(loaded.events)} events; mechanism {loaded.mechanism.name}; hash {loaded.hash[:12]}")
     total = report.total or 1
@@ -30,9 +30,9 @@ def validate(
                   f"assumed {len(report.assumed)} = {len(report.assumed) / total:.0%}, "
                   f"bare {len(report.bare)} = {len(report.bare) / total:.0%})")
     for path in report.bare:
-        console.print(f"  [yellow]bare[/] {path}")
+        console.print(f"  [yellow]bare[/] {esc(path)}")
     if paths:
         for path in compile_scenario(loaded).parameter_paths():
-            console.print(f"  {path}")
+            console.print(f"  {esc(path)}")
     if strict and report.bare:
         raise typer.Exit(code=1)

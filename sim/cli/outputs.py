@@ -1,0 +1,73 @@
+"""Output folders for CLI commands: safe names, writable places, and no stale files from an earlier run.
+
+* A scenario's or sweep's ``name`` becomes a folder under ``out/`` or ``runs/sweeps/`` only when it is one plain
+  path component (letters, digits, ``_``, ``-``, ``.``; no ``..``, no separators); anything else is refused, and
+  the resolved folder is checked to lie inside its base, so nothing is written outside the chosen output folder.
+* ``--out`` must be a folder that exists or can be created (not a file, not under a file, not read-only).
+* ``sim run`` into a folder that already holds a ``sim run`` result replaces that result: every file an earlier
+  run wrote (tables, manifest, ``plots/*.png``) is removed first, so no stale plot survives a ``--no-plots`` rerun.
+  A non-empty folder holding anything else is refused unless ``--force`` is given (then only the files ``sim run``
+  writes are replaced; other files are left alone).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from sim.errors import SimError
+from sim.names import RULE, is_safe_name
+
+RUN_FILES = ("manifest.json", "replications.parquet", "rounds.parquet", "trajectories.parquet",
+             "outcome_table.csv", "issue_means.csv")
+PLOTS = "plots"
+
+
+def named_folder(base: Path, name: str, what: str) -> Path:
+    """``base/name`` for a scenario or sweep ``name``; refuses names that are not one safe path component."""
+    if not is_safe_name(name):
+        raise SimError(f"{what} name {name!r} cannot be a folder name ({RULE}); rename it or give --out")
+    folder = base / name
+    if not folder.resolve().is_relative_to(base.resolve()):  # e.g. base is a symlink trick
+        raise SimError(f"{what} name {name!r} would write outside {base}; give --out")
+    return folder
+
+
+def ensure_folder(folder: Path, option: str = "--out") -> None:
+    """Create ``folder`` (and parents) or say in one line why it cannot be an output folder."""
+    if folder.exists() and not folder.is_dir():
+        raise SimError(f"{option}: {folder} is an existing file; expected a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SimError(f"{option}: cannot create the folder {folder} ({exc.strerror or exc})") from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise SimError(f"{option}: the folder {folder} is not writable")
+
+
+def is_run_folder(folder: Path) -> bool:
+    """True when ``folder`` holds the manifest of an earlier ``sim run``."""
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(manifest, dict) and "seed_scheme" in manifest and "generations" not in manifest
+
+
+def prepare_run_folder(folder: Path, force: bool = False) -> list[Path]:
+    """Make ``folder`` ready for a new ``sim run`` result; return the stale files removed."""
+    ensure_folder(folder)
+    entries = list(folder.iterdir())
+    if entries and not is_run_folder(folder) and not force:
+        raise SimError(f"--out: {folder} is not empty and does not hold an earlier `sim run` result; "
+                       "choose another folder, or add --force to write the run's files into it")
+    stale = [folder / name for name in RUN_FILES if (folder / name).is_file()]
+    if (folder / PLOTS).is_dir():
+        stale += sorted((folder / PLOTS).glob("*.png"))
+    for path in stale:
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise SimError(f"--out: cannot remove the earlier result {path} ({exc.strerror or exc})") from None
+    return stale
