@@ -7,6 +7,7 @@ Every text that may hold user input (messages, names, paths) is escaped before R
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 
 import typer
@@ -14,7 +15,7 @@ from rich.console import Console
 from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from sim.errors import SimError
+from sim.errors import SimError, SimWarning
 
 console = Console()
 if not console.is_terminal:  # piped or captured: wide enough for the tables instead of 80 columns
@@ -24,9 +25,21 @@ err_console = Console(stderr=True)
 
 @contextlib.contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn the project's errors into a clear message and exit code 2 — never a traceback."""
+    """Turn the project's errors into a clear message and exit code 2 — never a traceback; print the project's
+    warnings (a damaged file set aside) as one ``warning:`` line each, as they happen."""
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SimWarning)
+            shown = warnings.showwarning
+
+            def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+                if issubclass(category, SimWarning):
+                    warn(str(message))
+                else:
+                    shown(message, category, filename, lineno, file, line)
+
+            warnings.showwarning = show
+            yield
     except SimError as exc:
         error(str(exc))
         raise typer.Exit(code=2) from None

@@ -13,37 +13,14 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from sim.errors import SimError
-from sim.names import RULE, is_safe_name
+from sim.names import ensure_folder
 
 RUN_FILES = ("manifest.json", "replications.parquet", "rounds.parquet", "trajectories.parquet",
              "outcome_table.csv", "issue_means.csv")
 PLOTS = "plots"
-
-
-def named_folder(base: Path, name: str, what: str) -> Path:
-    """``base/name`` for a scenario or sweep ``name``; refuses names that are not one safe path component."""
-    if not is_safe_name(name):
-        raise SimError(f"{what} name {name!r} cannot be a folder name ({RULE}); rename it or give --out")
-    folder = base / name
-    if not folder.resolve().is_relative_to(base.resolve()):  # e.g. base is a symlink trick
-        raise SimError(f"{what} name {name!r} would write outside {base}; give --out")
-    return folder
-
-
-def ensure_folder(folder: Path, option: str = "--out") -> None:
-    """Create ``folder`` (and parents) or say in one line why it cannot be an output folder."""
-    if folder.exists() and not folder.is_dir():
-        raise SimError(f"{option}: {folder} is an existing file; expected a folder")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise SimError(f"{option}: cannot create the folder {folder} ({exc.strerror or exc})") from None
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise SimError(f"{option}: the folder {folder} is not writable")
 
 
 def is_run_folder(folder: Path) -> bool:

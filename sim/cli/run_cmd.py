@@ -8,10 +8,12 @@ import typer
 from rich.table import Table
 
 from sim.cli.console import console, esc, progress_bar, reported_errors
-from sim.cli.outputs import named_folder, prepare_run_folder
+from sim.cli.outputs import prepare_run_folder
 from sim.errors import SimError
 from sim.experiments.runner import RunResult
 from sim.experiments.runner import run as run_replications
+from sim.mechanisms.registry import get as get_mechanism
+from sim.names import named_folder
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -35,6 +37,8 @@ def run(
         if seed < 0:
             raise SimError(f"--seed: expected an integer >= 0, got {seed}")
         loaded = load_scenario(scenario)
+        if mechanism is not None:
+            get_mechanism(mechanism)  # before any output: an unknown name is refused on its own line
         check_size(n, loaded, trajectories or diagnostics, workers)
         folder = out or named_folder(Path("out"), loaded.name, "scenario")
         prepare_run_folder(folder, force)

@@ -44,7 +44,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise ScenarioError(f"'extends' forms a cycle: {cycle}", file=str(path), field="extends")
+        raise ScenarioError(f"'extends' forms a cycle: {cycle}", file=str(chain[-1]) if chain else str(path),
+                            line=_extends_line(chain[-1]) if chain else None, field="extends")
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} files", file=str(path))
     data, lines = read_yaml(path)
@@ -52,6 +53,9 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
         raise ScenarioError("the file is empty; expected a mapping of scenario fields", file=str(path))
     if not isinstance(data, dict):
         raise ScenarioError(f"expected a mapping of scenario fields at the top, got {type(data).__name__}",
+                            file=str(path), line=1)
+    if "actors" not in data and "parameters" in data and ("outputs" in data or "design" in data):
+        raise ScenarioError("this is a sweep file (parameters and outputs, no actors); run it with `sim sweep`",
                             file=str(path), line=1)
     parent_name = data.get("extends")
     if parent_name is None:
@@ -64,6 +68,15 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
     merged = merge(parent_data, data)
     merged_lines = {**parent_lines, **lines}
     return merged, merged_lines
+
+
+def _extends_line(path: Path) -> int | None:
+    """The line of ``extends:`` in ``path`` (an already-read file), for messages about the chain."""
+    try:
+        return next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if text.startswith("extends:")), None)
+    except OSError:
+        return None
 
 
 def _parent_file(path: Path, parent_name: str, line: int | None) -> Path:

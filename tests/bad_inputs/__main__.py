@@ -19,7 +19,7 @@ def main(argv: list[str]) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             outcome = run_case(case, Path(tmp))
         counts[outcome.status] += 1
-        print(f"{outcome.status:9} {outcome.seconds:6.2f}s {case.id:45} {outcome.message or outcome.detail}"[:400],
+        print(f"{outcome.status:9} {outcome.seconds:6.2f}s {case.id:45} {outcome.detail or outcome.message}"[:600],
               flush=True)
     print(f"{sum(counts.values())} cases: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     return 0
