@@ -32,11 +32,20 @@ def sweep(
     with reported_errors():
         spec = load_sweep(sweep_file, name)
         folder = out or named_folder(Path("runs") / "sweeps", spec.name, "sweep")
-        with progress_bar(f"{spec.name} ({spec.design}, {executor})") as bar:
-            task = bar.add_task("runs", total=None)
+        bar = progress_bar(f"{spec.name} ({spec.design}, {executor})")
+        task = bar.add_task("runs", total=None, start=False)
+
+        def progress(done: int, total: int) -> None:  # the bar appears with the first runs, after every check
+            if not bar.live.is_started:
+                bar.start()
+                bar.start_task(task)
+            bar.update(task, completed=done, total=total)
+
+        try:
             result = run_sweep(spec, folder, executor=executor, workers=workers, scheduler=scheduler,
-                               force_new=force_new, allow_mixed=allow_mixed, chunk_size=chunk_size,
-                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+                               force_new=force_new, allow_mixed=allow_mixed, chunk_size=chunk_size, progress=progress)
+        finally:
+            bar.stop()
         console.print(f"{result.n_ran} runs in {result.seconds:.1f} s ({result.runs_per_second:.0f} runs/s); "
                       f"{result.n_done_before} were already done; results in [bold]{esc(str(folder))}[/]")
         if report:
