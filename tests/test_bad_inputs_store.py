@@ -9,7 +9,6 @@ import sys
 import time
 import warnings
 
-import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -86,9 +85,8 @@ def test_a_truncated_part_is_set_aside_and_its_runs_run_again(tmp_path, referenc
 
 
 def test_a_held_lock_refuses_a_second_writer(tmp_path):
-    with folder_lock(tmp_path / "sw"):
-        with pytest.raises(SweepLocked, match=f"process {os.getpid()}"):
-            run_sweep(ishigami_sweep(tmp_path, samples=16), tmp_path / "sw")
+    with folder_lock(tmp_path / "sw"), pytest.raises(SweepLocked, match=f"process {os.getpid()}"):
+        run_sweep(ishigami_sweep(tmp_path, samples=16), tmp_path / "sw")
     run_sweep(ishigami_sweep(tmp_path, samples=16), tmp_path / "sw")  # released with its holder
 
 
@@ -156,6 +154,5 @@ def _die(ref, task):
 
 def test_report_refuses_a_run_folder_in_one_line(tmp_path):
     (tmp_path / "manifest.json").write_text('{"seed_scheme": "x", "replications": 3}')
-    with warnings.catch_warnings():
-        with pytest.raises(SimError, match="holds a `sim run` result"):
-            read_store(tmp_path)
+    with warnings.catch_warnings(), pytest.raises(SimError, match="holds a `sim run` result"):
+        read_store(tmp_path)
