@@ -17,6 +17,7 @@ from pathlib import Path
 
 from sim.errors import SimError
 from sim.names import ensure_folder
+from sim.scenario.schema import Scenario
 
 RUN_FILES = ("manifest.json", "replications.parquet", "rounds.parquet", "trajectories.parquet",
              "outcome_table.csv", "issue_means.csv")
@@ -48,3 +49,28 @@ def prepare_run_folder(folder: Path, force: bool = False) -> list[Path]:
         except OSError as exc:
             raise SimError(f"--out: cannot remove the earlier result {path} ({exc.strerror or exc})") from None
     return stale
+
+
+MEMORY_LIMIT = 4 << 30  # bytes of results a `sim run` may hold in memory before writing them
+
+
+def check_size(n: int, scenario: Scenario, workers: int = 1) -> None:
+    """Refuse a ``sim run`` whose summary rows would not fit in memory, with the estimated size and time.
+
+    The figures come from measuring the baseline (5 actors x 5 issues x 24 rounds) on one busy core: about 7 KB
+    and 30 ms per replication; per-round tables cover only the first replications, so they do not grow with n.
+    """
+    cells = max(1, len(scenario.actors) * len(scenario.issues))
+    per_rep = 4000 + 100 * cells
+    seconds = n * 0.03 * cells * scenario.rounds / 600 / workers
+    if n * per_rep > MEMORY_LIMIT:
+        raise SimError(f"-n {n}: the results would take about {n * per_rep / 2**30:,.0f} GiB of memory (limit "
+                       f"{MEMORY_LIMIT / 2**30:.0f} GiB) and about {_duration(seconds)} to compute; use fewer "
+                       "replications, or a sweep (`sim sweep`), which streams its results to disk")
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("days", 86400), ("hours", 3600), ("minutes", 60)):
+        if seconds >= 2 * size:
+            return f"{seconds / size:,.0f} {unit}"
+    return f"{seconds:.0f} seconds"
