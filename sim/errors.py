@@ -40,3 +40,7 @@ class ScenarioErrors(ScenarioError):
 
 class MechanismError(SimError):
     """A mechanism was asked for by a name that does not exist, or given bad parameters."""
+
+
+class SimWarning(UserWarning):
+    """Something was wrong but could be worked around (a damaged file set aside); the CLI prints it in one line."""

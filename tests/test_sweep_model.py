@@ -103,7 +103,7 @@ def test_changed_scenario_is_detected(tmp_path):
     sweep.write_text("scenario: variant.yaml\ndesign: oat\nreplications: 1\n"
                      "parameters: {actors.TUR.capability: [0.3, 0.8]}\noutputs: [P(agreed)]\n")
     run_sweep(sweep, tmp_path / "out")
-    scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 12\n")
+    scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 30\n")
     with pytest.raises(StoreMismatchError, match="different scenario"):
         run_sweep(sweep, tmp_path / "out")
 

@@ -1,15 +1,21 @@
-"""Console helpers shared by CLI commands: error reporting and progress bars."""
+"""Console helpers shared by CLI commands: error reporting and progress bars.
+
+Every text that may hold user input (messages, names, paths) is escaped before Rich sees it (``esc``), so
+``[first, last]`` prints as written and a value containing ``[/`` cannot turn an error into a MarkupError.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections.abc import Iterator
 
 import typer
 from rich.console import Console
+from rich.markup import escape as esc
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
-from sim.errors import SimError
+from sim.errors import SimError, SimWarning
 
 console = Console()
 if not console.is_terminal:  # piped or captured: wide enough for the tables instead of 80 columns
@@ -19,15 +25,41 @@ err_console = Console(stderr=True)
 
 @contextlib.contextmanager
 def reported_errors() -> Iterator[None]:
-    """Turn the project's errors into a clear message and exit code 2 — never a traceback."""
+    """Turn the project's errors into a clear message and exit code 2 — never a traceback; print the project's
+    warnings (a damaged file set aside) as one ``warning:`` line each, as they happen."""
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", SimWarning)
+            shown = warnings.showwarning
+
+            def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+                if issubclass(category, SimWarning):
+                    warn(str(message))
+                else:
+                    shown(message, category, filename, lineno, file, line)
+
+            warnings.showwarning = show
+            yield
     except SimError as exc:
-        err_console.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True, soft_wrap=True)
+        error(str(exc))
+        raise typer.Exit(code=2) from None
+    except OSError as exc:  # the disk, not the input: a full disk, a folder removed under us, a permission
+        where = f"{exc.filename}: " if exc.filename else ""
+        error(f"{where}{exc.strerror or exc}")
         raise typer.Exit(code=2) from None
 
 
+def error(message: str) -> None:
+    """Print ``error: message`` on stderr; the message is escaped, so brackets in it print as written."""
+    err_console.print(f"[bold red]error:[/] {esc(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    """Print ``warning: message`` on stderr (escaped like :func:`error`)."""
+    err_console.print(f"[yellow]warning:[/] {esc(message)}", highlight=False, markup=True, soft_wrap=True)
+
+
 def progress_bar(description: str) -> Progress:
-    return Progress(TextColumn(f"[bold]{description}"), BarColumn(), MofNCompleteColumn(), TextColumn("•"),
+    return Progress(TextColumn(f"[bold]{esc(description)}"), BarColumn(), MofNCompleteColumn(), TextColumn("•"),
                     TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err_console,
                     transient=False)

@@ -8,10 +8,13 @@ import pandas as pd
 import typer
 from rich.table import Table
 
-from sim.cli.console import console, progress_bar, reported_errors
+from sim.cli.console import console, esc, progress_bar, reported_errors
+from sim.cli.outputs import check_size, prepare_run_folder
 from sim.errors import SimError
 from sim.experiments.runner import RunResult
 from sim.experiments.runner import run as run_replications
+from sim.mechanisms.registry import get as get_mechanism
+from sim.names import named_folder
 from sim.scenario.loader import load_scenario
 
 
@@ -32,17 +35,26 @@ def run(
                                        "at the end of the run (the game is the same)."),
     param: list[str] = typer.Option([], "--param", "-p", help="Mechanism option KEY=VALUE, e.g. "
                                     "information=private (repeatable)."),
+    force: bool = typer.Option(False, "--force", help="Write into a non-empty --out folder that holds no earlier "
+                                                      "`sim run` result (an earlier result is always replaced)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
+        if seed < 0:
+            raise SimError(f"--seed: expected an integer >= 0, got {seed}")
         loaded = load_scenario(scenario)
-        folder = out or Path("out") / loaded.name
         wanted = parse_months(months)
+        options = parse_params(param)
+        if mechanism is not None:
+            get_mechanism(mechanism)  # before any output: an unknown name is refused on its own line
+        check_size(n, loaded, workers)
+        folder = out or named_folder(Path("out"), loaded.name, "scenario")
+        prepare_run_folder(folder, force)
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
-                                      horizon=horizon, mechanism_params=parse_params(param),
+                                      horizon=horizon, mechanism_params=options,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
         if wanted:
@@ -55,7 +67,7 @@ def run(
             from sim.plots.run_plots import save_run_plots
 
             save_run_plots(result, folder)
-        console.print(f"results written to [bold]{folder}[/] (manifest.json, *.parquet, outcome_table.csv"
+        console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, *.parquet, outcome_table.csv"
                       f"{', plots/*.png' if plots else ''})")
 
 
@@ -90,7 +102,7 @@ def print_table(result: RunResult) -> None:
     manifest = result.manifest
     when = f"state at month {result.horizon}" if result.horizon else "state at the end of the run"
     options = ", ".join(f"{k}={v}" for k, v in (manifest.get("mechanism_params") or {}).items())
-    table = Table(title=f"{result.scenario.title}\nmechanism {manifest['mechanism']}"
+    table = Table(title=f"{esc(result.scenario.title)}\nmechanism {manifest['mechanism']}"
                         f"{' (' + options + ')' if options else ''}, {manifest['replications']} "
                         f"replications, seed {manifest['seed']}; {when}")
     for column in ("issue", "outcome", "probability", "95% interval"):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from sim.cli.console import console, progress_bar, reported_errors
+from sim.cli.console import console, esc, progress_bar, reported_errors
+from sim.names import named_folder
 
 
 def sweep(
@@ -30,18 +31,27 @@ def sweep(
         executor = "dask"
     with reported_errors():
         spec = load_sweep(sweep_file, name)
-        folder = out or Path("runs") / "sweeps" / spec.name
-        with progress_bar(f"{spec.name} ({spec.design}, {executor})") as bar:
-            task = bar.add_task("runs", total=None)
+        folder = out or named_folder(Path("runs") / "sweeps", spec.name, "sweep")
+        bar = progress_bar(f"{spec.name} ({spec.design}, {executor})")
+        task = bar.add_task("runs", total=None, start=False)
+
+        def progress(done: int, total: int) -> None:  # the bar appears with the first runs, after every check
+            if not bar.live.is_started:
+                bar.start()
+                bar.start_task(task)
+            bar.update(task, completed=done, total=total)
+
+        try:
             result = run_sweep(spec, folder, executor=executor, workers=workers, scheduler=scheduler,
-                               force_new=force_new, allow_mixed=allow_mixed, chunk_size=chunk_size,
-                               progress=lambda done, total: bar.update(task, completed=done, total=total))
+                               force_new=force_new, allow_mixed=allow_mixed, chunk_size=chunk_size, progress=progress)
+        finally:
+            bar.stop()
         console.print(f"{result.n_ran} runs in {result.seconds:.1f} s ({result.runs_per_second:.0f} runs/s); "
-                      f"{result.n_done_before} were already done; results in [bold]{folder}[/]")
+                      f"{result.n_done_before} were already done; results in [bold]{esc(str(folder))}[/]")
         if report:
             from sim.sweeps.report import render_report  # noqa: PLC0415
 
-            console.print(f"report: [bold]{render_report(folder)}[/]")
+            console.print(f"report: [bold]{esc(str(render_report(folder)))}[/]")
 
 
 def report(
@@ -52,4 +62,4 @@ def report(
     from sim.sweeps.report import render_report  # noqa: PLC0415
 
     with reported_errors():
-        console.print(f"report: [bold]{render_report(directory, out)}[/]")
+        console.print(f"report: [bold]{esc(str(render_report(directory, out)))}[/]")

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from sim.cli.console import console, reported_errors
+from sim.cli.console import console, esc, reported_errors
 from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
 from sim.scenario.compiled import compile_scenario
 from sim.scenario.evidence import evidence_report
@@ -24,7 +24,7 @@ def validate(
     with reported_errors():
         loaded = load_scenario(scenario)
         report = evidence_report(loaded)
-    console.print(f"[green]ok[/] {scenario}: {loaded.title}")
+    console.print(f"[green]ok[/] {esc(str(scenario))}: {esc(loaded.title)}")
     console.print(f"  {len(loaded.actors)} actors, {len(loaded.issues)} issues, {len(loaded.relations)} relations, "
                   f"{len(loaded.events)} events; mechanism {loaded.mechanism.name}; hash {loaded.hash[:12]}")
     total = report.total or 1
@@ -33,11 +33,11 @@ def validate(
                   f"assumed {len(report.assumed)} = {len(report.assumed) / total:.0%}, "
                   f"bare {len(report.bare)} = {len(report.bare) / total:.0%})")
     for path in report.bare:
-        console.print(f"  [yellow]bare[/] {path}")
+        console.print(f"  [yellow]bare[/] {esc(path)}")
     inverted = print_zones(loaded)
     if paths:
         for path in compile_scenario(loaded).parameter_paths():
-            console.print(f"  {path}")
+            console.print(f"  {esc(path)}")
     if strict and (report.bare or inverted):
         raise typer.Exit(code=1)
 

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from sim.errors import MechanismError
+from sim.names import RULE, is_safe_name
 from sim.scenario.distributions import Normal, Triangular, Uniform
 from sim.scenario.parameters import iter_parameters, parameter_table
 from sim.scenario.schema import Scenario
@@ -18,7 +22,81 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     problems += _check_events(scenario)
     problems += _check_evidence(scenario)
     problems += _check_mechanism(scenario)
+    problems += _check_name(scenario)
+    problems += _check_horizon(scenario)
     return problems
+
+
+def _check_name(scenario: Scenario) -> list[Problem]:
+    if is_safe_name(scenario.name):
+        return []
+    return [("name", f"{scenario.name!r} cannot be a folder name (out/<name>): {RULE}")]
+
+
+def _check_horizon(scenario: Scenario) -> list[Problem]:
+    """Numbers a schema type lets through: infinite or NaN thresholds, event timing beyond ``rounds``."""
+    problems = []
+    if not all(math.isfinite(t) for t in scenario.outcomes.thresholds):
+        problems.append(("outcomes.thresholds", f"expected finite numbers, got {list(scenario.outcomes.thresholds)}"))
+    for event_id, event in scenario.events.items():
+        if event.at_round is not None and event.at_round > scenario.rounds:
+            problems.append((f"events.{event_id}.at_round", f"round {event.at_round} lies beyond the horizon "
+                                                            f"(rounds: {scenario.rounds}); the event would never fire"))
+        if event.window is not None and event.window[1] > scenario.rounds:
+            problems.append((f"events.{event_id}.window", f"window ends at round {event.window[1]}, beyond the "
+                                                          f"horizon (rounds: {scenario.rounds})"))
+    return problems
+
+
+NUMERIC_FIELDS = ("rounds", "outcomes.thresholds", "events.*.at_round", "events.*.window",
+                  "events.*.effects.*.set", "events.*.effects.*.add", "events.*.effects.*.scale")
+
+
+def check_raw(data: dict[str, Any], scenario: Scenario) -> list[Problem]:
+    """Checks on the data as written: a YAML ``true`` where a number belongs (the schema would read it as 1)."""
+    paths = [p.path for p in iter_parameters(scenario)]
+    for pattern in NUMERIC_FIELDS:
+        paths += _expand(data, pattern.split("."), ())
+    problems = []
+    for path in paths:
+        value = _get(data, path.split("."))
+        if _has_bool(value):
+            problems.append((path, f"expected a number, got the boolean {value!r}"))
+    return problems
+
+
+def _expand(node: Any, parts: list[str], done: tuple[str, ...]) -> list[str]:
+    if not parts:
+        return [".".join(done)]
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        keys = list(node) if isinstance(node, dict) else range(len(node)) if isinstance(node, list) else []
+        return [p for k in keys for p in _expand(node[k], rest, (*done, str(k)))]
+    if isinstance(node, dict) and head in node:
+        return _expand(node[head], rest, (*done, head))
+    return []
+
+
+def _get(data: Any, parts: list[str]) -> Any:
+    node = data
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return None
+    return node
+
+
+def _has_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, list):
+        return any(isinstance(v, bool) for v in value)
+    if isinstance(value, dict) and len(value) == 1:  # a distribution
+        return _has_bool(next(iter(value.values())))
+    return False
 
 
 def _check_actors(scenario: Scenario) -> list[Problem]:
@@ -69,6 +147,8 @@ def _check_bounds(scenario: Scenario) -> list[Problem]:
             a, b = value.support()
             if a < lo or b > hi:
                 problems.append((param.path, f"distribution reaches outside [{lo:g}, {hi:g}]: [{a:g}, {b:g}]"))
+        elif isinstance(value, Normal) and not all(math.isfinite(v) for v in value.normal):
+            problems.append((param.path, f"normal needs a finite mean and sd, got {list(value.normal)}"))
         elif isinstance(value, Normal) and not lo <= value.normal[0] <= hi:
             problems.append((param.path, f"normal mean {value.normal[0]:g} lies outside [{lo:g}, {hi:g}]"))
     return problems
@@ -82,6 +162,13 @@ def _check_events(scenario: Scenario) -> list[Problem]:
             if effect.path not in table:
                 problems.append((f"events.{event_id}.effects.{index}.path",
                                  f"unknown parameter path '{effect.path}' (see `sim validate --paths`)"))
+            elif not math.isfinite(effect.value):
+                problems.append((f"events.{event_id}.effects.{index}.{effect.op}",
+                                 f"expected a finite number, got {effect.value}"))
+            elif effect.op == "set" and not _inside(effect.value, table[effect.path].bounds):
+                lo, hi = table[effect.path].bounds
+                problems.append((f"events.{event_id}.effects.{index}.set",
+                                 f"{effect.value:g} lies outside [{lo:g}, {hi:g}], the bounds of '{effect.path}'"))
         if event.window is not None and not 1 <= event.window[0] <= event.window[1]:
             problems.append((f"events.{event_id}.window", "expected [first, last] with 1 <= first <= last"))
         if not isinstance(event.visibility, str):
@@ -91,6 +178,10 @@ def _check_events(scenario: Scenario) -> list[Problem]:
         if event.source is not None and event.source not in scenario.sources:
             problems.append((f"events.{event_id}.source", f"unknown source '{event.source}'"))
     return problems
+
+
+def _inside(value: float, bounds: tuple[float, float]) -> bool:
+    return bounds[0] <= value <= bounds[1]
 
 
 SETTINGS = {"rounds", "mechanism", "mechanism.name", "mechanism.params"}

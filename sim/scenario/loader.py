@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import stat
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from sim.errors import ScenarioError, ScenarioErrors
-from sim.scenario.checks import check_scenario
+from sim.scenario.checks import check_raw, check_scenario
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_source import Lines, read_yaml
 
@@ -28,7 +29,7 @@ def load_scenario(path: str | Path) -> Scenario:
     scenario._path = str(path)
     scenario._lines = lines
     scenario._hash = content_hash(data)
-    problems = check_scenario(scenario)
+    problems = check_scenario(scenario) + check_raw(data, scenario)
     if problems:
         raise ScenarioErrors([_located(msg, field, lines, str(path)) for field, msg in problems])
     return scenario
@@ -43,7 +44,8 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
-        raise ScenarioError(f"'extends' forms a cycle: {cycle}", file=str(path), field="extends")
+        raise ScenarioError(f"'extends' forms a cycle: {cycle}", file=str(chain[-1]) if chain else str(path),
+                            line=_extends_line(chain[-1]) if chain else None, field="extends")
     if len(chain) >= MAX_EXTENDS_DEPTH:
         raise ScenarioError(f"'extends' nests deeper than {MAX_EXTENDS_DEPTH} files", file=str(path))
     data, lines = read_yaml(path)
@@ -52,20 +54,49 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
     if not isinstance(data, dict):
         raise ScenarioError(f"expected a mapping of scenario fields at the top, got {type(data).__name__}",
                             file=str(path), line=1)
+    if "actors" not in data and "parameters" in data and ("outputs" in data or "design" in data):
+        raise ScenarioError("this is a sweep file (parameters and outputs, no actors); run it with `sim sweep`",
+                            file=str(path), line=1)
     parent_name = data.get("extends")
     if parent_name is None:
         return data, lines
     if not isinstance(parent_name, str):
         raise ScenarioError("expected the path of another scenario file", file=str(path),
                             line=lines.get(("extends",), ("", None))[1], field="extends")
-    parent_path = (path.parent / parent_name)
-    if not parent_path.exists():
-        raise ScenarioError(f"extends a file that does not exist: {parent_path}", file=str(path),
-                            line=lines.get(("extends",), ("", None))[1], field="extends")
+    parent_path = _parent_file(path, parent_name, lines.get(("extends",), ("", None))[1])
     parent_data, parent_lines = _resolve(parent_path, (*chain, resolved))
     merged = merge(parent_data, data)
     merged_lines = {**parent_lines, **lines}
     return merged, merged_lines
+
+
+def _extends_line(path: Path) -> int | None:
+    """The line of ``extends:`` in ``path`` (an already-read file), for messages about the chain."""
+    try:
+        return next((n for n, text in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                     if text.startswith("extends:")), None)
+    except OSError:
+        return None
+
+
+def _parent_file(path: Path, parent_name: str, line: int | None) -> Path:
+    """The file ``extends:`` names, relative to ``path``: a local regular file (no URL, device or directory)."""
+    def refuse(message: str) -> ScenarioError:
+        return ScenarioError(message, file=str(path), line=line, field="extends")
+
+    if "://" in parent_name:
+        raise refuse(f"expected a local file path, got the URL {parent_name!r}")
+    parent_path = path.parent / parent_name
+    try:
+        info = parent_path.stat()
+    except FileNotFoundError:
+        raise refuse(f"extends a file that does not exist: {parent_path}") from None
+    except OSError as exc:
+        raise refuse(f"cannot read {parent_path} ({exc.strerror or exc})") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
+        raise refuse(f"expected a regular YAML file, but {parent_path} is {kind}")
+    return parent_path
 
 
 def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:

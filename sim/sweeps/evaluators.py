@@ -199,13 +199,3 @@ def _make(ref: EvaluatorRef) -> Evaluator:
         arms = tuple(json.loads(ref.arms_json)) if ref.arms_json else ()
         return ModelEvaluator(ref.scenario, mech, arms)
     raise ValueError(f"unknown evaluator {ref.name!r}; expected model (with scenario:) or ishigami")
-
-
-def known_parameters(spec: SweepSpec) -> set[str] | None:
-    """The parameter paths the spec's evaluator accepts (None when any name is allowed)."""
-    ev = _make(EvaluatorRef.from_spec(spec))  # fresh: the scenario file may have changed since last time
-    if isinstance(ev, IshigamiEvaluator):
-        return set(ev.names)
-    if isinstance(ev, ModelEvaluator):
-        return set(ev.compiled.parameter_paths())
-    return None

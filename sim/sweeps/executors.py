@@ -16,10 +16,16 @@ from typing import Any
 
 import pyarrow as pa
 
+from sim.errors import SimError
+
 from .evaluators import EvaluatorRef
 from .tasks import ChunkTask
 
 EXECUTORS = ("serial", "processes", "dask")
+
+
+class WorkersLost(SimError):
+    """Workers kept dying on the same chunk; the runs stored so far are kept."""
 ChunkFn = Callable[[EvaluatorRef, ChunkTask], pa.Table]
 
 
@@ -70,10 +76,10 @@ class DaskExecutor:
     """
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
-                 cluster_kwargs: dict[str, Any] | None = None) -> None:
+                 cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2) -> None:
         from dask.distributed import Client, LocalCluster  # noqa: PLC0415 - optional dependency
 
-        self.retries = retries
+        self.retries, self.resubmits = retries, resubmits
         self.cluster = None
         if scheduler:
             self.client = Client(scheduler)
@@ -87,21 +93,36 @@ class DaskExecutor:
             self.workers = kw["n_workers"] * kw["threads_per_worker"]
 
     def map(self, fn: ChunkFn, ref: EvaluatorRef, tasks: Iterable[ChunkTask]) -> Iterator[pa.Table]:
+        """Yield finished chunks; a chunk whose workers kept dying (Dask's ``KilledWorker``, raised after the
+        scheduler's own ``allowed-failures``) is submitted afresh up to ``resubmits`` times, then the sweep
+        stops with :class:`WorkersLost` (every chunk already yielded is stored; a rerun resumes)."""
         from dask.distributed import as_completed  # noqa: PLC0415
+        from distributed import KilledWorker  # noqa: PLC0415
 
         it = iter(tasks)
         tag = uuid.uuid4().hex[:8]
+        attempts: dict[str, tuple[ChunkTask, int]] = {}
 
-        def submit(task: ChunkTask):
-            return self.client.submit(fn, ref, task, pure=False, retries=self.retries,
-                                      key=f"sweep-chunk-{tag}-{task.generation}-{task.first}")
+        def submit(task: ChunkTask, attempt: int = 0):
+            key = f"sweep-chunk-{tag}-{task.generation}-{task.first}-{attempt}"
+            attempts[key] = (task, attempt)
+            return self.client.submit(fn, ref, task, pure=False, retries=self.retries, key=key)
 
         first = [submit(t) for _, t in zip(range(2 * self.workers), it, strict=False)]
         if not first:
             return
         ac = as_completed(first)
         for fut in ac:
-            table = fut.result()
+            task, attempt = attempts.pop(fut.key)
+            try:
+                table = fut.result()
+            except KilledWorker as exc:
+                fut.release()
+                if attempt >= self.resubmits:
+                    raise WorkersLost(f"Dask workers died {attempt + 1} times in a row running the chunk of runs "
+                                      f"from {task.first} ({exc.__class__.__name__})") from None
+                ac.add(submit(task, attempt + 1))
+                continue
             fut.release()
             nxt = next(it, None)
             if nxt is not None:

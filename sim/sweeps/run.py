@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -13,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from sim.errors import SimError
+from sim.names import ensure_folder, named_folder
 
 from . import designs
 from .evaluators import ARM_COLUMN, EvaluatorRef
-from .executors import make_executor
+from .executors import WorkersLost, make_executor
+from .integrity import LOCK_NAME, folder_lock
 from .spec import SweepSpec, load_sweep
 from .store import SweepStore, open_store
 from .tasks import ChunkTask, run_chunk
@@ -103,11 +106,25 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
     """
     if not isinstance(spec, SweepSpec):
         spec = load_sweep(spec, name)
-    out = Path(out) if out is not None else Path("runs") / "sweeps" / spec.name
-    ref = EvaluatorRef.from_spec(spec).pinned()
-    X, names = run_design(spec)
-    store = open_store(out, spec, ref.expect_hash or "", len(X), force_new=force_new, allow_mixed=allow_mixed)
-    store.write_design(X, names)
+    out = Path(out) if out is not None else named_folder(Path("runs") / "sweeps", spec.name, "sweep")
+    ensure_folder(out)
+    with contextlib.ExitStack() as held:
+        held.enter_context(folder_lock(out))
+        ref = EvaluatorRef.from_spec(spec).pinned()
+        X, names = run_design(spec)
+        store = open_store(out, spec, ref.expect_hash or "", len(X), force_new=force_new, allow_mixed=allow_mixed,
+                           design=X)
+        if not (out / LOCK_NAME).exists():  # --force-new moved the locked folder aside: lock the new one
+            held.enter_context(folder_lock(out))
+        store.write_design(X, names)
+        return _run(spec, store, ref, X, names, executor=executor, workers=workers, scheduler=scheduler,
+                    chunk_size=chunk_size, progress=progress, executor_options=executor_options, max_runs=max_runs)
+
+
+def _run(spec: SweepSpec, store: SweepStore, ref: EvaluatorRef, X: np.ndarray, names: list[str], *, executor: str,
+         workers: int, scheduler: str | None, chunk_size: int | None, progress: Progress | None,
+         executor_options: dict[str, Any] | None, max_runs: int | None) -> SweepRun:
+    out = store.root
     n_runs = len(X) * spec.replications
     done = store.done_run_ids()
     pending = np.setdiff1d(np.arange(n_runs, dtype=np.int64), done, assume_unique=True)
@@ -133,10 +150,10 @@ def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, ex
                 ran += table.num_rows
                 if progress:
                     progress(len(done) + ran, n_runs)
-        except BrokenProcessPool as exc:
-            raise SimError(f"a worker process died after {len(done) + ran} of {n_runs} runs were stored in "
-                           f"{out}; run the same command again to resume (the Dask executor re-runs a lost "
-                           "worker's chunk by itself)") from exc
+        except (BrokenProcessPool, WorkersLost) as exc:
+            why = "a worker process died" if isinstance(exc, BrokenProcessPool) else str(exc)
+            raise SimError(f"{why}; {len(done) + ran} of {n_runs} runs are stored in {out}; run the same command again "
+                           "to resume (finished runs are kept and not repeated)") from exc
         finally:
             ex.close()
     return SweepRun(out, n_runs, len(done), ran, time.perf_counter() - t0, size)

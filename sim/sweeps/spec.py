@@ -16,7 +16,6 @@ test function).
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import json
 import math
@@ -27,7 +26,7 @@ from typing import Any
 from sim.errors import ScenarioError, ScenarioErrors
 from sim.mechanisms.registry import create
 
-from .evaluators import known_parameters
+from .checks import check_against_evaluator, check_name, check_options, check_size
 from .outputs import Output, parse_output
 from .yamlpos import Lines, line_of, load_with_lines
 
@@ -192,6 +191,7 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
         raise c.errors[0]
     for k in sorted(set(raw) - _KEYS):
         c.add((k,), f"unknown key; expected one of {sorted(_KEYS)}")
+    check_name(c, raw)
     design = raw.get("design", "sobol")
     if design not in DESIGNS:
         c.add(("design",), f"unknown design {design!r}; expected one of {', '.join(DESIGNS)}")
@@ -254,6 +254,10 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     if not isinstance(options, dict):
         c.add(("options",), "expected a mapping of design options")
         options = {}
+    elif design in DESIGNS:
+        check_options(c, design, options)
+    if design in DESIGNS and samples is not None and reps is not None and params:
+        check_size(c, design, samples, reps, params, options, len(arms), evaluator)
     if c.errors:
         raise c.errors[0] if len(c.errors) == 1 else ScenarioErrors(c.errors)
     assert samples is not None and reps is not None and seed is not None
@@ -261,7 +265,7 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
                      seed=seed, parameters=tuple(params), outputs=tuple(outputs), evaluator=evaluator,
                      evaluator_options=ev_opts, scenario=scenario, mechanism=mech, mechanisms=arms, options=options,
                      chunk_size=chunk, discovery=raw.get("discovery"), source=file)
-    _check_paths(spec, c)
+    check_against_evaluator(spec, c, c.errors)
     return spec
 
 
@@ -307,25 +311,6 @@ def _arms(c: _Collector, raw: Any, evaluator: str) -> tuple[dict[str, Any], ...]
             continue
         arms.append({"label": label, **mech})
     return tuple(arms)
-
-
-def _check_paths(spec: SweepSpec, c: _Collector) -> None:
-    try:
-        known = known_parameters(spec)
-    except ScenarioError:
-        raise
-    except Exception as exc:  # evaluator unknown or scenario unreadable
-        c.add(("evaluator" if spec.evaluator != "model" else "scenario",), str(exc))
-        raise c.errors[0] from exc
-    if known is None:
-        return
-    for p in spec.parameters:
-        if p.path not in known:
-            close = difflib.get_close_matches(p.path, sorted(known), n=3, cutoff=0.6)
-            hint = f"; did you mean {', '.join(close)}?" if close else ""
-            c.add(("parameters", p.path), f"not a sweepable numeric path of this scenario{hint}")
-    if c.errors:
-        raise c.errors[0] if len(c.errors) == 1 else ScenarioErrors(c.errors)
 
 
 def load_sweep(path: str | Path, name: str | None = None) -> SweepSpec:

@@ -18,7 +18,8 @@ import os
 import shutil
 import time
 import uuid
-from dataclasses import dataclass
+import warnings
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.errors import SimError
+from sim.errors import SimError, SimWarning
+
+from .integrity import LOCK_NAME, DamagedManifest, read_manifest, sound_parts
 
 FORMAT = 1
 SEED_RULE = "SeedSequence(seed, spawn_key=(point, rep)).generate_state(1, uint64)[0] >> 1"
@@ -59,6 +62,7 @@ class SweepStore:
     root: Path
     generation: int
     manifest: dict[str, Any]
+    _sound: dict[int, list[Path]] = field(default_factory=dict, repr=False)
 
     @property
     def parts(self) -> Path:
@@ -67,9 +71,12 @@ class SweepStore:
     def design_path(self, generation: int | None = None) -> Path:
         return self.root / f"design-g{self.generation if generation is None else generation:02d}.parquet"
 
-    def _glob(self, generation: int | None) -> str:
-        g = "*" if generation is None else f"{generation:02d}"
-        return str(self.parts / f"part-g{g}-*.parquet")
+    def part_files(self, generation: int | None = None) -> list[Path]:
+        """The sound part files of ``generation`` (default: this store's); damaged ones are left out."""
+        g = self.generation if generation is None else generation
+        if g not in self._sound:
+            self._sound[g] = sound_parts(self.parts, f"part-g{g:02d}-*.parquet", repair=False)
+        return self._sound[g]
 
     def has_parts(self, generation: int | None = None) -> bool:
         g = "" if generation is None else f"{generation:02d}"
@@ -96,25 +103,33 @@ class SweepStore:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, final)
+        self._sound.get(self.generation, []).append(final)
         return final
 
     # -- reading -------------------------------------------------------------------------------------------
     def sql(self, query: str) -> duckdb.DuckDBPyConnection:
-        """Execute ``query`` where ``runs`` names this generation's rows (a DuckDB view over the parts) and
-        ``design`` its points; fetch with ``.df()``, ``.fetchnumpy()`` or ``.fetchall()``."""
+        """Execute ``query`` where ``runs`` names this generation's rows (one per run id, whatever duplicates the
+        part files hold) and ``design`` its points; fetch with ``.df()``, ``.fetchnumpy()`` or ``.fetchall()``.
+
+        File names reach DuckDB as Python values, never spliced into SQL text (a quote in a path is harmless).
+        """
         con = duckdb.connect()
         if self.design_path().exists():
-            con.execute(f"CREATE VIEW design AS SELECT * FROM read_parquet('{self.design_path()}')")
-        if self.has_parts(self.generation):
-            con.execute(f"CREATE VIEW runs AS SELECT * FROM read_parquet('{self._glob(self.generation)}', "
-                        "union_by_name=true)")
+            con.read_parquet(str(self.design_path())).create_view("design")
+        files = [str(p) for p in self.part_files()]
+        if files:
+            con.read_parquet(files, union_by_name=True, filename=True).create_view("run_rows")
+            con.execute("CREATE VIEW runs AS SELECT * EXCLUDE (filename, _copy) FROM (SELECT *, row_number() "
+                        "OVER (PARTITION BY run_id ORDER BY filename) AS _copy FROM run_rows) WHERE _copy = 1"
+                        if _may_overlap(self.part_files()) else
+                        "CREATE VIEW runs AS SELECT * EXCLUDE (filename) FROM run_rows")
         else:
             con.execute("CREATE VIEW runs AS SELECT NULL::BIGINT AS run_id, NULL::BIGINT AS point WHERE false")
         return con.execute(query)
 
     def done_run_ids(self) -> np.ndarray:
         """Run ids already on disk for this generation (sorted)."""
-        if not self.has_parts(self.generation):
+        if not self.part_files():
             return np.empty(0, dtype=np.int64)
         return self.sql("SELECT run_id FROM runs ORDER BY run_id").fetchnumpy()["run_id"].astype(np.int64)
 
@@ -123,6 +138,22 @@ class SweepStore:
 
     def design(self) -> pd.DataFrame:
         return pd.read_parquet(self.design_path())
+
+
+def _may_overlap(files: list[Path]) -> bool:
+    """Whether two part files could hold the same run id, judged from their footers' run_id min/max (cheap):
+    without overlapping ranges no run can appear twice, and the runs view can skip de-duplication."""
+    ranges = []
+    for path in files:
+        meta = pq.read_metadata(path)
+        col = meta.schema.names.index("run_id")
+        for g in range(meta.num_row_groups):
+            stats = meta.row_group(g).column(col).statistics
+            if stats is None or not stats.has_min_max:
+                return True
+            ranges.append((stats.min, stats.max))
+    ranges.sort()
+    return any(b[0] <= a[1] for a, b in zip(ranges, ranges[1:], strict=False))
 
 
 def _seed_rule(spec: Any, n_points: int) -> str:
@@ -139,24 +170,30 @@ def _manifest_for(spec: Any, scenario_hash: str, n_points: int) -> dict[str, Any
 
 
 def open_store(root: str | Path, spec: Any, scenario_hash: str, n_points: int, *,
-               force_new: bool = False, allow_mixed: bool = False) -> SweepStore:
-    """Create or resume the sweep directory ``root`` for ``spec``.
+               force_new: bool = False, allow_mixed: bool = False, design: np.ndarray | None = None) -> SweepStore:
+    """Create or resume the sweep directory ``root`` for ``spec`` (the caller holds its :func:`folder_lock`).
 
     If it holds results of another scenario or sweep: refuse (:class:`StoreMismatchError`), or with
     ``force_new`` move the old directory aside to ``ROOT.superseded-<time>``, or with ``allow_mixed`` add a
-    new generation next to the old one (analyses read the newest generation).
+    new generation next to the old one (analyses read the newest generation). A damaged ``manifest.json`` is
+    rebuilt when ``design`` equals the stored first-generation design (else refused); damaged part files are
+    moved to ``ROOT/damaged/`` and their runs run again.
     """
     root = Path(root)
     path = root / "manifest.json"
     gen_info = _manifest_for(spec, scenario_hash, n_points)
     if path.exists():
-        manifest = json.loads(path.read_text())
+        try:
+            manifest = read_manifest(root)
+        except DamagedManifest as exc:
+            manifest = _rebuilt(root, exc, gen_info, design)
         current = manifest["generations"][-1]
         same = (current["sweep_hash"], current["scenario_hash"]) == (spec.hash, scenario_hash)
         if same:
             store = SweepStore(root, len(manifest["generations"]) - 1, manifest)
             for tmp in store.parts.glob(".tmp-*"):
                 tmp.unlink(missing_ok=True)  # debris of a write interrupted by a kill
+            sound_parts(store.parts, f"part-g{store.generation:02d}-*.parquet", repair=True)
             return store
         what = "sweep" if current["sweep_hash"] != spec.hash else "scenario"
         if force_new:
@@ -173,17 +210,36 @@ def open_store(root: str | Path, spec: Any, scenario_hash: str, n_points: int, *
                 f"{current[what + '_hash']}, now {spec.hash if what == 'sweep' else scenario_hash}); "
                 "use another --out, --force-new to move the old results aside, or --allow-mixed to add a new "
                 "generation beside them")
+    elif root.is_dir() and any(p.name not in (LOCK_NAME, "parts") for p in root.iterdir()):
+        raise StoreMismatchError(f"{root} is not empty and holds no sweep (no manifest.json); give another --out")
     (root / "parts").mkdir(parents=True, exist_ok=True)
     manifest = {"format": FORMAT, **gen_info, "generations": [gen_info]}
     _atomic_write_text(path, json.dumps(manifest, indent=2, default=str))
     return SweepStore(root, 0, manifest)
 
 
+def _rebuilt(root: Path, damage: DamagedManifest, gen_info: dict[str, Any], design: np.ndarray | None) -> dict:
+    """A new manifest for a directory whose manifest is damaged, when its only design is this sweep's design."""
+    stored = sorted(root.glob("design-g*.parquet"))
+    same = False
+    if design is not None and [p.name for p in stored] == ["design-g00.parquet"]:
+        try:
+            old = pd.read_parquet(stored[0]).drop(columns="point").to_numpy(float)
+            same = old.shape == design.shape and bool(np.array_equal(old, design, equal_nan=True))
+        except Exception:  # a damaged design file is no evidence either way  # noqa: BLE001
+            same = False
+    if not same:
+        raise StoreMismatchError(f"{damage}; the stored design does not show it is this sweep, so it cannot be "
+                                 "rebuilt: use --force-new to move the folder aside, or another --out") from None
+    warnings.warn(f"{damage}; rebuilt it from the sweep file (design-g00.parquet matches this sweep; the scenario "
+                  "is assumed unchanged)", SimWarning, stacklevel=3)
+    manifest = {"format": FORMAT, **gen_info, "generations": [gen_info]}
+    _atomic_write_text(root / "manifest.json", json.dumps(manifest, indent=2, default=str))
+    return manifest
+
+
 def read_store(root: str | Path) -> SweepStore:
-    """Open an existing sweep directory (newest generation) for reading."""
+    """Open an existing sweep directory (newest generation) for reading; damaged parts are left out."""
     root = Path(root)
-    path = root / "manifest.json"
-    if not path.exists():
-        raise SimError(f"{root} is not a sweep directory (no manifest.json)")
-    manifest = json.loads(path.read_text())
+    manifest = read_manifest(root)
     return SweepStore(root, len(manifest["generations"]) - 1, manifest)
