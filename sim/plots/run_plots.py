@@ -12,7 +12,6 @@ from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.plots.style import CATEGORY_COLOURS, plt, save
 from sim.scenario.schema import Scenario
 
-
 STATE_STYLE = {"signed": ("", 1.0), "unresolved": ("//", 0.45), "breakdown": ("xx", 0.8), "forecast": ("..", 0.8)}
 """Hatch and opacity per talks status: a deal is solid, talks still open are hatched and pale."""
 
