@@ -42,7 +42,7 @@ def rows(directory: Path) -> pd.DataFrame:
 def test_resume_after_sigkill_loses_and_repeats_nothing(tmp_path):
     sweep = ishigami_sweep(tmp_path, samples=32, options={"delay": 0.004})  # 32 x 5 x 2 = 320 runs, ~1.3 s
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "sim.sweeps", "sweep", str(sweep), "--out", str(out),
+    cmd = [sys.executable, "-m", "sim", "sweep", str(sweep), "--out", str(out),
            "--chunk-size", "8", "--no-report"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60
