@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.console import console, progress_bar, reported_errors
+from sim.cli.formats import format_option, split_formats
 from sim.experiments.runner import RunResult
 from sim.experiments.runner import run as run_replications
 from sim.scenario.loader import load_scenario
@@ -19,7 +20,8 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Master seed (all draws flow from it via SeedSequence)."),
     mechanism: str | None = typer.Option(None, "--mechanism", "-m", help="Override the scenario's mechanism."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<scenario name>)."),
-    plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Write plots (in the figure formats of --format)."),
+    fmt: str = format_option(),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
     diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
     trajectories: bool = typer.Option(True, "--trajectories/--no-trajectories",
@@ -27,12 +29,13 @@ def run(
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
+        tables, figures = split_formats(fmt)
         loaded = load_scenario(scenario)
         folder = out or Path("out") / loaded.name
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
-                                      diagnostics=diagnostics, trajectories=trajectories,
+                                      diagnostics=diagnostics, trajectories=trajectories, formats=tables,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
         if diagnostics:
@@ -42,9 +45,9 @@ def run(
         if plots:
             from sim.plots.run_plots import save_run_plots
 
-            save_run_plots(result, folder)
-        console.print(f"results written to [bold]{folder}[/] (manifest.json, *.parquet, outcome_table.csv"
-                      f"{', plots/*.png' if plots else ''})")
+            save_run_plots(result, folder, figures)
+        console.print(f"results written to [bold]{folder}[/] (manifest.json, {', '.join(f'*.{t}' for t in tables)}, "
+                      f"outcome_table.csv{', plots/*.' + ','.join(figures) if plots else ''})")
 
 
 def print_table(result: RunResult) -> None:

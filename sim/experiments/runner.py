@@ -15,9 +15,10 @@ import pandas as pd
 
 from sim.analysis.tables import issue_means, outcome_table
 from sim.experiments.batch import run_batch
-from sim.experiments.manifest import make_manifest
+from sim.experiments.manifest import make_manifest, resolved_scenario
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.seeds import replication_seed
+from sim.experiments.tables_io import write_table
 from sim.mechanisms.registry import get as get_mechanism
 from sim.mechanisms.utility import utilities
 from sim.scenario.compiled import CompiledScenario, compile_scenario
@@ -44,13 +45,16 @@ class RunResult:
         self.table = outcome_table(self.replications)
         self.means = issue_means(self.replications)
 
-    def save(self, out: str | Path) -> Path:
-        """Write Parquet tables, the outcome table as CSV and the manifest as JSON into ``out``."""
+    def save(self, out: str | Path, formats: tuple[str, ...] = ("parquet",)) -> Path:
+        """Write the tables (Parquet, plus ``csv`` / ``xlsx`` when asked), the outcome table as CSV and the
+        manifest as JSON into ``out``. The per-round tables are left out when they are empty."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        self.replications.to_parquet(out / "replications.parquet", index=False)
-        self.rounds.to_parquet(out / "rounds.parquet", index=False)
-        self.trajectories.to_parquet(out / "trajectories.parquet", index=False)
+        formats = tuple(dict.fromkeys(("parquet", *formats)))
+        tables = {"replications": self.replications, "rounds": self.rounds, "trajectories": self.trajectories}
+        for name, frame in tables.items():
+            if name == "replications" or len(frame):  # no empty per-round files from a --no-trajectories run
+                write_table(frame, out / name, formats)
         self.table.to_csv(out / "outcome_table.csv", index=False)
         self.means.to_csv(out / "issue_means.csv", index=False)
         (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
@@ -59,12 +63,14 @@ class RunResult:
 
 def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism: str | None = None,
         out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
-        progress: Progress | None = None, workers: int = 1, diagnostics: bool = False) -> RunResult:
+        progress: Progress | None = None, workers: int = 1, diagnostics: bool = False,
+        formats: tuple[str, ...] = ("parquet",)) -> RunResult:
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
     changes the speed, never the rows. ``trajectories=False`` skips the per-round tables (rounds, positions);
-    ``diagnostics=True`` adds Pareto-optimality and distance-to-Nash-point columns (slower).
+    ``diagnostics=True`` adds Pareto-optimality and distance-to-Nash-point columns (slower). ``formats`` names
+    the table formats written to ``out`` besides Parquet (``"csv"``, ``"xlsx"``).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -93,14 +99,15 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     manifest = make_manifest(
         scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
         replications=n, mechanism=mechanism or scenario.mechanism.name, overrides=overrides or {},
-        seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))")
+        seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))",
+        resolved_scenario=resolved_scenario(scenario))
     rows = [row for part in parts for row in part.rows]
     round_rows = [row for part in parts for row in part.round_rows]
     positions = [p for part in parts for p in part.positions]
     result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
                        _trajectory_frame(positions, compiled), manifest)
     if out is not None:
-        result.save(out)
+        result.save(out, formats)
     return result
 
 
