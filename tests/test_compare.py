@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import sim
-from sim.analysis.paired import paired_mean_difference, paired_proportion_difference
 from sim.cli.main import app
 from sim.experiments.compare import compare, paired_differences
+from sim.experiments.paired import paired_mean_difference, paired_proportion_difference
 from tests.conftest import minimal_scenario, write_scenario
 
 runner = CliRunner()

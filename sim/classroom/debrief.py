@@ -1,7 +1,7 @@
 """Debrief tables: timeline, positions and utilities per actor per round, the outcome, and how the class's
 outcome compares with the model-alone distribution of the same scenario.
 
-Utilities come from ``sim.mechanisms.utility`` (measured against each actor's starting ideal point, like the
+Utilities come from ``sim.core.utility`` (measured against each actor's starting ideal point, like the
 outcome classifier); categories from ``sim.outcomes``. Nothing here does negotiation math.
 """
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.utility import outside_options
+from sim.core.utility import outside_options
 
 
 def _num(value: float) -> float | None:

@@ -14,7 +14,7 @@ import numpy as np
 from sim.classroom.preview import offer_preview
 from sim.classroom.roles import FACILITATOR
 from sim.classroom.session import ExerciseSession
-from sim.mechanisms.utility import utilities
+from sim.core.utility import utilities
 
 
 def visible_to(visibility: Any, actor: str) -> bool:
@@ -27,7 +27,7 @@ def visible_to(visibility: Any, actor: str) -> bool:
 
 
 def utility_of(session: ExerciseSession, actor: str, package: dict[str, float] | None) -> float | None:
-    """``actor``'s utility (0-1, against its starting ideal) for a package (``sim.mechanisms.utility``)."""
+    """``actor``'s utility (0-1, against its starting ideal) for a package (``sim.core.utility``)."""
     if package is None:
         return None
     snap = session.published

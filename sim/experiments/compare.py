@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.paired import paired_mean_difference, paired_proportion_difference
+from sim.core.categories import CATEGORIES
 from sim.experiments.manifest import make_manifest, resolved_scenario
+from sim.experiments.paired import paired_mean_difference, paired_proportion_difference
 from sim.experiments.runner import run
 from sim.experiments.tables_io import write_table
-from sim.outcomes.classify import CATEGORIES
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 

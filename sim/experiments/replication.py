@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.categories import CATEGORIES
+from sim.core.state import NegotiationState
 from sim.model.model import NegotiationModel, RoundRecord
-from sim.outcomes.classify import CATEGORIES, Outcome
+from sim.outcomes.classify import Outcome
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
 

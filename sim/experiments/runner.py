@@ -13,14 +13,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import issue_means, outcome_table
+from sim.core.seeds import replication_seed
+from sim.core.utility import utilities
 from sim.experiments.batch import run_batch
 from sim.experiments.manifest import make_manifest, resolved_scenario
 from sim.experiments.replication import ReplicationResult, run_replication
-from sim.experiments.seeds import replication_seed
+from sim.experiments.tables import issue_means, outcome_table
 from sim.experiments.tables_io import write_table
 from sim.mechanisms.registry import get as get_mechanism
-from sim.mechanisms.utility import utilities
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario

@@ -16,7 +16,7 @@ for autonomous agents", Robotics and Autonomous Systems 24(3-4)):
 * the offer is agreed when every veto player accepts; if none is agreed by round T, the disagreement package of
   the scenario applies (e.g. presence drifting down as the security guarantee lapses).
 
-Utilities are the additive salience-weighted ones of ``sim.mechanisms.utility``. Diagnostics per round: the
+Utilities are the additive salience-weighted ones of ``sim.core.utility``. Diagnostics per round: the
 proposer, the offer, the responses and each veto player's utility for the offer.
 """
 
@@ -28,15 +28,15 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism, RoundResult
 from sim.mechanisms.concession import alpha, offers
 from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 from sim.mechanisms.tradeoff import tradeoff_offer
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
-from sim.mechanisms.utility import utilities
+from sim.core.utility import utilities
 
 
 class BargainingParams(BaseModel):

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy

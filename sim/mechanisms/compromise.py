@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism, RoundResult
 from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy

@@ -1,5 +1,6 @@
 """Outcome classification shared by every mechanism: per-base category, agreement, utilities."""
 
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS, Outcome, categorize, category_level, classify
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS, categorize, category_level
+from sim.outcomes.classify import Outcome, classify
 
 __all__ = ["CATEGORIES", "CATEGORY_LABELS", "Outcome", "categorize", "category_level", "classify"]

@@ -13,26 +13,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
-from sim.mechanisms.utility import utilities
-
-CATEGORIES: tuple[str, ...] = ("withdrawal", "access_only", "reduced_presence", "new_terms", "terms_2017")
-CATEGORY_LABELS: dict[str, str] = {
-    "withdrawal": "full withdrawal",
-    "access_only": "case-by-case access only",
-    "reduced_presence": "reduced presence, renegotiated",
-    "new_terms": "retained on modified terms",
-    "terms_2017": "retained on the 2017 terms",
-}
-
-
-def category_level(value: float, thresholds: Sequence[float]) -> int:
-    """Index into CATEGORIES of a base issue's value (a value on a threshold goes to the upper category)."""
-    return int(np.searchsorted(np.asarray(thresholds), value, side="right"))
-
-
-def categorize(value: float, thresholds: Sequence[float]) -> str:
-    return CATEGORIES[category_level(value, thresholds)]
+from sim.core.categories import categorize
+from sim.core.state import NegotiationState
+from sim.core.utility import utilities
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sim.outcomes.classify import CATEGORY_LABELS
+from sim.core.categories import CATEGORY_LABELS
 from sim.plots.style import plt, wrap
 from sim.scenario.schema import Scenario
 

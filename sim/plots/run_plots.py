@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.plots.style import CATEGORY_COLOURS, integer_ticks, plt, save, wrap
 from sim.scenario.schema import Scenario
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.core.state import NegotiationState
 from sim.errors import ScenarioError
-from sim.mechanisms.state import NegotiationState
 from sim.scenario.distributions import Value
 from sim.scenario.parameters import iter_parameters
 from sim.scenario.schema import BOUNDS, Event, Scenario
@@ -79,7 +79,7 @@ class ParameterValues:
 
     def _derived(self, path: str) -> float:
         """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
-        from sim.mechanisms.utility import outside_options
+        from sim.core.utility import outside_options
 
         key, index = self._cell(path)
         if key == "outside_option":

@@ -15,9 +15,9 @@ import numpy as np
 from sim.errors import SimError
 
 from . import designs
-from .evaluators import EvaluatorRef
+from .evaluators import ARM_COLUMN, EvaluatorRef
 from .executors import make_executor
-from .spec import ARM_COLUMN, SweepSpec, load_sweep
+from .spec import SweepSpec, load_sweep
 from .store import SweepStore, open_store
 from .tasks import ChunkTask, run_chunk
 

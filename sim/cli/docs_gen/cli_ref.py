@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sim.docs_gen.common import _cell
-from sim.docs_gen.schema_ref import type_text
+from sim.cli.docs_gen.common import _cell
+from sim.cli.docs_gen.schema_ref import type_text
 
 
 def _cli_group() -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sim.scenario.distributions import Normal, Triangular, Uniform
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DOCS = ROOT / "docs"
 SCENARIOS = ROOT / "scenarios"
 

@@ -12,21 +12,23 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.analysis.intervals import Z95, wilson_interval
-from sim.experiments.sweeps import designs
-from sim.experiments.sweeps.outputs import Output
-from sim.experiments.sweeps.spec import ARM_COLUMN, SweepSpec, spec_from_manifest
-from sim.experiments.sweeps.store import SweepStore, read_store
+from sim.core.intervals import Z95, wilson_interval
+from sim.sweeps import designs
+from sim.sweeps.evaluators import ARM_COLUMN
+from sim.sweeps.outputs import Output
+from sim.sweeps.spec import SweepSpec, spec_from_manifest
+from sim.sweeps.store import SweepStore, read_store
 
 
-def _open(directory: str | Path | SweepStore) -> tuple[SweepStore, SweepSpec]:
+def open_sweep(directory: str | Path | SweepStore) -> tuple[SweepStore, SweepSpec]:
+    """The store and the spec of a sweep directory (or an open store)."""
     store = directory if isinstance(directory, SweepStore) else read_store(directory)
     return store, spec_from_manifest(store.manifest)
 
 
 def load_results(directory: str | Path, columns: list[str] | None = None) -> pd.DataFrame:
     """One row per finished run (newest generation) with the design point's parameters, by run id."""
-    store, _ = _open(directory)
+    store, _ = open_sweep(directory)
     if not store.has_parts(store.generation):
         return pd.DataFrame()
     cols = "r.*" if not columns else ", ".join(f'r."{c}"' for c in ["run_id", "point", "rep", *columns])
@@ -42,7 +44,7 @@ def _agg(store: SweepStore, outputs: list[Output]) -> pd.DataFrame:
 def point_results(directory: str | Path, outputs: list[Output] | None = None) -> pd.DataFrame:
     """Per design point: parameters, replications done (``n``), each output's mean and within-point variance;
     in a mechanism comparison also the point's ``arm`` and its ``mechanism`` label."""
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     outputs = list(outputs or spec.outputs)
     design = store.design()
     if spec.mechanisms:
@@ -59,7 +61,7 @@ def seed_share(directory: str | Path) -> pd.DataFrame:
     (within-point variance / replications) / variance of the point means, i.e. how much noise is left in the
     per-point means that the indices are computed from (it inflates total-order indices).
     """
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     rows = []
     for o in spec.outputs:
         e = o.sql()
@@ -99,7 +101,7 @@ def analyze(directory: str | Path) -> SweepAnalysis:
     In a mechanism comparison the indices are estimated per mechanism (keys ``"output [label]"``) and
     :func:`compare_mechanisms` fills ``mechanisms``.
     """
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     pts = point_results(store)
     full = (pts["n"] >= spec.replications).to_numpy()
     out = SweepAnalysis(spec.design, points_complete=int(full.sum()), points_total=len(pts),
@@ -134,7 +136,7 @@ def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
     """Each output under each mechanism of a comparison sweep, with 95% intervals (Wilson for ``P(...)``,
     normal otherwise), and the difference from the first mechanism paired by design point and seed (every
     arm runs the same points with the same seeds, so the paired interval excludes seed noise)."""
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     if not spec.mechanisms or not store.has_parts(store.generation):
         return pd.DataFrame()
     per_arm = int(store.manifest["n_points"]) // spec.arms
@@ -168,7 +170,7 @@ def heatmap_table(directory: str | Path, output: str, x: str, y: str, bins: int 
                   mechanism: str | None = None) -> pd.DataFrame:
     """Mean of ``output`` over a 2-parameter plane (exact levels for grids, quantile bins otherwise); in a
     mechanism comparison for one ``mechanism`` (default: the first)."""
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     o = next((o for o in spec.outputs if o.text == output), None) or spec.outputs[0]
     pts = point_results(store, [o]).dropna(subset=[o.name])
     if spec.mechanisms:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 
 def issue_weights(salience: np.ndarray) -> np.ndarray:

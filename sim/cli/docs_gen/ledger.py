@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.docs_gen.common import SCENARIOS, _cell, _num, value_text
+from sim.cli.docs_gen.common import SCENARIOS, _cell, _num, value_text
 from sim.scenario.loader import load_scenario
 from sim.scenario.parameters import evidence_for, given_parameters
 from sim.scenario.schema import Scenario

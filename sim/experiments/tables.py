@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sim.analysis.intervals import mean_interval, wilson_interval
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS
+from sim.core.intervals import mean_interval, wilson_interval
 
 
 def outcome_table(replications: pd.DataFrame) -> pd.DataFrame:

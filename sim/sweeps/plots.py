@@ -1,6 +1,6 @@
 """Sweep plots (matplotlib): tornado, Sobol bars with intervals, Morris mu*/sigma, heatmap, discovery box.
 
-Each function takes the tables of :mod:`sim.analysis.sensitivity` / :mod:`sim.analysis.discovery` and returns
+Each function takes the tables of :mod:`sim.sweeps.analysis` / :mod:`sim.sweeps.discovery` and returns
 a matplotlib ``Figure`` (call ``fig.savefig(path)``); none of them computes anything itself.
 """
 

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from sim.docs_gen.common import SCENARIOS, _bounds_text, _cell
+from sim.cli.docs_gen.common import SCENARIOS, _bounds_text, _cell
 from sim.scenario import schema as schema_module
 from sim.scenario.distributions import Normal, Triangular, Uniform, Value
 from sim.scenario.loader import load_scenario

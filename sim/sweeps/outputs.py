@@ -17,10 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-#: Ordered base-outcome scale (worst to best for the base holder); mirrors ``sim.outcomes``.
-DEFAULT_CATEGORIES: tuple[str, ...] = (
-    "withdrawal", "access_only", "reduced_presence", "new_terms", "terms_2017",
-)
+from sim.core.categories import CATEGORIES
 
 _EXPR = re.compile(
     r"^\s*(?P<fn>mean|P)\s*\(\s*(?P<col>[A-Za-z_][\w.\->]*)\s*"
@@ -29,16 +26,8 @@ _EXPR = re.compile(
 
 
 def category_order() -> tuple[str, ...]:
-    """The outcome category order from ``sim.outcomes`` when available, else the documented default."""
-    try:  # the shared classifier owns the list; fall back while it is being written
-        from sim import outcomes  # noqa: PLC0415
-
-        order = getattr(outcomes, "CATEGORIES", None)
-        if order:
-            return tuple(str(c) for c in order)
-    except Exception:  # pragma: no cover - only while sim.outcomes is absent
-        pass
-    return DEFAULT_CATEGORIES
+    """The ordered base-outcome scale (worst to best for the base holder) of the shared classifier."""
+    return CATEGORIES
 
 
 @dataclass(frozen=True)

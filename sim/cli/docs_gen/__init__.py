@@ -2,8 +2,8 @@
 
 Each page keeps hand-written text around a generated block fenced by HTML comments; only the block is rewritten::
 
-    python -m sim.docs_gen            # rewrite the generated blocks in docs/
-    python -m sim.docs_gen --check    # exit 1 and name the stale pages (used by tests/test_docs.py)
+    python -m sim.cli.docs_gen            # rewrite the generated blocks in docs/
+    python -m sim.cli.docs_gen --check    # exit 1 and name the stale pages (used by tests/test_docs.py)
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from sim.docs_gen.cli_ref import cli_block, cli_commands
-from sim.docs_gen.common import DOCS, ROOT
-from sim.docs_gen.ledger import evidence_block, library_block
-from sim.docs_gen.schema_ref import paths_block, schema_block, schema_models
+from sim.cli.docs_gen.cli_ref import cli_block, cli_commands
+from sim.cli.docs_gen.common import DOCS, ROOT
+from sim.cli.docs_gen.ledger import evidence_block, library_block
+from sim.cli.docs_gen.schema_ref import paths_block, schema_block, schema_models
 
-BEGIN = "<!-- BEGIN GENERATED {name}: python -m sim.docs_gen rewrites this block; edit the code, not the block -->"
+BEGIN = "<!-- BEGIN GENERATED {name}: python -m sim.cli.docs_gen rewrites this block; edit the code, not the block -->"
 END = "<!-- END GENERATED {name} -->"
 
 # --------------------------------------------------------------------------------------------- pages
@@ -57,13 +57,13 @@ def stale_pages(docs: Path = DOCS) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m sim.docs_gen", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m sim.cli.docs_gen", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only report stale pages; exit 1 if any")
     args = parser.parse_args(argv)
     if args.check:
         stale = stale_pages()
         for path in stale:
-            print(f"out of date: {path.relative_to(ROOT)} (run: python -m sim.docs_gen)")
+            print(f"out of date: {path.relative_to(ROOT)} (run: python -m sim.cli.docs_gen)")
         return 1 if stale else 0
     for path, text in generate().items():
         if not path.exists() or path.read_text() != text:

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from sim.analysis.discovery import discover_sweep
-from sim.analysis.sensitivity import analyze, heatmap_table, point_results
-from sim.experiments.sweeps.spec import spec_from_manifest
-from sim.experiments.sweeps.store import read_store
+from sim.sweeps.analysis import analyze, heatmap_table, point_results
+from sim.sweeps.discovery import discover_sweep
+from sim.sweeps.spec import spec_from_manifest
+from sim.sweeps.store import read_store
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,7 +42,7 @@ def _save(fig: Figure, path: Path) -> None:
 
 def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
     """Write ``report.md`` and its PNGs into ``out`` (default ``DIR/report``); return the Markdown path."""
-    from sim.plots import sweeps as plots  # noqa: PLC0415 - matplotlib only when reporting
+    from sim.sweeps import plots  # noqa: PLC0415 - matplotlib only when reporting
 
     directory = Path(directory)
     store = read_store(directory)
@@ -111,7 +111,7 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
                   f"regression tree on the per-point probability, densest first.{_arm_legend(spec)}", "",
                   _md(disc.boxes[cols].head(5)), "", "```", disc.rules.strip(), "```", ""]
         o = f"P({disc.target})"
-        from sim.experiments.sweeps.outputs import parse_output  # noqa: PLC0415
+        from sim.sweeps.outputs import parse_output  # noqa: PLC0415
 
         pp = point_results(store, [parse_output(o)]).dropna(subset=[parse_output(o).name])
         if len(spec.parameters) >= 2:

@@ -17,13 +17,16 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from sim.model.mesa_compat import release_mesa_models
 
-from .spec import ARM_COLUMN
+if TYPE_CHECKING:
+    from .spec import SweepSpec
+
+ARM_COLUMN = "arm"  # design column of a mechanism comparison: index into ``SweepSpec.mechanisms``
 
 Scalar = float | int | bool | str | None
 Evaluator = Callable[[Mapping[str, float], int], dict[str, Scalar]]
@@ -146,7 +149,7 @@ class EvaluatorRef:
     arms_json: str | None = None
 
     @classmethod
-    def from_spec(cls, spec: Any) -> EvaluatorRef:
+    def from_spec(cls, spec: SweepSpec) -> EvaluatorRef:
         mech = json.dumps(spec.mechanism, sort_keys=True) if spec.mechanism else None
         arms = json.dumps(list(spec.mechanisms), sort_keys=True) if spec.mechanisms else None
         return cls(spec.evaluator, tuple(sorted(spec.evaluator_options.items())), spec.scenario, mech,
@@ -198,7 +201,7 @@ def _make(ref: EvaluatorRef) -> Evaluator:
     raise ValueError(f"unknown evaluator {ref.name!r}; expected model (with scenario:) or ishigami")
 
 
-def known_parameters(spec: Any) -> set[str] | None:
+def known_parameters(spec: SweepSpec) -> set[str] | None:
     """The parameter paths the spec's evaluator accepts (None when any name is allowed)."""
     ev = _make(EvaluatorRef.from_spec(spec))  # fresh: the scenario file may have changed since last time
     if isinstance(ev, IshigamiEvaluator):

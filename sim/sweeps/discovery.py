@@ -14,8 +14,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sweeps.outputs import parse_output
-from sim.experiments.sweeps.spec import ARM_COLUMN
+from sim.sweeps.analysis import open_sweep, point_results
+from sim.sweeps.evaluators import ARM_COLUMN
+from sim.sweeps.outputs import parse_output
 
 
 @dataclass
@@ -82,9 +83,8 @@ def discover(X: pd.DataFrame, p: np.ndarray, target: str = "target", max_depth: 
 
 def discover_sweep(directory: str | Path, target: str | None = None, **kwargs) -> Discovery | None:
     """Scenario discovery on a sweep directory; ``target`` like ``category.tartus == withdrawal``."""
-    from sim.analysis.sensitivity import _open, point_results  # noqa: PLC0415
 
-    store, spec = _open(directory)
+    store, spec = open_sweep(directory)
     if not store.has_parts(store.generation):
         return None
     target = target or spec.discovery

@@ -25,12 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from sim.errors import ScenarioError, ScenarioErrors
+from sim.mechanisms.registry import create
 
+from .evaluators import known_parameters
 from .outputs import Output, parse_output
 from .yamlpos import Lines, line_of, load_with_lines
 
 DESIGNS = ("oat", "grid", "lhs", "sobol", "morris")
-ARM_COLUMN = "arm"  # design column of a mechanism comparison: index into ``SweepSpec.mechanisms``
 _KEYS = {"scenario", "evaluator", "design", "samples", "replications", "seed", "parameters", "outputs",
          "mechanism", "mechanisms", "options", "chunk_size", "discovery", "description", "name"}
 
@@ -277,10 +278,6 @@ def _mechanism(c: _Collector, where: tuple[str | int, ...], raw: Any,
         c.add(where, f"unknown key(s) {sorted(set(raw) - allowed)}; expected {', '.join(sorted(allowed))}")
     mech = {"name": raw["name"], "params": dict(raw.get("params") or {})}
     try:
-        from sim.mechanisms.registry import create  # noqa: PLC0415 - the model's registry validates
-    except ImportError:  # pragma: no cover - model not installed
-        return mech
-    try:
         create(mech["name"], mech["params"])
     except Exception as exc:  # MechanismError or pydantic's ValidationError
         c.add(where, str(exc).splitlines()[0])
@@ -313,8 +310,6 @@ def _arms(c: _Collector, raw: Any, evaluator: str) -> tuple[dict[str, Any], ...]
 
 
 def _check_paths(spec: SweepSpec, c: _Collector) -> None:
-    from .evaluators import known_parameters  # noqa: PLC0415 - avoids an import cycle
-
     try:
         known = known_parameters(spec)
     except ScenarioError:

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from sim.analysis.intervals import Z95, mean_interval, wilson_interval
+from sim.core.intervals import Z95, mean_interval, wilson_interval
 
 
 def paired_proportion_difference(x: np.ndarray, y: np.ndarray, z: float = Z95) -> tuple[float, float, float]:
