@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 import sim
 from sim.cli.main import app
-from sim.experiments.compare import compare, paired_differences
+from sim.experiments.compare import compare, defining_change_effects, paired_differences
 from sim.experiments.paired import paired_mean_difference, paired_proportion_difference
 from tests.conftest import minimal_scenario, write_scenario
 
@@ -121,3 +121,29 @@ def test_cli_compare_needs_two_scenarios_and_known_formats(tmp_path):
     assert runner.invoke(app, ["compare", str(a)]).exit_code == 2
     bad = runner.invoke(app, ["compare", str(a), str(b), "-n", "2", "--format", "gif"])
     assert bad.exit_code == 2 and "unknown format 'gif'" in bad.output
+
+
+def test_sim_scenarios_flags_a_change_that_moves_nothing(tmp_path):
+    folder = tmp_path / "lib"
+    folder.mkdir()
+    parent = minimal_scenario(name="parent", n_actors=3)
+    parent["actors"]["A0"]["capability"] = {"uniform": [0.3, 0.7]}
+    write_scenario(folder, parent, "parent.yaml")
+    for name, body in (("flat", {"actors": {"A2": {"salience": {"i0": 0.9}}}}),  # an influencer with no ties
+                       ("moves", {"actors": {"A1": {"positions": {"i0": 0.0}}}})):
+        (folder / f"{name}.yaml").write_text(yaml_dump({"extends": "parent.yaml", "name": name, **body}))
+    effects = defining_change_effects(sorted(folder.glob("*.yaml")), n=40)
+    assert set(effects) == {str(folder / "flat.yaml"), str(folder / "moves.yaml")}
+    assert not effects[str(folder / "flat.yaml")].moved and effects[str(folder / "moves.yaml")].moved
+    listing = runner.invoke(app, ["scenarios", str(folder), "-n", "40"], env={"COLUMNS": "200"})
+    assert listing.exit_code == 0, listing.output
+    assert "flat: its change over parent moves no base outcome beyond seed noise" in listing.output
+    assert "moves: its change" not in listing.output
+    quick = runner.invoke(app, ["scenarios", str(folder), "-n", "0"])
+    assert quick.exit_code == 0 and "beyond seed noise" not in quick.output
+
+
+def yaml_dump(data: dict) -> str:
+    import yaml
+
+    return yaml.safe_dump(data, sort_keys=False)

@@ -157,3 +157,46 @@ def _unique_names(scenarios: Sequence[Scenario]) -> list[str]:
             name, k = f"{scenario.name}#{k}", k + 1
         names.append(name)
     return names
+
+
+@dataclass(frozen=True)
+class ChangeEffect:
+    """Whether a scenario's change over the file it extends moves the base outcomes, on common seeds."""
+
+    scenario: str
+    parent: str
+    moved: bool  # some category share (or the agreement rate) differs with a 95% interval excluding zero
+    largest: str  # the largest such difference, described; or the largest difference inside noise
+    pairs: int
+
+
+def defining_change_effects(paths: Sequence[str | Path], n: int = 200, seed: int = 0,
+                            mechanism: str | None = None) -> dict[str, ChangeEffect]:
+    """For each scenario file that ``extends:`` another, compare it with its parent on ``n`` common seeds.
+
+    Keyed by the file path as given; files that extend nothing are left out. Each parent runs once.
+    """
+    parents: dict[Path, pd.DataFrame] = {}
+    effects = {}
+    for path in paths:
+        scenario = load_scenario(path)
+        if scenario.extends is None:
+            continue
+        parent_path = (Path(path).parent / scenario.extends).resolve()
+        if parent_path not in parents:
+            parents[parent_path] = run(parent_path, n=n, seed=seed, mechanism=mechanism,
+                                       trajectories=False).replications
+        mine = run(scenario, n=n, seed=seed, mechanism=mechanism, trajectories=False).replications
+        frame = pd.concat([parents[parent_path].assign(scenario="parent"), mine.assign(scenario="child")],
+                          ignore_index=True)
+        diffs = Comparison([scenario], frame, paired_differences(frame, ["parent", "child"]), {}
+                           ).category_differences()
+        moved = diffs[(diffs["ci_low"] > 0) | (diffs["ci_high"] < 0)]
+        pool = moved if len(moved) else diffs
+        top = pool.loc[pool["difference"].abs().idxmax()]
+        what = "agreement" if top["outcome"] == "agreed" else \
+            f"{top['outcome'].removeprefix('category.')} {top['value']}"
+        effects[str(path)] = ChangeEffect(scenario.name, parent_path.stem, bool(len(moved)),
+                                          f"{what} {100 * top['difference']:+.1f} pp "
+                                          f"[{100 * top['ci_low']:+.1f}, {100 * top['ci_high']:+.1f}]", n)
+    return effects
