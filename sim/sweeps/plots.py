@@ -104,8 +104,9 @@ def discovery_plot(X: pd.DataFrame, p: np.ndarray, box: pd.Series, title: str = 
     return fig
 
 
-def mechanism_bars(table: pd.DataFrame, title: str = "") -> Figure:
-    """A mechanism comparison: each output under each mechanism with its 95% interval, one panel per output."""
+def mechanism_bars(table: pd.DataFrame, title: str = "", factor: str = "mechanism") -> Figure:
+    """A mechanism (or scenario) comparison: each output under each arm with its 95% interval, one panel per
+    output; ``factor`` names the table's label column."""
     outputs = list(dict.fromkeys(table["output"]))
     fig, axes = plt.subplots(1, len(outputs), figsize=(3.2 * len(outputs) + 1, 3.6), squeeze=False)
     for ax, output in zip(axes[0], outputs, strict=True):
@@ -113,7 +114,7 @@ def mechanism_bars(table: pd.DataFrame, title: str = "") -> Figure:
         y = np.arange(len(t))[::-1]
         err = np.vstack([t["value"] - t["low"], t["high"] - t["value"]])
         ax.barh(y, t["value"], xerr=np.nan_to_num(err), capsize=3, color="#4878a8")
-        ax.set_yticks(y, list(t["mechanism"]))
+        ax.set_yticks(y, list(t[factor]))
         ax.set_title(_short(output, 44), fontsize=8)
     fig.suptitle(title or "Mechanisms compared (95% intervals)")
     fig.tight_layout()

@@ -69,14 +69,15 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
                                  "min": pts[o.name].min(), "max": pts[o.name].max()} for o in spec.outputs])
         lines += ["## Outputs of interest", "", _md(summary), ""]
     if not res.mechanisms.empty:
-        first = spec.arm_labels[0]
-        lines += ["## Mechanisms compared", "",
-                  f"Every design point ran under each mechanism with the same seeds. `value` with its 95% interval "
+        first, factor = spec.arm_labels[0], spec.arm_factor
+        lines += [f"## {factor.capitalize()}s compared", "",
+                  f"Every design point ran under each {factor} with the same seeds. `value` with its 95% interval "
                   f"(`low`, `high`; Wilson for probabilities); `minus {first}`: the paired difference from {first} "
                   "over the same points and seeds, with its interval (`diff_low`, `diff_high`).", "",
                   _md(res.mechanisms), ""]
-        _save(plots.mechanism_bars(res.mechanisms), out / "mechanisms.png")
-        lines += ["![mechanisms compared](mechanisms.png)", ""]
+        _save(plots.mechanism_bars(res.mechanisms, f"{factor.capitalize()}s compared (95% intervals)", factor),
+              out / f"{factor}s.png")
+        lines += [f"![{factor}s compared]({factor}s.png)", ""]
     if not res.seed_share.empty:
         lines += ["## The seed's share of variance", "",
                   "`seed_share_runs`: share of run-to-run variance due to the seed alone; `noise_in_means`: "
@@ -99,7 +100,7 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
         table = heatmap_table(store, first, x, y)
         if not table.empty:
             name = f"heatmap_{_slug(first)}.png"
-            under = f" under {spec.arm_labels[0]}" if spec.mechanisms else ""
+            under = f" under {spec.arm_labels[0]}" if spec.arm_list else ""
             _save(plots.heatmap(table, first + under), out / name)
             lines += [f"## Heatmap of {first} over {x} x {y}{under}", "", f"![heatmap]({name})", ""]
     disc = discover_sweep(store)
@@ -124,16 +125,17 @@ def render_report(directory: str | Path, out: str | Path | None = None) -> Path:
 
 
 def _arm_legend(spec) -> str:
-    """In a mechanism comparison, what the ``arm`` factor's values mean."""
-    if not spec.mechanisms:
+    """In a mechanism or scenario comparison, what the ``arm`` factor's values mean."""
+    if not spec.arm_list:
         return ""
-    return " The mechanism is a factor: `arm` " + ", ".join(f"{k} = {m}" for k, m in enumerate(spec.arm_labels)) + "."
+    return (f" The {spec.arm_factor} is a factor: `arm` "
+            + ", ".join(f"{k} = {m}" for k, m in enumerate(spec.arm_labels)) + ".")
 
 
 def _heat_axes(spec, res, output: str) -> tuple[str, str]:
     """The two most influential parameters for ``output`` (the first two declared if unknown)."""
     names = spec.names
-    table = res.indices.get(f"{output} [{spec.arm_labels[0]}]" if spec.mechanisms else output)
+    table = res.indices.get(f"{output} [{spec.arm_labels[0]}]" if spec.arm_list else output)
     if table is not None and not table.empty:
         key = next((k for k in ("ST", "mu_star", "swing", "effect_range", "S1") if k in table), None)
         if key:
