@@ -132,7 +132,10 @@ def _index_sections(spec: SweepSpec, res: SweepAnalysis, figures: _Figures, labe
     for text, table in res.indices.items():
         lines += [f"## Sensitivity of {text}", ""]
         if table.empty:
-            lines += ["_Not enough complete points (or no variation) to estimate indices yet._", ""]
+            constant = not res.seed_share.empty and (res.seed_share.set_index("output")
+                                                     .get("total_variance", {}).get(text.split(" [")[0]) == 0)
+            lines += [f"_{text} takes the same value in every run: there is no variance to share out among the "
+                      "parameters._" if constant else "_Not enough complete points to estimate indices yet._", ""]
             continue
         lines += [_md(table), ""]
         output = text.split(" [")[0]
