@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from sim.cli.console import console, reported_errors
+from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
 from sim.scenario.compiled import compile_scenario
 from sim.scenario.evidence import INHERITED_MESSAGE, evidence_report
 from sim.scenario.lint import unreachable_events
@@ -43,13 +45,36 @@ def validate(
     never = unreachable_events(loaded)
     for field, message in never:
         console.print(f"  [yellow]event[/] {_where(loaded, field)}{field}: {message}", soft_wrap=True)
+    inverted = print_zones(loaded)
     if paths:
         for path in compile_scenario(loaded).parameter_paths():
             console.print(f"  {path}")
-    if strict and (report.bare or report.inherited or never):
+    if strict and (report.bare or report.inherited or never or inverted):
         raise typer.Exit(code=1)
 
 
 def _where(scenario: Scenario, field: str) -> str:
     located = scenario.line_of(field)
     return f"{located[0]}:{located[1]}: " if located else ""
+
+
+def print_zones(loaded: Scenario) -> list:
+    """The zone of agreement per issue among the veto players (central values) and inverted bottom lines."""
+    compiled = compile_scenario(loaded)
+    state = compiled.sample(None).state
+    console.print("  zone of agreement among the veto players (bottom lines at central values):")
+    for zone in issue_zones(state):
+        console.print(f"    {zone.describe()}", highlight=False)
+    console.print(f"    package: {'a package exists' if package_zone(state) else 'no package'} that every veto "
+                  "player prefers to its outside option", highlight=False)
+    ranges, ideals = {}, {}
+    for (i, actor_id) in enumerate(compiled.actor_ids):
+        actor = loaded.actors[actor_id]
+        for j, issue_id in enumerate(compiled.issue_ids):
+            for table, value in ((ranges, actor.reservation.get(issue_id)), (ideals, actor.positions.get(issue_id))):
+                if value is not None and not isinstance(value, int | float):
+                    table[(i, j)] = value.support()
+    inverted = inverted_bottom_lines(state, ranges, ideals)
+    for item in inverted:
+        console.print(f"  [yellow]warning[/] {escape(item.describe())}")
+    return inverted

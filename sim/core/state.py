@@ -32,10 +32,43 @@ class NegotiationState:
     is_base_issue: np.ndarray  # (M,) bool
     n_rounds: int
     round: int = 0
+    discount: np.ndarray | None = None  # (N,) discount factor per month (cost of delay); default 0.97
+    presence: np.ndarray | None = None  # (M,) physical presence on base issues while talks go on; default status quo
+    drift_target: np.ndarray | None = None  # (M,) where presence drifts while unresolved; default: it persists
+    drift_rate: np.ndarray | None = None  # (M,) share of the gap to drift_target closed per month; default 0
+    suspended: np.ndarray | None = None  # (M,) 1 where the old agreement is suspended, 0 where it is in force
+    outside_centre: np.ndarray | None = None  # (N,) public prior centre of each outside option
+    outside_spread: np.ndarray | None = None  # (N,) public prior half-width (NaN: the mechanism's default)
+    reservation_range: np.ndarray | None = None  # (N, M, 2) public range of each bottom line (the prior)
     initial_position: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:
         self.initial_position = self.position.copy()
+        n, m = self.position.shape
+        if self.discount is None:
+            self.discount = np.full(n, 0.97)
+        if self.presence is None:
+            self.presence = np.array(self.status_quo, dtype=float)
+        if self.drift_target is None:
+            self.drift_target = self.presence.copy()
+        if self.drift_rate is None:
+            self.drift_rate = np.zeros(m)
+        if self.suspended is None:
+            self.suspended = np.zeros(m)
+        if self.outside_centre is None:
+            self.outside_centre = np.full(n, np.nan)
+        if self.outside_spread is None:
+            self.outside_spread = np.full(n, np.nan)
+        if self.reservation_range is None:
+            self.reservation_range = np.stack([self.reservation, self.reservation], axis=-1)
+
+    def interim_package(self) -> np.ndarray:
+        """What holds while talks go on: the status quo, with base issues at their current physical presence."""
+        return np.where(self.is_base_issue, self.presence, self.status_quo)
+
+    def drift_presence(self) -> None:
+        """One month of presence dynamics while unresolved: presence += rate * (target - presence)."""
+        self.presence += self.drift_rate * (self.drift_target - self.presence)
 
     @property
     def n_actors(self) -> int:

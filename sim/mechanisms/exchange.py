@@ -38,7 +38,6 @@ from pydantic import BaseModel, ConfigDict, Field
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.registry import register
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -98,7 +97,6 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
     return found
 
 
-@register
 class ExchangeModel(Mechanism):
     """Equal-gain exchange of positions across issue pairs, then the compromise of the new positions."""
 

@@ -33,7 +33,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
-from sim.mechanisms.registry import register
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -129,7 +128,6 @@ class KTABIssue:
         return new
 
 
-@register
 class KTABSpatial(Mechanism):
     """KTAB-style probabilistic spatial model, issue by issue."""
 
