@@ -56,10 +56,10 @@ def print_differences(result) -> None:  # noqa: ANN001 (Comparison; imported laz
     """One table per compared scenario: category shares, agreement and mean final base values."""
     frame = result.differences
     bases = [f"outcome.{b}" for b in result.scenarios[0].base_issues] + ["agreement_round"]
-    keep = (frame["outcome"].str.startswith("category.") | (frame["outcome"] == "agreed")
-            | frame["outcome"].isin(bases))
-    order = {"category": 0, "agreed": 1}
-    frame = frame[keep].assign(_order=[order.get(o.split(".")[0], 2) for o in frame[keep]["outcome"]])
+    keep = (frame["outcome"].str.fullmatch(r"category\.[^.]+") | frame["outcome"].isin(["agreed", "status", *bases]))
+    keep &= (frame["kind"] == "mean") | (frame["reference_value"] > 0) | (frame["scenario_value"] > 0)
+    order = {"category": 0, "status": 1, "agreed": 2}
+    frame = frame[keep].assign(_order=[order.get(o.split(".")[0], 3) for o in frame[keep]["outcome"]])
     frame = frame.sort_values("_order", kind="stable")
     for name, part in frame.groupby("scenario", sort=False):
         table = Table(title=f"{name} minus {result.reference}: paired differences on the same "

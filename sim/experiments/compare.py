@@ -45,9 +45,10 @@ class Comparison:
         return self.scenarios[0].name
 
     def category_differences(self) -> pd.DataFrame:
-        """The differences in the share of runs per outcome category of each base issue, plus agreement."""
+        """The differences in the share of runs per outcome category of each base issue (at the end of the run),
+        plus agreement and the talks' status where the run tables have them."""
         frame = self.differences
-        keep = frame["outcome"].str.startswith("category.") | (frame["outcome"] == "agreed")
+        keep = frame["outcome"].str.fullmatch(r"category\.[^.]+") | frame["outcome"].isin(["agreed", "status"])
         return frame[keep & (frame["kind"] == "probability")].reset_index(drop=True)
 
     def significant(self) -> pd.DataFrame:

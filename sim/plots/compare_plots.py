@@ -14,7 +14,8 @@ def difference_plot(differences: pd.DataFrame, reference: Scenario, pairs: int) 
     """One panel per base issue (and one for agreement): the change in the share of runs in each outcome
     category, in percentage points, one marker per compared scenario, with its paired 95% interval."""
     rows = differences[(differences["kind"] == "probability")
-                       & (differences["outcome"].str.startswith("category.") | (differences["outcome"] == "agreed"))]
+                       & (differences["outcome"].str.fullmatch(r"category\.[^.]+")
+                          | differences["outcome"].isin(["agreed", "status"]))]
     panels = list(dict.fromkeys(rows["outcome"]))
     scenarios = list(dict.fromkeys(rows["scenario"]))
     heights = [max(1, rows[rows["outcome"] == p]["value"].nunique()) for p in panels]
@@ -48,6 +49,8 @@ def difference_plot(differences: pd.DataFrame, reference: Scenario, pairs: int) 
 def _panel_title(outcome: str, reference: Scenario) -> str:
     if outcome == "agreed":
         return "Agreement reached"
+    if outcome == "status":
+        return "Talks at the end of the run"
     issue = outcome.removeprefix("category.")
     return wrap(reference.issues[issue].label, 90) if issue in reference.issues else issue
 

@@ -8,28 +8,37 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.plots.style import CATEGORY_COLOURS, integer_ticks, plt, save, wrap
 from sim.scenario.schema import Scenario
 
+STATUS_STYLE = {"signed": ("", "new agreement signed"), "unresolved": ("//", "talks still open"),
+                "breakdown": ("xx", "talks broke down")}
+
 
 def outcome_distribution(table: pd.DataFrame, title: str = "", scenario: Scenario | None = None) -> plt.Figure:
-    """Horizontal stacked bars: probability of each category per base, with 95% intervals printed; bases are
-    labelled with the scenario's issue labels when ``scenario`` is given."""
+    """Horizontal stacked bars per base: the share of runs in each state (talks signed / still open / broken
+    down, by presence category), with 95% intervals printed on the larger segments. Colour = presence
+    category, hatching = talks status. Also reads an older table of bare categories (no status prefix)."""
     bases = [i for i in table["issue"].unique() if i != "(all)"]
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.9 * max(1, len(bases))))
+    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.9 * max(1, len(bases))))
     for row, issue in enumerate(bases):
         left = 0.0
-        part = table[table["issue"] == issue].set_index("outcome")
-        for category in CATEGORIES:
-            p = float(part.loc[category, "probability"])
-            ax.barh(row, p, left=left, color=CATEGORY_COLOURS[category], edgecolor="white",
-                    label=CATEGORY_LABELS[category] if row == 0 else None)
-            if p >= 0.06:
-                lo, hi = part.loc[category, "ci_low"], part.loc[category, "ci_high"]
-                ax.text(left + p / 2, row, f"{p:.0%}\n[{lo:.0%}-{hi:.0%}]", ha="center", va="center", fontsize=7)
+        part = table[table["issue"] == issue]
+        for _, seg in part.iterrows():
+            status, _, category = str(seg["outcome"]).rpartition(":")
+            p = float(seg["probability"])
+            if p <= 0:
+                continue
+            hatch = STATUS_STYLE.get(status, ("", ""))[0]
+            ax.barh(row, p, left=left, color=CATEGORY_COLOURS.get(category, "#999999"), edgecolor="white",
+                    hatch=hatch)
+            if p >= 0.08:
+                ax.text(left + p / 2, row, f"{p:.0%}\n[{seg['ci_low']:.0%}-{seg['ci_high']:.0%}]", ha="center",
+                        va="center", fontsize=7, bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 1})
             left += p
     ax.set_yticks(range(len(bases)), [wrap(_issue_label(scenario, b), 26) for b in bases], fontsize=8)
     ax.invert_yaxis()
@@ -37,9 +46,12 @@ def outcome_distribution(table: pd.DataFrame, title: str = "", scenario: Scenari
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("share of runs (95% Wilson interval in brackets)")
     ax.set_title(wrap(title or "Outcome for each base", 80))
-    handles, labels = ax.get_legend_handles_labels()
-    fig.tight_layout(rect=(0, 0.5 / fig.get_figheight(), 1, 1))
-    fig.legend(handles, labels, loc="lower center", ncol=3, fontsize=8, frameon=False)
+    handles = [Patch(facecolor=CATEGORY_COLOURS[c], label=CATEGORY_LABELS[c]) for c in CATEGORIES]
+    statuses = {str(o).rpartition(":")[0] for o in table["outcome"]} & set(STATUS_STYLE)
+    handles += [Patch(facecolor="white", edgecolor="#555555", hatch=STATUS_STYLE[s][0], label=STATUS_STYLE[s][1])
+                for s in STATUS_STYLE if s in statuses]
+    fig.tight_layout(rect=(0, 0.7 / fig.get_figheight(), 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
     return fig
 
 
