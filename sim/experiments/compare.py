@@ -134,9 +134,12 @@ def _column_rows(reference: str, scenario: str, column: str, x: pd.Series, y: pd
     if pd.api.types.is_bool_dtype(x) and pd.api.types.is_bool_dtype(y):
         return [_proportion_row(base, "true", x.to_numpy(bool), y.to_numpy(bool))]
     if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
-        diff, low, high, pairs = paired_mean_difference(x.to_numpy(float), y.to_numpy(float))
-        return [{**base, "value": "mean", "kind": "mean", "reference_value": float(np.nanmean(x)) if x.notna().any()
-                 else np.nan, "scenario_value": float(np.nanmean(y)) if y.notna().any() else np.nan,
+        xs, ys = x.to_numpy(float), y.to_numpy(float)
+        diff, low, high, pairs = paired_mean_difference(xs, ys)
+        both = ~np.isnan(xs) & ~np.isnan(ys)  # the means shown are over the same pairs as the difference
+        return [{**base, "value": "mean", "kind": "mean",
+                 "reference_value": float(xs[both].mean()) if pairs else np.nan,
+                 "scenario_value": float(ys[both].mean()) if pairs else np.nan,
                  "difference": diff, "ci_low": low, "ci_high": high, "pairs": pairs}]
     values = list(CATEGORIES) if column.startswith("category.") else []  # every category, zeros included
     values += sorted({str(v) for v in set(x) | set(y) if pd.notna(v)} - set(values))
