@@ -36,7 +36,7 @@ def scenarios(
         with console.status(f"effect check: each scenario against the file it extends, {n} common seeds"):
             effects = defining_change_effects(valid, n=n, seed=seed)
     table = Table(title=f"Scenarios in {folder}")
-    table.add_column("file")
+    table.add_column("file", no_wrap=True)
     table.add_column("question")
     if effects:
         table.add_column(f"largest change in base outcomes vs the parent (95% interval, n={n})")
