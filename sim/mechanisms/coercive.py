@@ -104,6 +104,7 @@ def prior_types(position: np.ndarray, reservation: np.ndarray, reservation_range
     tough, generous = np.where(below, hi, lo), np.where(below, lo, hi)
     res = generous[:, :, None, :] + theta[:, None] * (tough - generous)[:, :, None, :]
     width = np.where(np.isfinite(spread), np.minimum(spread, 0.5), params.belief_width)
+    centre = np.where(np.isnan(centre), outside, centre)  # no public prior given: centred on the true value
     out0 = np.clip(centre[..., None] + (2.0 * theta - 1.0) * width[..., None], 0.0, 1.0)
     belief = np.full(outside.shape + (params.types,), 1.0 / params.types)
     return Types(res, out0, outside.copy(), belief)

@@ -86,7 +86,7 @@ def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.
 
 
 def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
-           recognition: np.ndarray | None, steps: int = 40) -> np.ndarray:
+           recognition: np.ndarray | None, steps: int = 32) -> np.ndarray:
     """The fixed point on the branch where both proposers make accepted offers, by bisection on player 0's value.
 
     On that branch the month-to-month map reduces to one monotone scalar map (player 0's value through a full
@@ -152,11 +152,14 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
           recognition: np.ndarray | None = None, tol: float = 1e-7, max_iter: int = 5000) -> Equilibrium:
     """The stationary values: of the closed-form candidates (one per branch) the one the month-to-month map leaves
     in place, element by element; value iteration from the best candidate where none is exact."""
-    options = [_guess(frontiers, outside, flow, delta, recognition),
-               *_candidates(frontiers, outside, flow, delta, recognition)]
-    residual = [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1)) for v in options]
-    best = np.argmin(np.stack(residual), axis=0)
-    values = np.choose(best[None, ..., None], options) if options[0].ndim > 1 else options[0]
+    values = _guess(frontiers, outside, flow, delta, recognition)
+    residual = np.abs(_step(frontiers, values, outside, flow, delta, recognition) - values).max(axis=(0, -1))
+    if (residual > tol).any():  # some elements sit on another branch: take the candidate the map leaves in place
+        options = [values, *_candidates(frontiers, outside, flow, delta, recognition)]
+        residuals = [residual] + [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
+                                  for v in options[1:]]
+        best = np.argmin(np.stack(residuals), axis=0)
+        values = np.choose(best[None, ..., None], options)
     # each element stops on its own criterion, so its values never depend on the rest of the batch
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     d_max = float(np.max(d_elem)) if d_elem.size else 0.0

@@ -22,6 +22,7 @@ MECHANISMS: dict[str, str] = {
     "compromise": "sim.mechanisms.compromise:CompromiseModel",
     "bdm": "sim.mechanisms.bdm:BDMChallenge",
     "ktab": "sim.mechanisms.ktab:KTABSpatial",
+    "ktab_smp": "sim.mechanisms.ktab_smp:KTABSMP",
     "exchange": "sim.mechanisms.exchange:ExchangeModel",
 }
 

@@ -166,7 +166,7 @@ class Event(Strict):
 
 
 class MechanismSpec(Strict):
-    name: str = "bargaining"
+    name: str = "coercive"
     params: dict[str, Any] = Field(default_factory=dict)
 
 
