@@ -17,26 +17,53 @@ from sim.scenario.loader import load_scenario
 BENCHMARK_OUTCOMES = "outcomes.yaml"
 
 
-def scenarios(folder: Path = typer.Argument(Path("scenarios"), help="Folder of scenario files.")) -> None:
-    """List the scenario files in FOLDER with the question each one asks."""
+def scenarios(
+    folder: Path = typer.Argument(Path("scenarios"), help="Folder of scenario files."),
+    n: int = typer.Option(200, "--n", "-n", min=0,
+                          help="Runs per scenario for the effect check against the file it extends (0: skip)."),
+    seed: int = typer.Option(0, "--seed", help="Master seed of the effect check (common seeds for both files)."),
+) -> None:
+    """List the scenario files in FOLDER with the question each one asks, and flag a scenario whose change over
+    the file it extends does not move the base outcomes beyond seed noise under its mechanism."""
+    paths = sorted(folder.glob("*.yaml"))
+    questions = {}
+    for path in paths:
+        if path.name == BENCHMARK_OUTCOMES:
+            questions[path] = ("[dim]recorded outcomes of a validation benchmark, not a scenario "
+                               "(see docs/validation.md)[/]")
+            continue
+        try:
+            questions[path] = load_scenario(path).question
+        except SimError as exc:
+            questions[path] = f"[red]invalid: {str(exc).splitlines()[0]}[/]"
+    effects = {}
+    if n:
+        from sim.experiments.compare import defining_change_effects  # noqa: PLC0415 (keeps `sim --help` light)
+
+        valid = [p for p in paths if not questions[p].startswith(("[red]", "[dim]"))]
+        with console.status(f"effect check: each scenario against the file it extends, {n} common seeds"):
+            effects = defining_change_effects(valid, n=n, seed=seed)
     table = Table(title=f"Scenarios in {folder}")
-    table.add_column("file")
-    table.add_column("question")
     subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.yaml"))) \
         if folder.is_dir() else []
     if subfolders:
         table.caption = f"Sub-folders, not listed here: {', '.join(subfolders)} (sim scenarios {folder}/<name>)"
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == BENCHMARK_OUTCOMES:
-            table.add_row(str(path), "[dim]recorded outcomes of a validation benchmark, not a scenario "
-                                     "(see docs/validation.md)[/]")
-            continue
-        try:
-            question = load_scenario(path).question
-        except SimError as exc:
-            question = f"[red]invalid: {str(exc).splitlines()[0]}[/]"
-        table.add_row(str(path), question)
+    table.add_column("file", no_wrap=True)
+    table.add_column("question")
+    if effects:
+        table.add_column(f"largest change in base outcomes vs the parent (95% interval, n={n})")
+    for path in paths:
+        effect = effects.get(str(path))
+        cells = [str(path), questions[path]]
+        if effects:
+            cells.append("" if effect is None else effect.largest if effect.moved
+                         else f"[yellow]no change beyond noise[/] (largest {effect.largest})")
+        table.add_row(*cells)
     console.print(table)
+    flat = [e for e in effects.values() if not e.moved]
+    for effect in flat:
+        console.print(f"[yellow]note:[/] {effect.scenario}: its change over {effect.parent} moves no base outcome "
+                      f"beyond seed noise under its mechanism ({n} common seeds)", soft_wrap=True)
 
 
 def mechanisms() -> None:

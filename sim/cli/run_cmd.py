@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from sim.cli.console import console, esc, progress_bar, reported_errors
+from sim.cli.formats import format_option, split_formats
 from sim.cli.outputs import check_size, prepare_run_folder
 from sim.errors import SimError
 from sim.experiments.runner import RunResult
@@ -24,7 +25,8 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Master seed (all draws flow from it via SeedSequence)."),
     mechanism: str | None = typer.Option(None, "--mechanism", "-m", help="Override the scenario's mechanism."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<scenario name>)."),
-    plots: bool = typer.Option(True, "--plots/--no-plots", help="Write PNG plots."),
+    plots: bool = typer.Option(True, "--plots/--no-plots", help="Write plots (in the figure formats of --format)."),
+    fmt: str = format_option(),
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
     diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
     trajectories: bool = typer.Option(True, "--trajectories/--no-trajectories",
@@ -42,6 +44,7 @@ def run(
     with reported_errors():
         if seed < 0:
             raise SimError(f"--seed: expected an integer >= 0, got {seed}")
+        tables, figures = split_formats(fmt)
         loaded = load_scenario(scenario)
         wanted = parse_months(months)
         options = parse_params(param)
@@ -54,7 +57,7 @@ def run(
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
-                                      horizon=horizon, mechanism_params=options,
+                                      horizon=horizon, mechanism_params=options, formats=tables,
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
         if wanted:
@@ -66,9 +69,10 @@ def run(
         if plots:
             from sim.plots.run_plots import save_run_plots
 
-            save_run_plots(result, folder)
-        console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, *.parquet, outcome_table.csv"
-                      f"{', plots/*.png' if plots else ''})")
+            save_run_plots(result, folder, figures)
+        console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, "
+                      f"{', '.join(f'*.{t}' for t in tables)}, outcome_table.csv"
+                      f"{', plots/*.' + ','.join(figures) if plots else ''})")
 
 
 def parse_months(text: str | None) -> list[int]:

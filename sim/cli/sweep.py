@@ -21,6 +21,7 @@ def sweep(
     allow_mixed: bool = typer.Option(False, "--allow-mixed", help="Keep old results beside a changed sweep."),
     chunk_size: int | None = typer.Option(None, "--chunk-size", min=1, help="Runs per task (default: ~0.5 s)."),
     report: bool = typer.Option(True, "--report/--no-report", help="Render the report when done."),
+    fmt: str = typer.Option("png", "--format", help="Report figure formats, comma-separated: png, pdf, svg."),
 ) -> None:
     """Run (or resume) the sweep in SWEEP_FILE; finished runs are never repeated."""
     from sim.sweeps import load_sweep, run_sweep  # noqa: PLC0415
@@ -30,6 +31,7 @@ def sweep(
     if scheduler and executor != "dask":
         executor = "dask"
     with reported_errors():
+        formats = figure_formats(fmt)
         spec = load_sweep(sweep_file, name)
         folder = out or named_folder(Path("runs") / "sweeps", spec.name, "sweep")
         bar = progress_bar(f"{spec.name} ({spec.design}, {executor})")
@@ -51,15 +53,24 @@ def sweep(
         if report:
             from sim.sweeps.report import render_report  # noqa: PLC0415
 
-            console.print(f"report: [bold]{esc(str(render_report(folder)))}[/]")
+            console.print(f"report: [bold]{esc(str(render_report(folder, formats=formats)))}[/]")
 
 
 def report(
     directory: Path = typer.Argument(..., help="A sweep directory (finished or partial)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Report folder (default DIRECTORY/report)."),
+    fmt: str = typer.Option("png", "--format", help="Figure formats, comma-separated: png, pdf, svg."),
 ) -> None:
-    """Render a Markdown report with tables and PNG plots for the sweep in DIRECTORY."""
+    """Render a Markdown report with tables and figures for the sweep in DIRECTORY."""
     from sim.sweeps.report import render_report  # noqa: PLC0415
 
     with reported_errors():
-        console.print(f"report: [bold]{esc(str(render_report(directory, out)))}[/]")
+        console.print(f"report: [bold]{esc(str(render_report(directory, out, figure_formats(fmt))))}[/]")
+
+
+def figure_formats(text: str) -> tuple[str, ...]:
+    """``"png,pdf"`` -> ("png", "pdf"); a one-line error for anything but png, pdf, svg."""
+    from sim.experiments.tables_io import parse_formats  # noqa: PLC0415
+    from sim.plots.style import FIGURE_FORMATS  # noqa: PLC0415
+
+    return parse_formats(text, allowed=FIGURE_FORMATS) or ("png",)

@@ -10,7 +10,8 @@ from rich.markup import escape
 from sim.cli.console import console, esc, reported_errors
 from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
 from sim.scenario.compiled import compile_scenario
-from sim.scenario.evidence import evidence_report
+from sim.scenario.evidence import INHERITED_MESSAGE, evidence_report
+from sim.scenario.lint import unreachable_events
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
@@ -18,7 +19,8 @@ from sim.scenario.schema import Scenario
 def validate(
     scenario: Path = typer.Argument(..., help="Scenario YAML file."),
     paths: bool = typer.Option(False, "--paths", help="Also list every parameter path (for events and sweeps)."),
-    strict: bool = typer.Option(False, "--strict", help="Fail when any parameter is bare (neither cited nor assumed)."),
+    strict: bool = typer.Option(False, "--strict", help="Fail when any parameter is bare (neither cited nor assumed), "
+                                "a changed value keeps the parent's evidence, or an event can never fire."),
 ) -> None:
     """Check SCENARIO (schema, references, bounds) and report cited / assumed / bare parameters."""
     with reported_errors():
@@ -32,14 +34,28 @@ def validate(
                   f"(cited {len(report.cited)} = {len(report.cited) / total:.0%}, "
                   f"assumed {len(report.assumed)} = {len(report.assumed) / total:.0%}, "
                   f"bare {len(report.bare)} = {len(report.bare) / total:.0%})")
+    if report.via_group:
+        groups = ", ".join(f"{key} ({len(paths)})" for key, paths in sorted(report.via_group.items()))
+        console.print(f"  covered only through a group entry: {report.n_via_group} of {report.total} ({groups})",
+                      soft_wrap=True)
     for path in report.bare:
-        console.print(f"  [yellow]bare[/] {esc(path)}")
+        console.print(f"  [yellow]bare[/] {esc(path)}", soft_wrap=True)
+    for path in report.inherited:
+        console.print(f"  [yellow]inherited[/] {_where(loaded, path)}{path}: {INHERITED_MESSAGE}", soft_wrap=True)
+    never = unreachable_events(loaded)
+    for field, message in never:
+        console.print(f"  [yellow]event[/] {_where(loaded, field)}{field}: {message}", soft_wrap=True)
     inverted = print_zones(loaded)
     if paths:
         for path in compile_scenario(loaded).parameter_paths():
             console.print(f"  {esc(path)}")
-    if strict and (report.bare or inverted):
+    if strict and (report.bare or report.inherited or never or inverted):
         raise typer.Exit(code=1)
+
+
+def _where(scenario: Scenario, field: str) -> str:
+    located = scenario.line_of(field)
+    return f"{located[0]}:{located[1]}: " if located else ""
 
 
 def print_zones(loaded: Scenario) -> list:

@@ -17,9 +17,10 @@ from sim.core.seeds import replication_seed
 from sim.core.utility import utilities
 from sim.errors import SimError
 from sim.experiments.batch import run_batch
-from sim.experiments.manifest import make_manifest
+from sim.experiments.manifest import make_manifest, resolved_scenario
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.tables import issue_means, month_table, outcome_table
+from sim.experiments.tables_io import write_table
 from sim.mechanisms.registry import get as get_mechanism
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.loader import load_scenario
@@ -51,13 +52,16 @@ class RunResult:
         self.means = issue_means(self.replications)
         self.by_month = month_table(self.replications, list(self.months))
 
-    def save(self, out: str | Path) -> Path:
-        """Write Parquet tables, the outcome table as CSV and the manifest as JSON into ``out``."""
+    def save(self, out: str | Path, formats: tuple[str, ...] = ("parquet",)) -> Path:
+        """Write the tables (Parquet, plus ``csv`` / ``xlsx`` when asked), the outcome table as CSV and the
+        manifest as JSON into ``out``. The per-round tables are left out when they are empty."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
-        self.replications.to_parquet(out / "replications.parquet", index=False)
-        self.rounds.to_parquet(out / "rounds.parquet", index=False)
-        self.trajectories.to_parquet(out / "trajectories.parquet", index=False)
+        formats = tuple(dict.fromkeys(("parquet", *formats)))
+        tables = {"replications": self.replications, "rounds": self.rounds, "trajectories": self.trajectories}
+        for name, frame in tables.items():
+            if name == "replications" or len(frame):  # no empty per-round files from a --no-trajectories run
+                write_table(frame, out / name, formats)
         self.table.to_csv(out / "outcome_table.csv", index=False)
         if not self.by_month.empty:
             self.by_month.to_csv(out / "month_table.csv", index=False)
@@ -70,7 +74,8 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
         progress: Progress | None = None, workers: int = 1, diagnostics: bool = False,
         months: tuple[int, ...] | list[int] = (), horizon: int | None = None,
-        mechanism_params: dict[str, Any] | None = None, trajectory_runs: int = TRAJECTORY_RUNS) -> RunResult:
+        mechanism_params: dict[str, Any] | None = None, trajectory_runs: int = TRAJECTORY_RUNS,
+        formats: tuple[str, ...] = ("parquet",)) -> RunResult:
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
@@ -78,7 +83,8 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     tables (rounds, positions) for the first ``trajectory_runs`` replications (their rows are identical on both
     paths). ``months`` adds the state at those months (``by_month``); ``horizon`` makes the outcome table the state
     at that month instead of at the end of the run - the game is the same either way. ``diagnostics=True`` adds
-    Pareto-optimality and distance-to-Nash-point columns (slower).
+    Pareto-optimality and distance-to-Nash-point columns (slower). ``formats`` names the table formats written to
+    ``out`` besides Parquet (``"csv"``, ``"xlsx"``).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -114,14 +120,15 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
         replications=n, mechanism=mechanism or scenario.mechanism.name, overrides=overrides or {},
         seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))",
-        mechanism_params=mechanism_params or {}, months=list(months), horizon=horizon)
+        mechanism_params=mechanism_params or {}, months=list(months), horizon=horizon,
+        resolved_scenario=resolved_scenario(scenario))
     rows = [row for part in parts for row in part.rows]
     round_rows = [row for part in parts for row in part.round_rows]
     positions = [p for part in parts for p in part.positions]
     result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
                        _trajectory_frame(positions, compiled), manifest, horizon, months)
     if out is not None:
-        result.save(out)
+        result.save(out, formats)
     return result
 
 

@@ -2,66 +2,72 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
+from matplotlib.ticker import PercentFormatter
 
 from sim.core.categories import CATEGORIES, CATEGORY_LABELS
-from sim.plots.style import CATEGORY_COLOURS, plt, save
+from sim.plots.style import CATEGORY_COLOURS, integer_ticks, plt, save, wrap
 from sim.scenario.schema import Scenario
 
-STATE_STYLE = {"signed": ("", 1.0), "unresolved": ("//", 0.45), "breakdown": ("xx", 0.8), "forecast": ("..", 0.8)}
-"""Hatch and opacity per talks status: a deal is solid, talks still open are hatched and pale."""
+STATUS_STYLE = {"signed": ("", "new agreement signed"), "unresolved": ("//", "talks still open"),
+                "breakdown": ("xx", "talks broke down")}
 
 
-def outcome_distribution(table: pd.DataFrame, title: str = "") -> plt.Figure:
-    """Horizontal stacked bars per base: probability of each state (talks status x category), with 95% intervals
-    printed; colour = category, hatching = status (solid signed, // still open, xx broken down)."""
+def outcome_distribution(table: pd.DataFrame, title: str = "", scenario: Scenario | None = None) -> plt.Figure:
+    """Horizontal stacked bars per base: the share of runs in each state (talks signed / still open / broken
+    down, by presence category), with 95% intervals printed on the larger segments. Colour = presence
+    category, hatching = talks status. Also reads an older table of bare categories (no status prefix)."""
     bases = [i for i in table["issue"].unique() if i != "(all)"]
-    fig, ax = plt.subplots(figsize=(9, 1.4 + 0.9 * max(1, len(bases))))
+    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.9 * max(1, len(bases))))
     for row, issue in enumerate(bases):
         left = 0.0
-        part = table[table["issue"] == issue].set_index("outcome")
-        for status, (hatch, alpha) in STATE_STYLE.items():
-            for category in CATEGORIES:
-                key = f"{status}:{category}"
-                if key not in part.index:
-                    continue
-                p = float(part.loc[key, "probability"])
-                if p <= 0:
-                    continue
-                ax.barh(row, p, left=left, color=CATEGORY_COLOURS[category], alpha=alpha, hatch=hatch,
-                        edgecolor="white" if not hatch else "0.3", linewidth=0.5)
-                if p >= 0.08:
-                    lo, hi = part.loc[key, "ci_low"], part.loc[key, "ci_high"]
-                    ax.text(left + p / 2, row, f"{p:.0%}\n[{lo:.0%}-{hi:.0%}]", ha="center", va="center",
-                            fontsize=7)
-                left += p
-    ax.set_yticks(range(len(bases)), [b.capitalize() for b in bases])
+        part = table[table["issue"] == issue]
+        for _, seg in part.iterrows():
+            status, _, category = str(seg["outcome"]).rpartition(":")
+            p = float(seg["probability"])
+            if p <= 0:
+                continue
+            hatch = STATUS_STYLE.get(status, ("", ""))[0]
+            ax.barh(row, p, left=left, color=CATEGORY_COLOURS.get(category, "#999999"), edgecolor="white",
+                    hatch=hatch)
+            if p >= 0.08:
+                ax.text(left + p / 2, row, f"{p:.0%}\n[{seg['ci_low']:.0%}-{seg['ci_high']:.0%}]", ha="center",
+                        va="center", fontsize=7, bbox={"fc": "white", "ec": "none", "alpha": 0.7, "pad": 1})
+            left += p
+    ax.set_yticks(range(len(bases)), [wrap(_issue_label(scenario, b), 26) for b in bases], fontsize=8)
+    ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel("probability (95% Wilson interval in brackets)")
-    ax.set_title(title or "State of each base")
-    handles = [plt.Rectangle((0, 0), 1, 1, color=CATEGORY_COLOURS[c]) for c in CATEGORIES]
-    labels = [CATEGORY_LABELS[c] for c in CATEGORIES]
-    for status, (hatch, alpha) in STATE_STYLE.items():
-        if any(str(o).startswith(status + ":") and p > 0 for o, p in zip(table["outcome"], table["probability"],
-                                                                            strict=True)):
-            handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="0.75", alpha=alpha, hatch=hatch, edgecolor="0.3"))
-            labels.append({"signed": "new agreement signed", "unresolved": "talks still open",
-                           "breakdown": "talks broke down", "forecast": "forecast"}[status])
-    ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.3), ncol=3, fontsize=8, frameon=False)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("share of runs (95% Wilson interval in brackets)")
+    ax.set_title(wrap(title or "Outcome for each base", 80))
+    handles = [Patch(facecolor=CATEGORY_COLOURS[c], label=CATEGORY_LABELS[c]) for c in CATEGORIES]
+    statuses = {str(o).rpartition(":")[0] for o in table["outcome"]} & set(STATUS_STYLE)
+    handles += [Patch(facecolor="white", edgecolor="#555555", hatch=STATUS_STYLE[s][0], label=STATUS_STYLE[s][1])
+                for s in STATUS_STYLE if s in statuses]
+    fig.tight_layout(rect=(0, 0.7 / fig.get_figheight(), 1, 1))
+    fig.legend(handles=handles, loc="lower center", ncol=4, fontsize=8, frameon=False)
     return fig
 
 
-def trajectories(frame: pd.DataFrame, title: str = "") -> plt.Figure:
-    """Median position per actor per issue by round across replications, with the 10-90% band."""
+def _issue_label(scenario: Scenario | None, issue: str) -> str:
+    return scenario.issues[issue].label if scenario is not None and issue in scenario.issues else issue
+
+
+def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None = None) -> plt.Figure:
+    """Median position per actor per issue by month across replications, with the 10-90% band. With
+    ``scenario``, panels carry the issue labels, the right axis its scale anchors and the legend actor names."""
     issues = list(frame["issue"].cat.categories) if hasattr(frame["issue"], "cat") else sorted(frame["issue"].unique())
     actors = list(frame["actor"].cat.categories) if hasattr(frame["actor"], "cat") else sorted(frame["actor"].unique())
     cols = min(3, len(issues))
     rows = int(np.ceil(len(issues) / cols))
-    fig, axes = plt.subplots(rows, cols, figsize=(4.2 * cols, 3.0 * rows), squeeze=False, sharey=True)
+    fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharey=True)
+    colours = plt.get_cmap("tab10").colors
     grouped = frame.groupby(["issue", "actor", "round"], observed=True)["position"]
     stats = grouped.quantile([0.1, 0.5, 0.9]).unstack()
     for index, issue in enumerate(issues):
@@ -70,17 +76,31 @@ def trajectories(frame: pd.DataFrame, title: str = "") -> plt.Figure:
             if (issue, actor) not in stats.index.droplevel(2):
                 continue
             part = stats.loc[(issue, actor)]
-            line, = ax.plot(part.index, part[0.5], label=actor)
+            name = scenario.actors[actor].name if scenario is not None and actor in scenario.actors else actor
+            line, = ax.plot(part.index, part[0.5], label=name, color=colours[actors.index(actor) % len(colours)])
             ax.fill_between(part.index, part[0.1], part[0.9], color=line.get_color(), alpha=0.15)
-        ax.set_title(issue)
+        ax.set_title(wrap(_issue_label(scenario, issue), 48), fontsize=9)
         ax.set_ylim(0, 100)
-        ax.set_xlabel("round (month)")
+        ax.set_xlabel("month")
+        integer_ticks(ax.xaxis)
+        if scenario is not None and issue in scenario.issues and scenario.issues[issue].anchors:
+            anchors = scenario.issues[issue].anchors
+            right = ax.twinx()
+            right.set_ylim(0, 100)
+            right.set_yticks(sorted(anchors), [wrap(anchors[k], 22) for k in sorted(anchors)], fontsize=6)
     for index in range(len(issues), rows * cols):
         axes[index // cols][index % cols].axis("off")
-    axes[0][0].set_ylabel("position (0-100)")
-    axes[0][0].legend(fontsize=8)
-    fig.suptitle(title or "Positions by round: median and 10-90% band of the runs still negotiating")
-    fig.tight_layout()
+    for row in axes:
+        row[0].set_ylabel("position (0-100)")
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.suptitle(title or "Positions by month: median and 10-90% band of the runs still negotiating")
+    if len(issues) < rows * cols:  # the legend goes into the first empty panel, clear of any data
+        fig.tight_layout()
+        spare = axes[len(issues) // cols][len(issues) % cols]
+        spare.legend(handles, labels, loc="center", fontsize=9, frameon=False, title="actor")
+    else:
+        fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1))
+        fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False)
     return fig
 
 
@@ -113,11 +133,13 @@ def relation_network(scenario: Scenario) -> plt.Figure:
     return fig
 
 
-def save_run_plots(result, out: str | Path) -> list[Path]:  # noqa: ANN001 (RunResult, avoids an import cycle)
-    """Write the three standard figures of a run into ``out/plots``."""
+def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",)) -> list[Path]:  # noqa: ANN001
+    """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format."""
     folder = Path(out) / "plots"
-    paths = [save(outcome_distribution(result.table, f"{result.scenario.title}"), folder / "outcomes.png")]
+    paths = [save(outcome_distribution(result.table, result.scenario.title, result.scenario), folder / "outcomes",
+                  formats)]
     if len(result.trajectories):
-        paths.append(save(trajectories(result.trajectories), folder / "trajectories.png"))
-    paths.append(save(relation_network(result.scenario), folder / "network.png"))
+        paths.append(save(trajectories(result.trajectories, scenario=result.scenario), folder / "trajectories",
+                          formats))
+    paths.append(save(relation_network(result.scenario), folder / "network", formats))
     return paths

@@ -1,14 +1,18 @@
-"""Shared figure helpers: a non-interactive backend and consistent category colours."""
+"""Shared figure helpers: a non-interactive backend, consistent category colours, and saving in the formats a
+paper needs (PNG for screens, PDF and SVG as vector graphics)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
+FIGURE_FORMATS = ("png", "pdf", "svg")
 CATEGORY_COLOURS = {
     "withdrawal": "#b2182b",
     "access_only": "#ef8a62",
@@ -16,11 +20,31 @@ CATEGORY_COLOURS = {
     "new_terms": "#67a9cf",
     "terms_2017": "#2166ac",
 }
+matplotlib.rcParams.update({"svg.fonttype": "none", "pdf.fonttype": 42})  # editable text in vector files
 
 
-def save(fig: plt.Figure, path: str | Path) -> Path:
+def save(fig: plt.Figure, path: str | Path, formats: Sequence[str] = ("png",)) -> Path:
+    """Write ``fig`` as ``path`` with each suffix in ``formats`` (the first is returned) and close it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=120, bbox_inches="tight")
+    written = []
+    for fmt in formats or ("png",):
+        if fmt not in FIGURE_FORMATS:
+            raise ValueError(f"unknown figure format {fmt!r}; expected one of {', '.join(FIGURE_FORMATS)}")
+        target = path.with_suffix(f".{fmt}")
+        fig.savefig(target, dpi=150 if fmt == "png" else None, bbox_inches="tight")
+        written.append(target)
     plt.close(fig)
-    return path
+    return written[0]
+
+
+def integer_ticks(axis: matplotlib.axis.Axis) -> None:
+    """Whole-number ticks only (months, rounds)."""
+    axis.set_major_locator(MaxNLocator(integer=True))
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Break a long label over lines so it is never cut off."""
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width)) or text

@@ -10,6 +10,7 @@ from sim.names import RULE, is_safe_name
 from sim.scenario.distributions import Normal, Triangular, Uniform
 from sim.scenario.parameters import iter_parameters, parameter_table
 from sim.scenario.schema import Scenario
+from sim.scenario.sources import missing_seed_files
 
 Problem = tuple[str, str]  # (field path, message)
 
@@ -21,6 +22,7 @@ def check_scenario(scenario: Scenario) -> list[Problem]:
     problems += _check_bounds(scenario)
     problems += _check_events(scenario)
     problems += _check_evidence(scenario)
+    problems += missing_seed_files(scenario)
     problems += _check_mechanism(scenario)
     problems += _check_name(scenario)
     problems += _check_horizon(scenario)

@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from sim.errors import ScenarioError, ScenarioErrors
 from sim.scenario.checks import check_raw, check_scenario
+from sim.scenario.provenance import Provenance
 from sim.scenario.schema import Scenario
 from sim.scenario.yaml_source import Lines, read_yaml
 
@@ -24,11 +25,13 @@ MAX_EXTENDS_DEPTH = 10
 def load_scenario(path: str | Path) -> Scenario:
     """Read, resolve and validate a scenario file. Raises ScenarioError on any problem."""
     path = Path(path)
-    data, lines = _resolve(path, chain=())
+    data, lines, parent = _resolve(path, chain=())
     scenario = _validate(data, lines, str(path))
     scenario._path = str(path)
     scenario._lines = lines
     scenario._hash = content_hash(data)
+    if parent is not None:
+        scenario._provenance = Provenance.of(scenario, parent, data, str(path))
     problems = check_scenario(scenario) + check_raw(data, scenario)
     if problems:
         raise ScenarioErrors([_located(msg, field, lines, str(path)) for field, msg in problems])
@@ -40,7 +43,9 @@ def content_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines]:
+def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines, dict[str, Any] | None]:
+    """The merged data of ``path`` and its ``extends:`` chain, where each key was written, and the merged data
+    of its parent (None for a file that extends nothing)."""
     resolved = path.resolve()
     if resolved in chain:
         cycle = " -> ".join(str(p) for p in (*chain, resolved))
@@ -59,15 +64,20 @@ def _resolve(path: Path, chain: tuple[Path, ...]) -> tuple[dict[str, Any], Lines
                             file=str(path), line=1)
     parent_name = data.get("extends")
     if parent_name is None:
-        return data, lines
+        return data, lines, None
     if not isinstance(parent_name, str):
         raise ScenarioError("expected the path of another scenario file", file=str(path),
                             line=lines.get(("extends",), ("", None))[1], field="extends")
     parent_path = _parent_file(path, parent_name, lines.get(("extends",), ("", None))[1])
-    parent_data, parent_lines = _resolve(parent_path, (*chain, resolved))
+    parent_data, parent_lines, _ = _resolve(parent_path, (*chain, resolved))
     merged = merge(parent_data, data)
     merged_lines = {**parent_lines, **lines}
-    return merged, merged_lines
+    own = data.get("evidence") if isinstance(data.get("evidence"), dict) else {}
+    for key in own:  # a replaced evidence entry keeps no line of the parent's fields
+        for stale in [k for k in merged_lines if k[:2] == ("evidence", str(key)) and len(k) > 2]:
+            if stale not in lines:
+                del merged_lines[stale]
+    return merged, merged_lines, parent_data
 
 
 def _extends_line(path: Path) -> int | None:
@@ -99,15 +109,28 @@ def _parent_file(path: Path, parent_name: str, line: int | None) -> Path:
     return parent_path
 
 
-def merge(parent: dict[str, Any], child: dict[str, Any]) -> dict[str, Any]:
+WHOLE_ENTRIES = ("evidence",)  # top-level mappings whose entries a child replaces whole instead of merging
+
+
+def merge(parent: dict[str, Any], child: dict[str, Any], whole_entries: tuple[str, ...] = WHOLE_ENTRIES
+          ) -> dict[str, Any]:
     """Deep-merge ``child`` over ``parent``: mappings merge key by key, a ``null`` deletes a parent key,
-    anything else (numbers, lists, distributions) replaces."""
+    anything else (numbers, lists, distributions) replaces. Entries of the mappings named in ``whole_entries``
+    (the evidence ledger) replace the parent's entry as a whole, so a child can turn a cited value into an
+    assumption."""
     out = dict(parent)
     for key, value in child.items():
-        if value is None and key in parent and isinstance(parent[key], dict) or value is None and key in parent:
+        if value is None and key in parent:
             del out[key]
+        elif key in whole_entries and isinstance(value, dict) and isinstance(parent.get(key), dict):
+            out[key] = dict(parent[key])
+            for entry, entry_value in value.items():
+                if entry_value is None:
+                    out[key].pop(entry, None)
+                else:
+                    out[key][entry] = entry_value
         elif isinstance(value, dict) and isinstance(parent.get(key), dict) and not _is_leaf_mapping(value):
-            out[key] = merge(parent[key], value)
+            out[key] = merge(parent[key], value, whole_entries=())
         else:
             out[key] = value
     return out

@@ -234,6 +234,7 @@ class Scenario(Strict):
     _path: str | None = PrivateAttr(None)
     _hash: str = PrivateAttr("")
     _lines: dict[tuple[str, ...], tuple[str, int]] = PrivateAttr(default_factory=dict)
+    _provenance: Any = PrivateAttr(None)  # sim.scenario.provenance.Provenance for a file that extends another
 
     @property
     def path(self) -> str | None:
@@ -244,6 +245,11 @@ class Scenario(Strict):
     def hash(self) -> str:
         """SHA-256 of the resolved scenario content (after ``extends:``)."""
         return self._hash
+
+    @property
+    def provenance(self) -> Any:
+        """What this file changes over the one it extends (None when it extends nothing)."""
+        return self._provenance
 
     def line_of(self, path: str) -> tuple[str, int] | None:
         """(file, line) where a dotted path was written, or None."""

@@ -43,12 +43,12 @@ def _agg(store: SweepStore, outputs: list[Output]) -> pd.DataFrame:
 
 def point_results(directory: str | Path, outputs: list[Output] | None = None) -> pd.DataFrame:
     """Per design point: parameters, replications done (``n``), each output's mean and within-point variance;
-    in a mechanism comparison also the point's ``arm`` and its ``mechanism`` label."""
+    in a comparison also the point's ``arm`` and its label (column ``mechanism`` or ``scenario``)."""
     store, spec = open_sweep(directory)
     outputs = list(outputs or spec.outputs)
     design = store.design()
-    if spec.mechanisms:
-        design["mechanism"] = [spec.arm_labels[int(a)] for a in design[ARM_COLUMN]]
+    if spec.arm_list:
+        design[spec.arm_factor] = [spec.arm_labels[int(a)] for a in design[ARM_COLUMN]]
     if not store.has_parts(store.generation):
         return design.assign(n=0)
     return design.merge(_agg(store, outputs), on="point", how="left").fillna({"n": 0})
@@ -109,7 +109,7 @@ def analyze(directory: str | Path) -> SweepAnalysis:
     if not full.any():
         return out
     module = designs.get(spec.design)
-    if spec.mechanisms:
+    if spec.arm_list:
         arms = [(label, pts[ARM_COLUMN].to_numpy() == k) for k, label in enumerate(spec.arm_labels)]
     else:
         arms = [(None, np.ones(len(pts), dtype=bool))]
@@ -133,24 +133,27 @@ def _normal_interval(mean: float, sd: float | None, n: int) -> tuple[float, floa
 
 
 def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
-    """Each output under each mechanism of a comparison sweep, with 95% intervals (Wilson for ``P(...)``,
-    normal otherwise), and the difference from the first mechanism paired by design point and seed (every
-    arm runs the same points with the same seeds, so the paired interval excludes seed noise)."""
+    """Each output under each arm of a comparison sweep (each mechanism of ``mechanisms:`` or scenario of
+    ``scenarios:``; the label column is named after the factor), with 95% intervals (Wilson for ``P(...)``,
+    normal otherwise), and the difference from the first arm paired by design point and seed (every arm runs
+    the same points with the same seeds, so the paired interval excludes seed noise)."""
     store, spec = open_sweep(directory)
-    if not spec.mechanisms or not store.has_parts(store.generation):
+    if not spec.arm_list or not store.has_parts(store.generation):
         return pd.DataFrame()
+    factor = f'"{spec.arm_factor}"'
+
     per_arm = int(store.manifest["n_points"]) // spec.arms
     first = spec.arm_labels[0]
     rows = []
     for o in spec.outputs:
         e = o.sql()
-        level = store.sql(f"SELECT mechanism, COUNT({e}), AVG({e}), STDDEV_SAMP({e}) FROM runs "
-                          "GROUP BY mechanism").fetchall()
+        level = store.sql(f"SELECT {factor}, COUNT({e}), AVG({e}), STDDEV_SAMP({e}) FROM runs "
+                          f"GROUP BY {factor}").fetchall()
         paired = store.sql(
-            f"WITH v AS (SELECT point % {per_arm} AS base, rep, mechanism, {e} AS y FROM runs) "
-            "SELECT b.mechanism, COUNT(*), AVG(b.y - a.y), STDDEV_SAMP(b.y - a.y) FROM v a JOIN v b "
-            f"USING (base, rep) WHERE a.mechanism = {_quoted(first)} AND b.mechanism <> {_quoted(first)} "
-            "AND a.y IS NOT NULL AND b.y IS NOT NULL GROUP BY b.mechanism").fetchall()
+            f"WITH v AS (SELECT point % {per_arm} AS base, rep, {factor} AS arm_label, {e} AS y FROM runs) "
+            "SELECT b.arm_label, COUNT(*), AVG(b.y - a.y), STDDEV_SAMP(b.y - a.y) FROM v a JOIN v b "
+            f"USING (base, rep) WHERE a.arm_label = {_quoted(first)} AND b.arm_label <> {_quoted(first)} "
+            "AND a.y IS NOT NULL AND b.y IS NOT NULL GROUP BY b.arm_label").fetchall()
         stats = {m: (n, mean, sd) for m, n, mean, sd in level}
         diffs = {m: (n, d, sd) for m, n, d, sd in paired}
         for label in spec.arm_labels:
@@ -161,7 +164,7 @@ def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
             else:
                 dn, d, dsd = diffs.get(label, (0, np.nan, None))
                 d_low, d_high = _normal_interval(d, dsd, dn)
-            rows.append({"output": o.text, "mechanism": label, "runs": int(n), "value": mean, "low": low,
+            rows.append({"output": o.text, spec.arm_factor: label, "runs": int(n), "value": mean, "low": low,
                          "high": high, f"minus {first}": d, "diff_low": d_low, "diff_high": d_high})
     return pd.DataFrame(rows)
 
@@ -169,12 +172,12 @@ def compare_mechanisms(directory: str | Path | SweepStore) -> pd.DataFrame:
 def heatmap_table(directory: str | Path, output: str, x: str, y: str, bins: int = 8,
                   mechanism: str | None = None) -> pd.DataFrame:
     """Mean of ``output`` over a 2-parameter plane (exact levels for grids, quantile bins otherwise); in a
-    mechanism comparison for one ``mechanism`` (default: the first)."""
+    comparison for one arm ``mechanism`` (a mechanism's or a scenario's label; default: the first)."""
     store, spec = open_sweep(directory)
     o = next((o for o in spec.outputs if o.text == output), None) or spec.outputs[0]
     pts = point_results(store, [o]).dropna(subset=[o.name])
-    if spec.mechanisms:
-        pts = pts[pts["mechanism"] == (mechanism or spec.arm_labels[0])]
+    if spec.arm_list:
+        pts = pts[pts[spec.arm_factor] == (mechanism or spec.arm_labels[0])]
     if pts.empty:
         return pd.DataFrame()
     frame = pts[[x, y, o.name]].copy()

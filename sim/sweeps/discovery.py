@@ -97,5 +97,5 @@ def discover_sweep(directory: str | Path, target: str | None = None, **kwargs) -
     pts = point_results(store, [out]).dropna(subset=[out.name])
     if len(pts) < 10:
         return None
-    features = [*spec.names, ARM_COLUMN] if spec.mechanisms else spec.names  # the mechanism is a factor too
+    features = [*spec.names, ARM_COLUMN] if spec.arm_list else spec.names  # the mechanism/scenario is a factor
     return discover(pts[features], pts[out.name].to_numpy(float), target=target, seed=spec.seed, **kwargs)

@@ -78,14 +78,16 @@ class IshigamiEvaluator:
 class ModelEvaluator:
     """One replication of the negotiation model via ``sim.experiments.replication.run_replication``.
 
-    With ``arms`` (a mechanism comparison) each run's parameters carry an ``arm`` index that picks its
-    mechanism, and its row gets a ``mechanism`` column with the arm's label.
+    With ``arms`` (a mechanism or scenario comparison) each run's parameters carry an ``arm`` index that picks
+    its mechanism (arms with ``name``) or its scenario file (arms with ``scenario``), and its row gets a
+    ``mechanism`` or ``scenario`` column with the arm's label.
     """
 
     scenario: str
     mechanism: dict[str, Any] | None = None
     arms: tuple[dict[str, Any], ...] = ()
     _compiled: Any = field(default=None, repr=False)
+    _arm_compiled: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         release_mesa_models()
@@ -98,21 +100,35 @@ class ModelEvaluator:
             self._compiled = compile_scenario(load_scenario(self.scenario))
         return self._compiled
 
+    def _scenario_of(self, arm: dict[str, Any] | None) -> Any:
+        """The compiled scenario a run uses: the arm's file in a scenario comparison, else the sweep's."""
+        if arm is None or "scenario" not in arm:
+            return self.compiled
+        if arm["scenario"] not in self._arm_compiled:
+            from sim.scenario import compile_scenario, load_scenario  # noqa: PLC0415
+
+            self._arm_compiled[arm["scenario"]] = compile_scenario(load_scenario(arm["scenario"]))
+        return self._arm_compiled[arm["scenario"]]
+
     def _split(self, params: Mapping[str, float]) -> tuple[dict[str, float], dict[str, Any], str | None]:
         """A run's scenario overrides, its mechanism and (in a comparison) the arm's label."""
         values = dict(params)
         if not self.arms:
             return values, self.mechanism or {}, None
         arm = self.arms[int(values.pop(ARM_COLUMN))]
-        return values, arm, arm["label"]
+        return values, ({**arm, **(self.mechanism or {})} if "scenario" in arm else arm), arm["label"]
+
+    @property
+    def _factor(self) -> str:
+        return "scenario" if self.arms and "scenario" in self.arms[0] else "mechanism"
 
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, Scalar]:
         from sim.experiments.replication import run_replication  # noqa: PLC0415
 
         values, mech, label = self._split(params)
-        result = run_replication(self.compiled, seed, overrides=values, mechanism=mech.get("name"),
+        result = run_replication(self._scenario_of(mech), seed, overrides=values, mechanism=mech.get("name"),
                                  mechanism_params=mech.get("params") or None)
-        return _labelled(dict(result.summary()), label)
+        return _labelled(dict(result.summary()), label, self._factor)
 
     def batch(self, params: list[Mapping[str, float]], seeds: list[int]) -> list[dict[str, Scalar]]:
         """The same rows as calling this evaluator once per run, computed together (``sim.experiments.batch``),
@@ -124,16 +140,16 @@ class ModelEvaluator:
         for label in dict.fromkeys(label for _, _, label in runs):
             idx = [i for i, run in enumerate(runs) if run[2] == label]
             mech = runs[idx[0]][1]
-            out = run_batch(self.compiled, [seeds[i] for i in idx], [runs[i][0] for i in idx],
+            out = run_batch(self._scenario_of(mech), [seeds[i] for i in idx], [runs[i][0] for i in idx],
                             mechanism=mech.get("name"), mechanism_params=mech.get("params") or None)
             for i, row in zip(idx, out, strict=True):
-                rows[i] = _labelled(row, label)
+                rows[i] = _labelled(row, label, self._factor)
         return rows
 
 
-def _labelled(row: dict[str, Scalar], label: str | None) -> dict[str, Scalar]:
+def _labelled(row: dict[str, Scalar], label: str | None, factor: str = "mechanism") -> dict[str, Scalar]:
     if label is not None:
-        row["mechanism"] = label
+        row[factor] = label
     return row
 
 
@@ -151,7 +167,7 @@ class EvaluatorRef:
     @classmethod
     def from_spec(cls, spec: SweepSpec) -> EvaluatorRef:
         mech = json.dumps(spec.mechanism, sort_keys=True) if spec.mechanism else None
-        arms = json.dumps(list(spec.mechanisms), sort_keys=True) if spec.mechanisms else None
+        arms = json.dumps(list(spec.arm_list), sort_keys=True) if spec.arm_list else None
         return cls(spec.evaluator, tuple(sorted(spec.evaluator_options.items())), spec.scenario, mech,
                    arms_json=arms)
 

@@ -52,17 +52,18 @@ def sample_design(spec: SweepSpec) -> np.ndarray:
 
 
 def run_design(spec: SweepSpec) -> tuple[np.ndarray, list[str]]:
-    """Every point that runs, with its column names: the design itself, or with ``mechanisms:`` the design
+    """Every point that runs, with its column names: the design itself, or with ``mechanisms:`` (or
+    ``scenarios:``) the design
     once per arm (point ``arm * P + i`` = design point ``i`` under arm ``arm``) plus an ``arm`` column."""
     X = sample_design(spec)
-    if not spec.mechanisms:
+    if not spec.arm_list:
         return X, spec.names
     arms = [np.column_stack([X, np.full(len(X), float(k))]) for k in range(spec.arms)]
     return np.vstack(arms), [*spec.names, ARM_COLUMN]
 
 
 def _task(ids: np.ndarray, X: np.ndarray, names: list[str], spec: SweepSpec, gen: int) -> ChunkTask:
-    per_arm = len(X) // spec.arms if spec.mechanisms else None
+    per_arm = len(X) // spec.arms if spec.arm_list else None
     return ChunkTask.build(ids, X, tuple(names), spec.replications, spec.seed, gen, per_arm)
 
 

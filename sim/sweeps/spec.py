@@ -9,7 +9,8 @@ A sweep can live in three places (see docs/sweeps.md):
 Keys of one sweep: ``design`` (oat | grid | lhs | sobol | morris), ``samples``, ``replications``, ``seed``,
 ``parameters`` (scenario path -> ``[lo, hi]`` | ``{range: [lo, hi], baseline: v}`` | ``{levels: [...]}``),
 ``outputs`` (expressions, see :mod:`.outputs`), ``mechanism`` (override) or ``mechanisms`` (a list: the
-mechanism becomes a factor, every design point runs under each one with the same seeds), ``options`` (design
+mechanism becomes a factor, every design point runs under each one with the same seeds) or ``scenarios`` (a list
+of scenario files as the factor, see :mod:`.scenario_arms`), ``options`` (design
 options), ``chunk_size``, ``discovery`` and, instead of ``scenario``, ``evaluator`` (e.g. ``ishigami`` for the
 test function).
 """
@@ -28,11 +29,12 @@ from sim.mechanisms.registry import create
 
 from .checks import check_against_evaluator, check_name, check_options, check_size
 from .outputs import Output, parse_output
+from .scenario_arms import scenario_arms
 from .yamlpos import Lines, line_of, load_with_lines
 
 DESIGNS = ("oat", "grid", "lhs", "sobol", "morris")
 _KEYS = {"scenario", "evaluator", "design", "samples", "replications", "seed", "parameters", "outputs",
-         "mechanism", "mechanisms", "options", "chunk_size", "discovery", "description", "name"}
+         "mechanism", "mechanisms", "scenarios", "options", "chunk_size", "discovery", "description", "name"}
 
 
 class SweepSpecError(ScenarioError):
@@ -80,6 +82,7 @@ class SweepSpec:
     scenario: str | None = None
     mechanism: dict[str, Any] | None = None
     mechanisms: tuple[dict[str, Any], ...] = ()  # arms {label, name, params}: the mechanism as a factor
+    scenarios: tuple[dict[str, Any], ...] = ()  # arms {label, scenario, hash}: the scenario file as a factor
     options: dict[str, Any] = field(default_factory=dict)
     chunk_size: int | None = None
     discovery: str | None = None
@@ -90,13 +93,23 @@ class SweepSpec:
         return [p.path for p in self.parameters]
 
     @property
+    def arm_list(self) -> tuple[dict[str, Any], ...]:
+        """The factor's arms: the ``mechanisms:`` or the ``scenarios:`` list (empty without a factor)."""
+        return self.mechanisms or self.scenarios
+
+    @property
+    def arm_factor(self) -> str:
+        """The column naming each run's arm: ``mechanism`` or ``scenario``."""
+        return "scenario" if self.scenarios else "mechanism"
+
+    @property
     def arms(self) -> int:
-        """How many mechanisms each design point runs under (1 without ``mechanisms:``)."""
-        return max(1, len(self.mechanisms))
+        """How many arms each design point runs under (1 without ``mechanisms:`` or ``scenarios:``)."""
+        return max(1, len(self.arm_list))
 
     @property
     def arm_labels(self) -> list[str]:
-        return [m["label"] for m in self.mechanisms]
+        return [m["label"] for m in self.arm_list]
 
     def problem(self) -> dict[str, Any]:
         """The SALib problem dictionary."""
@@ -111,6 +124,8 @@ class SweepSpec:
                  "mechanism": self.mechanism, "options": self.options}
         if self.mechanisms:  # only when used, so the hashes of single-mechanism sweeps stay as they were
             ident["mechanisms"] = [dict(m) for m in self.mechanisms]
+        if self.scenarios:
+            ident["scenarios"] = [dict(a) for a in self.scenarios]
         return ident
 
     @property
@@ -229,6 +244,10 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
                 c.add(("outputs", i), str(exc))
 
     evaluator, ev_opts, scenario = "model", {}, None
+    scen_arms = scenario_arms(c, raw.get("scenarios"), "model" if raw.get("evaluator") is None else "other",
+                              base_dir) if "scenarios" in raw else ()
+    if scen_arms and default_scenario is None:
+        default_scenario = scen_arms[0]["scenario"]
     ev = raw.get("evaluator")
     if ev is not None:
         if isinstance(ev, str):
@@ -250,6 +269,8 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     arms = _arms(c, raw.get("mechanisms"), evaluator) if "mechanisms" in raw else ()
     if mech is not None and arms:
         c.add(("mechanisms",), "give either mechanism (one override) or mechanisms (a list to compare), not both")
+    if arms and scen_arms:
+        c.add(("scenarios",), "compare either mechanisms or scenarios in one sweep, not both")
     options = raw.get("options") or {}
     if not isinstance(options, dict):
         c.add(("options",), "expected a mapping of design options")
@@ -263,7 +284,8 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     assert samples is not None and reps is not None and seed is not None
     spec = SweepSpec(name=str(raw.get("name", name)), design=design, samples=samples, replications=reps,
                      seed=seed, parameters=tuple(params), outputs=tuple(outputs), evaluator=evaluator,
-                     evaluator_options=ev_opts, scenario=scenario, mechanism=mech, mechanisms=arms, options=options,
+                     evaluator_options=ev_opts, scenario=scenario, mechanism=mech, mechanisms=arms, scenarios=scen_arms,
+                     options=options,
                      chunk_size=chunk, discovery=raw.get("discovery"), source=file)
     check_against_evaluator(spec, c, c.errors)
     return spec
@@ -357,5 +379,6 @@ def spec_from_manifest(manifest: dict[str, Any]) -> SweepSpec:
                      evaluator=ident["evaluator"], evaluator_options=ident.get("evaluator_options", {}),
                      scenario=manifest.get("scenario"), mechanism=ident.get("mechanism"),
                      mechanisms=tuple(ident.get("mechanisms") or ()),
+                     scenarios=tuple(ident.get("scenarios") or ()),
                      options=ident.get("options", {}), discovery=manifest.get("discovery"),
                      source=manifest.get("source", "<manifest>"))

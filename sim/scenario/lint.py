@@ -1,0 +1,21 @@
+"""Warnings about a scenario that loads but cannot mean what it says: events that can never fire."""
+
+from __future__ import annotations
+
+from sim.scenario.schema import Scenario
+
+
+def unreachable_events(scenario: Scenario) -> list[tuple[str, str]]:
+    """(field, message) for every event whose round or window starts after the last round."""
+    problems = []
+    for event_id, event in scenario.events.items():
+        if event.library_only:
+            continue
+        if event.at_round is not None and event.at_round > scenario.rounds:
+            problems.append((f"events.{event_id}.at_round",
+                             f"never fires: at_round {event.at_round} is after the last round ({scenario.rounds})"))
+        if event.window is not None and event.window[0] > scenario.rounds:
+            problems.append((f"events.{event_id}.window",
+                             f"never fires: the window opens in round {event.window[0]}, after the last round "
+                             f"({scenario.rounds})"))
+    return problems
