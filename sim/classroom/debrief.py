@@ -98,6 +98,36 @@ def utilities(session: ExerciseSession) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["round", "actor", "utility"])
 
 
+def marks(session: ExerciseSession, audience: str = "facilitator") -> pd.DataFrame:
+    """What the class and the white cell did, month by month, for the debrief chart: team proposals (per issue),
+    team votes, injects (``audience="public"``: public ones only) and the white cell's vetoes and imposed deals."""
+    rows: list[dict[str, Any]] = []
+    for entry in session.rounds:
+        month = entry["round"]
+        for actor, move in entry["moves"].items():
+            if move["proposal"] and entry["result"].get("proposer") == actor:
+                rows += [{"month": month, "kind": "proposal", "actor": actor, "issue": i, "value": v,
+                          "label": f"{actor} proposes"} for i, v in move["proposal"].items()]
+        for actor, vote in (entry["result"].get("votes") or {}).items():
+            if vote["by"] == "team":
+                rows.append({"month": month, "kind": "vote", "actor": actor, "issue": None, "value": None,
+                             "label": f"{actor} {'accepts' if vote['accept'] else 'rejects'}"})
+        for override in entry["overrides"]:
+            if override.get("reopen"):
+                rows.append({"month": month, "kind": "veto", "actor": "white cell", "issue": None, "value": None,
+                             "label": "white cell vetoes the deal"})
+            elif "package" in override:
+                rows += [{"month": month, "kind": "imposed", "actor": "white cell", "issue": i, "value": v,
+                          "label": "white cell imposes a deal"} for i, v in override["package"].items()]
+    for inject in session.injects:
+        if audience == "public" and inject["visibility"] != "public":
+            continue
+        if any(e["round"] == inject["fires_round"] for e in session.rounds):
+            rows.append({"month": inject["fires_round"], "kind": "inject", "actor": "white cell", "issue": None,
+                         "value": None, "label": inject["label"]})
+    return pd.DataFrame(rows, columns=["month", "kind", "actor", "issue", "value", "label"])
+
+
 def outcome(session: ExerciseSession) -> dict[str, Any] | None:
     return session.rounds[-1]["outcome"] if session.rounds else None
 

@@ -37,8 +37,12 @@ def state_snapshot(model: Any) -> dict[str, Any]:
     }
 
 
-def round_summary(model: Any, record: Any) -> dict[str, Any]:
-    """One model round record as a dict: events fired, proposer, offer, responses, agreement."""
+def round_summary(model: Any, record: Any, votes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One model round record as a dict: events fired, proposer, offer, responses, agreement.
+
+    ``votes`` are the answers the mechanism asked for ({actor: {"accept", "by"}}, see ``sim.classroom.ballot``);
+    ``accepted`` keeps the mechanism's raw per-actor flags, in which actors who do not vote count as accepting.
+    """
     if record is None:
         return {}
     actors, issues = model.state.actor_ids, model.state.issue_ids
@@ -52,6 +56,7 @@ def round_summary(model: Any, record: Any) -> dict[str, Any]:
         "proposer": None if record.proposer is None else actors[int(record.proposer)],
         "offer": None if record.offer is None else by_issue(np.asarray(record.offer), issues),
         "accepted": accepted,
+        "votes": votes,
         "agreed": bool(record.agreed),
         "note": record.note,
     }
