@@ -38,7 +38,7 @@ def positions_figure(session: ExerciseSession, audience: str = "facilitator") ->
     sc = session.compiled.scenario
     names = {a: sc.actors[a].name for a in session.compiled.actor_ids}
     bases = [i for i in session.compiled.issue_ids if sc.issues[i].base]
-    fig, axes = plt.subplots(1, len(bases), figsize=(6 * len(bases), 4.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(bases), figsize=(6 * len(bases), 5.2), squeeze=False)
     final = debrief.outcome(session)
     autoplayed = [e["round"] for e in session.rounds if e.get("autoplayed")]
     last_class_round = min(autoplayed) - 1 if autoplayed else None
@@ -75,8 +75,8 @@ def positions_figure(session: ExerciseSession, audience: str = "facilitator") ->
         ax.set_ylim(0, 100)
     axes[0][0].set_ylabel("position (0 withdrawal - 100 2017 terms)")
     handles, labels = axes[0][-1].get_legend_handles_labels()
-    fig.legend(handles, labels, fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.tight_layout()
+    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=5, frameon=False)
+    fig.tight_layout(rect=(0, 0.02 + 0.03 * ((len(labels) + 4) // 5), 1, 1))  # room for the legend below
     return fig
 
 
@@ -88,14 +88,14 @@ def utilities_figure(session: ExerciseSession) -> Figure:
     """Each actor's utility for the offer on the table, per month."""
     table = debrief.utilities(session).dropna()
     names = {a: session.compiled.scenario.actors[a].name for a in session.compiled.actor_ids}
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     for actor, rows in table.groupby("actor", sort=False):
         ax.plot(rows["round"], rows["utility"], marker="o", markersize=3, label=chart_text(names[actor]))
     _month_axis(ax)
     ax.set_ylabel("utility of the offer (0-1)")
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.0, 0.5))
-    fig.tight_layout()
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout(rect=(0, 0, 0.74, 1))  # room for the legend on the right
     return fig
 
 

@@ -270,8 +270,9 @@ class ExerciseSession:
                 proposal=proposal, response=raw["response"],
                 pressures=tuple(PressureMove(p["target"], p["strength"], p["issue"])
                                 for p in raw["pressures"]))
-            self.submissions.setdefault(record["by"], []).append(
-                {"name": record.get("name", ""), "t": t, "seq": record["seq"], "move": raw})
+            self.submissions.setdefault(record["by"], []).append(  # issue order, whatever the log's key order
+                {"name": record.get("name", ""), "t": t, "seq": record["seq"],
+                 "move": self.moves[record["by"]].to_dict()})
         elif kind == "join":
             self.joined.setdefault(record["by"], []).append({"name": record["name"], "t": t})
         elif kind == "start":

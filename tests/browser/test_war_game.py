@@ -231,8 +231,9 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     white.get_by_role("button", name="Apply override").click()
     expect(white.locator(".adjudication .form-error")).to_contain_text("no agreement to reopen")
     _toggle(white.locator(".adjudication"), "set parameter")
-    white.get_by_label("Parameter path").fill("actors.USA.capability")
-    white.get_by_label("New value").fill("0.2")
+    adjudication = white.locator(".adjudication")
+    adjudication.get_by_label("Parameter path", exact=True).fill("actors.USA.capability")
+    adjudication.get_by_label("New value", exact=True).fill("0.2")
     white.get_by_label("Reason (logged)").fill(f"Washington distracted | see {HOSTILE_LINK}")
     white.get_by_role("button", name="Apply override").click()
     expect(white.locator(".adjudication .form-ok")).to_contain_text("Override logged")
@@ -288,6 +289,6 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     replayed = ExerciseSession.replay(log)
     assert replayed.finished
     kinds = [r["kind"] for r in replayed.records]
-    assert kinds.count("move") == 5 and kinds.count("inject") == 2 and kinds.count("join") == 4
+    assert kinds.count("move") == 4 and kinds.count("inject") == 2 and kinds.count("join") == 4
     assert "Kremlin hears of a plot in Latakia" in (exported / "report.md").read_text()
 

@@ -39,12 +39,11 @@ PRINT_CSS = """
     position: static !important; box-shadow: none !important; }
   /* repeated class: outranks Vuetify's ".v-application .d-flex { display: flex !important }" */
   html body .no-print.no-print.no-print, html body .v-navigation-drawer, html body .v-app-bar, html body footer,
-  html body .v-footer { display: none !important; }
+  html body .v-footer, div:has(> b > a[href="https://solara.dev"]) { display: none !important; }
   .print-page { break-after: page; page-break-after: always; }
-  .code-slip { break-inside: avoid; page-break-inside: avoid; border: 1px dashed #555; padding: 1em;
-    margin-bottom: 1em; }
+  .code-slip { break-inside: avoid; page-break-inside: avoid; }
 }
-.code-slip { border: 1px dashed #999; padding: 0.8em; margin-bottom: 0.8em; }
+html body .code-slip.code-slip { border: 2px dashed #555 !important; padding: 0.8em; margin-bottom: 0.8em; }
 .news-details { color: #444; margin-left: 1em; }
 .projector .countdown { font-size: 2.2em !important; }
 """
