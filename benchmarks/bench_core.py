@@ -19,9 +19,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sim  # noqa: E402
+from sim.core.seeds import replication_seed  # noqa: E402
 from sim.experiments.batch import run_batch  # noqa: E402
 from sim.experiments.replication import run_replication  # noqa: E402
-from sim.experiments.seeds import replication_seed  # noqa: E402
 
 BATCH = 256
 

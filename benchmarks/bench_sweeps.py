@@ -31,11 +31,11 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sim.experiments.sweeps import load_sweep, run_sweep, sample_design  # noqa: E402
-from sim.experiments.sweeps.evaluators import IshigamiEvaluator, release_mesa_models  # noqa: E402
-from sim.experiments.sweeps.tasks import run_seed  # noqa: E402
 from sim.model.model import NegotiationModel  # noqa: E402
 from sim.scenario import compile_scenario, load_scenario  # noqa: E402
+from sim.sweeps import load_sweep, run_sweep, sample_design  # noqa: E402
+from sim.sweeps.evaluators import IshigamiEvaluator, release_mesa_models  # noqa: E402
+from sim.sweeps.tasks import run_seed  # noqa: E402
 
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 PARAMS = load_sweep(ROOT / "scenarios" / "sweeps" / "baseline_sobol.yaml").identity()["parameters"]
@@ -149,7 +149,7 @@ def peak_memory(kind: str, workers: int) -> None:
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         path = sweep_file(tmp, kind, 12_500, 8, design="lhs")  # 12,500 points x 8 replications
-        cmd = [sys.executable, "-m", "sim.experiments.sweeps", "sweep", str(path), "--out", str(tmp / "big"),
+        cmd = [sys.executable, "-m", "sim.sweeps", "sweep", str(path), "--out", str(tmp / "big"),
                "--executor", "processes", "--workers", str(workers), "--no-report"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -172,7 +172,7 @@ def peak_memory(kind: str, workers: int) -> None:
         stop.set()
         th.join()
         secs = time.perf_counter() - t0
-        from sim.experiments.sweeps.store import read_store
+        from sim.sweeps.store import read_store
 
         n = read_store(tmp / "big").n_done()
         size = sum(f.stat().st_size for f in (tmp / "big" / "parts").glob("*.parquet"))

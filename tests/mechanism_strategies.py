@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import strategies as st
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism
-from sim.mechanisms.state import NegotiationState
 from sim.validation.runner import run_mechanism
 from sim.validation.states import state_from_arrays
 

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.seeds import replication_seed
 from sim.experiments.batch import run_batch
 from sim.experiments.replication import run_replication
-from sim.experiments.seeds import replication_seed
 from sim.scenario import compile_scenario, load_scenario
 from tests.conftest import BASELINE, minimal_scenario, write_scenario
 

@@ -15,8 +15,8 @@ from sim.classroom.log import read_log
 from sim.classroom.roles import normalise_code
 from sim.classroom.session import ExerciseSession, Settings
 from sim.classroom.views import facilitator_view, player_view
+from sim.core.seeds import replication_seed
 from sim.experiments.replication import run_replication
-from sim.experiments.seeds import replication_seed
 from sim.policies.human import HumanPolicy
 from sim.scenario import compile_scenario, load_scenario
 

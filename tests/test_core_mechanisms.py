@@ -10,14 +10,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from sim.core.state import NegotiationState
+from sim.core.utility import utilities
 from sim.errors import MechanismError
 from sim.mechanisms import available, create
 from sim.mechanisms.bargaining import acceptance
 from sim.mechanisms.compromise import compromise, weighted_mean, weighted_median
 from sim.mechanisms.concession import alpha, offers
 from sim.mechanisms.influence import apply_influence
-from sim.mechanisms.state import NegotiationState
-from sim.mechanisms.utility import utilities
 
 
 def make_state(position, salience, capability, influence=None, veto=None, n_rounds=10) -> NegotiationState:

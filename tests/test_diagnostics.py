@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sim.core.utility import utilities
 from sim.mechanisms.diagnostics import disagreement_values, nash_point, pareto_improvement
-from sim.mechanisms.utility import utilities
 from sim.validation.states import state_from_arrays
 
 

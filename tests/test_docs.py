@@ -14,7 +14,7 @@ import typer.main
 import yaml
 from pydantic import BaseModel
 
-from sim import docs_gen
+from sim.cli import docs_gen
 from sim.cli.main import app
 from sim.scenario import schema
 
@@ -45,7 +45,7 @@ def _section(text: str, heading: str) -> str:
 
 def test_generated_pages_are_up_to_date() -> None:
     stale = [str(p.relative_to(ROOT)) for p in docs_gen.stale_pages()]
-    assert stale == [], f"run `python -m sim.docs_gen` to regenerate: {stale}"
+    assert stale == [], f"run `python -m sim.cli.docs_gen` to regenerate: {stale}"
 
 
 def test_check_mode_detects_a_stale_page(tmp_path: Path) -> None:

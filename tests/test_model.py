@@ -7,8 +7,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from sim.core.seeds import replication_seed
 from sim.experiments.replication import run_replication
-from sim.experiments.seeds import replication_seed
 from sim.model import NegotiationModel
 from sim.policies import Pressure, ScriptedPolicy
 from sim.scenario import compile_scenario, load_scenario

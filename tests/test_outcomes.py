@@ -6,8 +6,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.intervals import wilson_interval
-from sim.analysis.tables import outcome_table
+from sim.core.intervals import wilson_interval
+from sim.experiments.tables import outcome_table
 from sim.outcomes import CATEGORIES, categorize, category_level
 
 THRESHOLDS = (12.5, 37.5, 62.5, 87.5)

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.sensitivity import load_results
-from sim.experiments.sweeps import run_sweep
+from sim.sweeps import run_sweep
+from sim.sweeps.analysis import load_results
 
 pytest.importorskip("dask.distributed")
 

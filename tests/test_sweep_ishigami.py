@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import yaml
 
-from sim.analysis.sensitivity import analyze, heatmap_table, load_results, point_results
-from sim.experiments.sweeps import run_sweep
-from sim.experiments.sweeps.evaluators import ishigami_indices
+from sim.sweeps import run_sweep
+from sim.sweeps.analysis import analyze, heatmap_table, load_results, point_results
+from sim.sweeps.evaluators import ishigami_indices
 
 TRUE = ishigami_indices()
 

@@ -9,11 +9,11 @@ import pandas as pd
 import pytest
 import yaml
 
-from sim.analysis.sensitivity import analyze, load_results
 from sim.errors import ScenarioErrors
-from sim.experiments.sweeps import compare_mechanisms, load_sweep, run_sweep
-from sim.experiments.sweeps.report import render_report
-from sim.experiments.sweeps.spec import SweepSpecError
+from sim.sweeps import compare_mechanisms, load_sweep, run_sweep
+from sim.sweeps.analysis import analyze, load_results
+from sim.sweeps.report import render_report
+from sim.sweeps.spec import SweepSpecError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -9,12 +9,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from sim.analysis.discovery import discover_sweep
-from sim.analysis.sensitivity import analyze, load_results
+from sim.cli.main import app
 from sim.experiments.replication import run_replication
-from sim.experiments.sweeps import load_sweep, run_sweep
-from sim.experiments.sweeps.__main__ import app
 from sim.scenario import compile_scenario, load_scenario
+from sim.sweeps import load_sweep, run_sweep
+from sim.sweeps.analysis import analyze, load_results
+from sim.sweeps.discovery import discover_sweep
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
@@ -95,7 +95,7 @@ def test_cli_reports_spec_errors_without_traceback(tmp_path):
 
 
 def test_changed_scenario_is_detected(tmp_path):
-    from sim.experiments.sweeps import StoreMismatchError
+    from sim.sweeps import StoreMismatchError
 
     scen = tmp_path / "variant.yaml"
     scen.write_text(f"extends: {BASELINE}\nname: variant\nrounds: 24\n")
@@ -112,8 +112,8 @@ def test_finished_models_are_released():
     """Mesa 3.3 keeps every model alive through Agent._ids (mesa#3179); the evaluator must not leak them."""
     import gc
 
-    from sim.experiments.sweeps.evaluators import ModelEvaluator
     from sim.model.model import NegotiationModel
+    from sim.sweeps.evaluators import ModelEvaluator
 
     ev = ModelEvaluator(str(BASELINE))
     for seed in range(30):

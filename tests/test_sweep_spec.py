@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sim.errors import ScenarioError
-from sim.experiments.sweeps import load_sweep
-from sim.experiments.sweeps.outputs import parse_output
-from sim.experiments.sweeps.spec import SweepSpecError
+from sim.sweeps import load_sweep
+from sim.sweeps.outputs import parse_output
+from sim.sweeps.spec import SweepSpecError
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "scenarios" / "baseline.yaml"

@@ -17,9 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sim.analysis.sensitivity import analyze, load_results
-from sim.experiments.sweeps import StoreMismatchError, run_sweep
-from sim.experiments.sweeps.report import render_report
+from sim.sweeps import StoreMismatchError, run_sweep
+from sim.sweeps.analysis import analyze, load_results
+from sim.sweeps.report import render_report
 
 ROOT = Path(__file__).resolve().parents[1]
 PI = math.pi
@@ -42,7 +42,7 @@ def rows(directory: Path) -> pd.DataFrame:
 def test_resume_after_sigkill_loses_and_repeats_nothing(tmp_path):
     sweep = ishigami_sweep(tmp_path, samples=32, options={"delay": 0.004})  # 32 x 5 x 2 = 320 runs, ~1.3 s
     out = tmp_path / "killed"
-    cmd = [sys.executable, "-m", "sim.experiments.sweeps", "sweep", str(sweep), "--out", str(out),
+    cmd = [sys.executable, "-m", "sim.sweeps", "sweep", str(sweep), "--out", str(out),
            "--chunk-size", "8", "--no-report"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 60

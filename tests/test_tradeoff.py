@@ -7,9 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from sim.core.utility import utilities
 from sim.mechanisms.diagnostics import pareto_improvement
 from sim.mechanisms.tradeoff import tradeoff_offer
-from sim.mechanisms.utility import utilities
 from tests.test_core_mechanisms import make_state
 
 

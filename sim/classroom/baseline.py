@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.seeds import replication_seed
+from sim.core.seeds import replication_seed
 
 
 def game_seed(seed: int) -> np.random.SeedSequence:

@@ -1,7 +1,7 @@
 """Debrief tables: timeline, positions and utilities per actor per round, the outcome, and how the class's
 outcome compares with the model-alone distribution of the same scenario.
 
-Utilities come from ``sim.mechanisms.utility`` (measured against each actor's starting ideal point, like the
+Utilities come from ``sim.core.utility`` (measured against each actor's starting ideal point, like the
 outcome classifier); categories from ``sim.outcomes``. Nothing here does negotiation math.
 """
 
@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.classroom.session import ExerciseSession
 from sim.classroom.views import utility_of
-from sim.outcomes import CATEGORIES
+from sim.outcomes import CATEGORIES, CATEGORY_LABELS
 
 
 def describe_move(move: dict[str, Any], empty: str = "no move") -> str:
@@ -126,6 +126,26 @@ def marks(session: ExerciseSession, audience: str = "facilitator") -> pd.DataFra
             rows.append({"month": inject["fires_round"], "kind": "inject", "actor": "white cell", "issue": None,
                          "value": None, "label": inject["label"]})
     return pd.DataFrame(rows, columns=["month", "kind", "actor", "issue", "value", "label"])
+
+
+def world(session: ExerciseSession, published_only: bool = False) -> pd.DataFrame:
+    """Month by month and per base: the talks' status (signed / unresolved / breakdown), the presence category
+    and value, the legal status (as recorded after each round, overrides included)."""
+    rows = [{"month": e["round"], "issue": issue, **state} for e in session.rounds
+            if e["published"] or not published_only for issue, state in e.get("world", {}).items()]
+    return pd.DataFrame(rows, columns=["month", "issue", "status", "category", "presence", "legal"])
+
+
+def world_table(session: ExerciseSession, published_only: bool = False) -> pd.DataFrame:
+    """:func:`world` as one row per month and one column per base, each cell 'status: category label'."""
+    frame = world(session, published_only)
+    if frame.empty:
+        return pd.DataFrame(columns=["month"])
+    labels = {i: session.compiled.scenario.issues[i].label for i in frame["issue"].unique()}
+    frame["cell"] = frame["status"].replace({"open": "unresolved"}) + ": " + frame["category"].map(
+        lambda c: CATEGORY_LABELS.get(c, c))
+    table = frame.pivot(index="month", columns="issue", values="cell").reset_index()
+    return table.rename(columns=labels)
 
 
 def outcome(session: ExerciseSession) -> dict[str, Any] | None:

@@ -154,6 +154,11 @@ def _markdown(session: ExerciseSession, compare: dict[str, Any] | None, charts: 
         lines += ["", "| actor | class utility | model median | percentile |", "|---|---|---|---|"]
         lines += [f"| {a} | {u['class']:.3f} | {u['model_median']:.3f} | {u['percentile']:.0f} |"
                   for a, u in compare["utilities"].items()]
+    months = debrief.world_table(session)
+    if not months.empty:
+        lines += ["", "## The bases month by month", "", "| " + " | ".join(cell(c) for c in months.columns) + " |",
+                  "|" + "---|" * len(months.columns)]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in months.values.tolist()]
     lines += ["", "## Charts", ""] + [f"![{c}]({c}.png)" for c in charts]
     lines += ["", "## Timeline", "", "| round | phase | by | what |", "|---|---|---|---|"]
     lines += [f"| {r['round']} | {r['phase']} | {cell(r['by'])} | {cell(r['what'])} |"
@@ -256,6 +261,7 @@ def export(session: ExerciseSession, out: str | Path, baseline: pd.DataFrame | N
         written["log_jsonl"].write_text("\n".join([json.dumps(header, sort_keys=True), *lines[1:]]) + "\n",
                                         encoding="utf-8")
     for name, frame in (("timeline", timeline), ("positions", debrief.positions(session)),
+                        ("world", debrief.world(session)),
                         ("utilities", debrief.utilities(session))):
         written[name + "_csv"] = out / f"{name}.csv"
         frame.to_csv(written[name + "_csv"], index=False)

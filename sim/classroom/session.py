@@ -28,7 +28,7 @@ from sim.classroom.log import SessionLog, read_log, to_jsonable
 from sim.classroom.moves import Move, PressureMove, feed, parse_move
 from sim.classroom.roles import FACILITATOR, Role, Roster, new_code
 from sim.classroom.settings import Countdown, Settings, versions
-from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot
+from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot, world_state
 from sim.classroom.turns import allowed_moves
 from sim.classroom.whitecell import apply_inject, check_inject, check_override
 
@@ -319,6 +319,7 @@ class ExerciseSession:
                 self.rounds[-1]["result"] = round_summary(self.model, self.model.history[-1], votes)
             self.rounds[-1]["overrides"].append(entry)
             self.rounds[-1]["after"] = state_snapshot(self.model)
+            self.rounds[-1]["world"] = world_state(self.model)
             self.rounds[-1]["outcome"] = outcome_summary(self.model)
 
     def _next_phase(self, t: float) -> None:
@@ -356,7 +357,7 @@ class ExerciseSession:
             "round": self.round, "moves": {a: m.to_dict() for a, m in self.moves.items()},
             "submitted_by": {a: [s["name"] for s in subs] for a, subs in self.submissions.items()},
             "result": round_summary(self.model, record, self._votes()), "before": before,
-            "after": state_snapshot(self.model),
+            "after": state_snapshot(self.model), "world": world_state(self.model),
             "outcome": outcome_summary(self.model), "overrides": [], "published": False,
         })
         self.moves, self.submissions = {}, {}
@@ -373,7 +374,8 @@ class ExerciseSession:
             self.rounds.append({
                 "round": self.model.state.round, "moves": {},
                 "result": round_summary(self.model, self.model.history[-1], self._votes()), "before": before,
-                "after": state_snapshot(self.model), "outcome": outcome_summary(self.model), "overrides": [],
+                "after": state_snapshot(self.model), "world": world_state(self.model),
+                "outcome": outcome_summary(self.model), "overrides": [],
                 "published": True, "autoplayed": True,
             })
         self.round = self.model.state.round

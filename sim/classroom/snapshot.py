@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.utility import outside_options
+from sim.core.utility import outside_options
 
 
 def _num(value: float) -> float | None:
@@ -76,3 +76,29 @@ def outcome_summary(model: Any) -> dict[str, Any] | None:
         "categories": dict(outcome.categories),
         "utilities": {a: _num(u) for a, u in zip(actors, outcome.utilities, strict=True)},
     }
+
+
+def world_state(model: Any, month: int | None = None) -> dict[str, dict[str, Any]]:
+    """Each base issue at the end of ``month`` (default: the last month played): the talks' status (signed /
+    unresolved / breakdown), the presence category and value, and the legal status, from the model's
+    month-by-month record (``sim.outcomes.timeline``). Empty before the first month."""
+    timeline = model.timeline()
+    month = timeline.months if month is None else month
+    if month < 1 or timeline.months == 0:
+        return {}
+    thresholds = model.compiled.scenario.outcomes.thresholds
+    issues = model.state.issue_ids
+    world = {}
+    for j, issue in enumerate(issues):
+        if not model.state.is_base_issue[j]:
+            continue
+        status, category, presence, legal = timeline.base_state(month, j, thresholds)
+        world[issue] = {"status": status, "category": category, "presence": _num(presence), "legal": legal}
+    return world
+
+
+def world_history(model: Any) -> list[dict[str, Any]]:
+    """:func:`world_state` for every month played, as rows (month, issue, status, category, presence, legal)."""
+    return [{"month": month, "issue": issue, **state}
+            for month in range(1, model.timeline().months + 1)
+            for issue, state in world_state(model, month).items()]

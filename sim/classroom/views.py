@@ -17,7 +17,7 @@ from sim.classroom.preview import offer_preview
 from sim.classroom.roles import FACILITATOR
 from sim.classroom.session import ExerciseSession
 from sim.classroom.turns import allowed_moves, anchors_text, bottom_line, pressure_help
-from sim.mechanisms.utility import utilities
+from sim.core.utility import utilities
 
 PUBLIC = "public"  # the projector: a principal that sees only public news and published rounds
 
@@ -32,7 +32,7 @@ def visible_to(visibility: Any, actor: str) -> bool:
 
 
 def utility_of(session: ExerciseSession, actor: str, package: dict[str, float] | None) -> float | None:
-    """``actor``'s utility (0-1, against its starting ideal) for a package (``sim.mechanisms.utility``)."""
+    """``actor``'s utility (0-1, against its starting ideal) for a package (``sim.core.utility``)."""
     if package is None:
         return None
     snap = session.published
@@ -103,6 +103,7 @@ def _common(session: ExerciseSession, actor: str) -> dict[str, Any]:
                        "scale": anchors_text({int(k): v for k, v in sc.issues[i].anchors.items()})}
                    for i in session.compiled.issue_ids},
         "lobby": lobby(session),
+        "world": _world(session, actor),
         "actors": {a: {"name": sc.actors[a].name, "veto": sc.actors[a].role == "veto",
                        "team": session.roster.roles[a].human,
                        "position": snap["position"][a], "capability": snap["capability"][a]}
@@ -111,6 +112,12 @@ def _common(session: ExerciseSession, actor: str) -> dict[str, Any]:
         "news": news(session, actor),
         "outcome": _final(session) if session.finished else None,
     }
+
+
+def _world(session: ExerciseSession, actor: str) -> dict[str, Any]:
+    """Each base's talks status, presence and legal status after the last round this principal may see."""
+    seen = [e for e in session.rounds if e["published"] or actor == FACILITATOR]
+    return {"month": seen[-1]["round"], "bases": seen[-1].get("world", {})} if seen else {"month": 0, "bases": {}}
 
 
 def clock_time(t: float) -> str:

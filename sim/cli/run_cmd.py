@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.table import Table
 
 from sim.cli.console import console, progress_bar, reported_errors
+from sim.errors import SimError
 from sim.experiments.runner import RunResult
 from sim.experiments.runner import run as run_replications
 from sim.scenario.loader import load_scenario
@@ -23,18 +25,28 @@ def run(
     workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
     diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
     trajectories: bool = typer.Option(True, "--trajectories/--no-trajectories",
-                                      help="Write per-round tables; without them runs take the fast batch path."),
+                                      help="Write per-round tables (for the first 200 replications)."),
+    months: str | None = typer.Option(None, "--months", help="Months to report, e.g. 6,12,24: P(signed), "
+                                      "P(breakdown) and each base's state at each."),
+    horizon: int | None = typer.Option(None, "--horizon", min=1, help="Show the state at this month instead of "
+                                       "at the end of the run (the game is the same)."),
+    param: list[str] = typer.Option([], "--param", "-p", help="Mechanism option KEY=VALUE, e.g. "
+                                    "information=private (repeatable)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
     with reported_errors():
         loaded = load_scenario(scenario)
         folder = out or Path("out") / loaded.name
+        wanted = parse_months(months)
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
-                                      diagnostics=diagnostics, trajectories=trajectories,
+                                      diagnostics=diagnostics, trajectories=trajectories, months=wanted,
+                                      horizon=horizon, mechanism_params=parse_params(param),
                                       progress=lambda done, total: bar.update(task, completed=done))
         print_table(result)
+        if wanted:
+            print_months(result, wanted)
         if diagnostics:
             frame = result.replications
             console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs; "
@@ -47,13 +59,45 @@ def run(
                       f"{', plots/*.png' if plots else ''})")
 
 
+def parse_months(text: str | None) -> list[int]:
+    """``"6,12,24"`` -> [6, 12, 24]; a clear error otherwise."""
+    if not text:
+        return []
+    try:
+        months = sorted({int(part) for part in text.split(",") if part.strip()})
+    except ValueError:
+        raise SimError(f"--months expects whole months separated by commas, e.g. 6,12,24; got {text!r}") from None
+    if any(m < 1 for m in months):
+        raise SimError("--months: months start at 1")
+    return months
+
+
+def parse_params(items: list[str]) -> dict[str, object]:
+    """``["information=private", "types=9"]`` -> {"information": "private", "types": 9}."""
+    params: dict[str, object] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise SimError(f"--param expects KEY=VALUE, got {item!r}")
+        try:
+            params[key.strip()] = int(value) if value.strip().lstrip("-").isdigit() else float(value)
+        except ValueError:
+            params[key.strip()] = value.strip()
+    return params
+
+
 def print_table(result: RunResult) -> None:
     manifest = result.manifest
-    table = Table(title=f"{result.scenario.title}\nmechanism {manifest['mechanism']}, "
-                        f"{manifest['replications']} replications, seed {manifest['seed']}")
+    when = f"state at month {result.horizon}" if result.horizon else "state at the end of the run"
+    options = ", ".join(f"{k}={v}" for k, v in (manifest.get("mechanism_params") or {}).items())
+    table = Table(title=f"{result.scenario.title}\nmechanism {manifest['mechanism']}"
+                        f"{' (' + options + ')' if options else ''}, {manifest['replications']} "
+                        f"replications, seed {manifest['seed']}; {when}")
     for column in ("issue", "outcome", "probability", "95% interval"):
         table.add_column(column, justify="right" if column != "outcome" else "left")
     for _, row in result.table.iterrows():
+        if row["count"] == 0 and row["issue"] != "(all)":
+            continue
         table.add_row(row["issue"], row["label"], f"{row['probability']:.1%}",
                       f"{row['ci_low']:.1%} - {row['ci_high']:.1%}")
     console.print(table)
@@ -61,3 +105,19 @@ def print_table(result: RunResult) -> None:
     r = means.loc["agreement_round"] if "agreement_round" in means.index else None
     if r is not None and r["mean"] == r["mean"]:  # not NaN
         console.print(f"mean agreement round (when agreed): {r['mean']:.1f} [{r['ci_low']:.1f}, {r['ci_high']:.1f}]")
+
+
+def print_months(result: RunResult, months: list[int]) -> None:
+    """P(signed by k), P(breakdown by k), P(still open) and each base's most likely states at each month."""
+    frame = result.by_month
+    table = Table(title="Month by month (95% intervals); base states listed when at least 2%")
+    for column in ("month", "issue", "state", "probability", "95% interval"):
+        table.add_column(column, justify="left" if column in ("issue", "state") else "right")
+    for k in months:
+        rows = frame[(frame["month"] == k) & ((frame["issue"] == "(all)") | (frame["probability"] >= 0.02))]
+        rows = pd.concat([rows[rows["issue"] == "(all)"], rows[rows["issue"] != "(all)"]])
+        for _, row in rows.iterrows():
+            table.add_row(str(k), row["issue"], row["label"], f"{row['probability']:.1%}",
+                          f"{row['ci_low']:.1%} - {row['ci_high']:.1%}")
+        table.add_section()
+    console.print(table)

@@ -22,7 +22,7 @@ def sweep(
     report: bool = typer.Option(True, "--report/--no-report", help="Render the report when done."),
 ) -> None:
     """Run (or resume) the sweep in SWEEP_FILE; finished runs are never repeated."""
-    from sim.experiments.sweeps import load_sweep, run_sweep  # noqa: PLC0415
+    from sim.sweeps import load_sweep, run_sweep  # noqa: PLC0415
 
     if executor not in ("serial", "processes", "dask"):
         raise typer.BadParameter(f"{executor!r}; expected serial, processes or dask", param_hint="--executor")
@@ -39,7 +39,7 @@ def sweep(
         console.print(f"{result.n_ran} runs in {result.seconds:.1f} s ({result.runs_per_second:.0f} runs/s); "
                       f"{result.n_done_before} were already done; results in [bold]{folder}[/]")
         if report:
-            from sim.experiments.sweeps.report import render_report  # noqa: PLC0415
+            from sim.sweeps.report import render_report  # noqa: PLC0415
 
             console.print(f"report: [bold]{render_report(folder)}[/]")
 
@@ -49,7 +49,7 @@ def report(
     out: Path | None = typer.Option(None, "--out", "-o", help="Report folder (default DIRECTORY/report)."),
 ) -> None:
     """Render a Markdown report with tables and PNG plots for the sweep in DIRECTORY."""
-    from sim.experiments.sweeps.report import render_report  # noqa: PLC0415
+    from sim.sweeps.report import render_report  # noqa: PLC0415
 
     with reported_errors():
         console.print(f"report: [bold]{render_report(directory, out)}[/]")

@@ -5,11 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from sim.cli.console import console, reported_errors
+from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
 from sim.scenario.compiled import compile_scenario
 from sim.scenario.evidence import evidence_report
 from sim.scenario.loader import load_scenario
+from sim.scenario.schema import Scenario
 
 
 def validate(
@@ -31,8 +34,31 @@ def validate(
                   f"bare {len(report.bare)} = {len(report.bare) / total:.0%})")
     for path in report.bare:
         console.print(f"  [yellow]bare[/] {path}")
+    inverted = print_zones(loaded)
     if paths:
         for path in compile_scenario(loaded).parameter_paths():
             console.print(f"  {path}")
-    if strict and report.bare:
+    if strict and (report.bare or inverted):
         raise typer.Exit(code=1)
+
+
+def print_zones(loaded: Scenario) -> list:
+    """The zone of agreement per issue among the veto players (central values) and inverted bottom lines."""
+    compiled = compile_scenario(loaded)
+    state = compiled.sample(None).state
+    console.print("  zone of agreement among the veto players (bottom lines at central values):")
+    for zone in issue_zones(state):
+        console.print(f"    {zone.describe()}", highlight=False)
+    console.print(f"    package: {'a package exists' if package_zone(state) else 'no package'} that every veto "
+                  "player prefers to its outside option", highlight=False)
+    ranges, ideals = {}, {}
+    for (i, actor_id) in enumerate(compiled.actor_ids):
+        actor = loaded.actors[actor_id]
+        for j, issue_id in enumerate(compiled.issue_ids):
+            for table, value in ((ranges, actor.reservation.get(issue_id)), (ideals, actor.positions.get(issue_id))):
+                if value is not None and not isinstance(value, int | float):
+                    table[(i, j)] = value.support()
+    inverted = inverted_bottom_lines(state, ranges, ideals)
+    for item in inverted:
+        console.print(f"  [yellow]warning[/] {escape(item.describe())}")
+    return inverted

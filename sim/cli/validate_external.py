@@ -1,4 +1,5 @@
-"""``sim validate-external``: score every mechanism on real decisions with known outcomes (DEU)."""
+"""``sim validate-external``: score every mechanism on real decisions with known outcomes (DEU), or replay
+KTAB's own SMP reference runs with ``ktab_smp`` (KTAB)."""
 
 from __future__ import annotations
 
@@ -11,23 +12,30 @@ from rich.table import Table
 from sim.cli.console import console, err_console, progress_bar, reported_errors
 from sim.errors import SimError
 
-DATASETS = ("deu",)
+DATASETS = ("deu", "ktab")
 
 
 def validate_external(
-    dataset: Annotated[str, typer.Argument(help="external data set to score on (only 'deu' so far)")] = "deu",
-    data: Annotated[Path | None, typer.Option(help="path to deu3.csv (default ../shared/data/deu3.csv)")] = None,
-    out: Annotated[Path, typer.Option(help="folder for the CSV files and the plot")] = Path("out/deu"),
+    dataset: Annotated[str, typer.Argument(help="'deu' (EU decisions) or 'ktab' (KTAB's SMP reference runs)")] = "deu",
+    data: Annotated[Path | None, typer.Option(help="deu: path to deu3.csv (default ../shared/data/deu3.csv); "
+                                                   "ktab: folder of the reference fixtures")] = None,
+    out: Annotated[Path | None, typer.Option(help="folder for the CSV files and the plot (default out/<dataset>)")
+                   ] = None,
     seed: Annotated[int, typer.Option(help="seed of mechanism streams, CV folds and bootstrap")] = 0,
     bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for the 95% intervals")] = 1000,
 ) -> None:
-    """Run every mechanism on every scorable DEU issue; print MAE, median AE and hit shares with 95% CIs."""
+    """DEU: run every mechanism on every scorable issue; print MAE, median AE and hit shares with 95% CIs.
+    KTAB: replay KTAB's three SMP reference runs; print reference, ours and difference (exit 1 if any > 1 point)."""
     from sim.validation.deu import CITATION, DataMissing
     from sim.validation.report import run_benchmark
 
     with reported_errors():
         if dataset not in DATASETS:
             raise SimError(f"unknown data set '{dataset}'; expected one of: {', '.join(DATASETS)}")
+        if dataset == "ktab":
+            _ktab(data, out or Path("out/ktab"))
+            return
+        out = out or Path("out/deu")
         try:
             with progress_bar("DEU issues") as bar:
                 task = bar.add_task("issues", total=None)
@@ -63,3 +71,33 @@ def _ci(value: float, lo: float, hi: float, pct: bool = False) -> str:
     if pct:
         return f"{100 * value:.0f}% [{100 * lo:.0f}, {100 * hi:.0f}]"
     return f"{value:.2f} [{lo:.1f}, {hi:.1f}]"
+
+
+def _ktab(folder: Path | None, out: Path) -> None:
+    """Replay KTAB's reference runs with ktab_smp and print the comparison."""
+    from sim.validation.ktab_reference import CITATION, summary
+
+    detail, runs = summary(folder)
+    table = Table(title="KTAB SMP reference runs: KTAB's logged result vs ktab_smp (0-100 scale)")
+    for col in ("run", "dimension", "quantity", "reference", "ours", "difference"):
+        table.add_column(col, justify="left" if col in ("run", "dimension", "quantity") else "right")
+    for row in detail.itertuples():
+        table.add_row(row.run, row.dimension, row.quantity, f"{row.reference:.2f}", f"{row.ours:.2f}",
+                      f"{row.difference:+.2f}")
+    console.print(table)
+    per_run = Table(title="Per run (KTAB logs positions to 0.1, probabilities to 1e-4)")
+    for col in ("run", "turns (KTAB / ours)", "max |diff| final", "max |diff| all turns", "max |diff| expected",
+                "choices not matched"):
+        per_run.add_column(col, justify="left" if col == "run" else "right")
+    for row in runs.itertuples():
+        per_run.add_row(row.run, f"{row.turns_reference} / {row.turns_ours}", f"{row.max_abs_diff_final:.3f}",
+                        f"{row.max_abs_diff_history:.3f}", f"{row.max_abs_diff_expected:.3f}",
+                        str(row.choices_mismatched))
+    console.print(per_run)
+    out.mkdir(parents=True, exist_ok=True)
+    detail.to_csv(out / "ktab_reference.csv", index=False)
+    runs.to_csv(out / "ktab_runs.csv", index=False)
+    console.print(f"tables: {out / 'ktab_reference.csv'}, {out / 'ktab_runs.csv'}")
+    console.print(f"Data: {CITATION}", style="dim")
+    if (detail["difference"].abs() > 1.0).any():
+        raise typer.Exit(code=1)

@@ -1,7 +1,7 @@
-"""Experiments: seeded replications, run manifests (sweeps live in ``sim.experiments.sweeps``)."""
+"""Experiments: seeded replications, run manifests (sweeps live in ``sim.sweeps``)."""
 
+from sim.core.seeds import replication_seed
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.runner import RunResult, run
-from sim.experiments.seeds import replication_seed
 
 __all__ = ["ReplicationResult", "RunResult", "replication_seed", "run", "run_replication"]

@@ -1,9 +1,11 @@
-"""Many replications at once: the fast path behind sweeps and ``sim run`` without per-round tables.
+"""Many replications at once: the fast path behind sweeps and ``sim run``.
 
 Each replication keeps its own seed, generator, sampled parameters and event schedule, exactly as in
-``NegotiationModel``; only the round math is done for all active replications together
-(``sim.mechanisms.batched``). Scenarios the batch math does not cover (another mechanism, trade-off offers)
-silently take the one-model-per-replication path, so callers never need to choose.
+``NegotiationModel``; the round (events -> influence -> mechanism -> presence drift) is the model's, with the
+influence step and the mechanism's round done for all active replications together through the mechanism's
+``batch_step`` (the same arithmetic as its ``step``). A mechanism that declares no batch path for its options,
+human or scripted policies, or mechanism parameters that differ between replications take the
+one-model-per-replication path, so callers never need to choose. Tests check that both paths give the same rows.
 """
 
 from __future__ import annotations
@@ -13,97 +15,113 @@ from typing import Any
 import numpy as np
 
 from sim.experiments.replication import run_replication, summarize
-from sim.mechanisms.bargaining import acceptance_rule, choose_proposer
-from sim.mechanisms.batched import batched_influence, batched_offers
+from sim.mechanisms.base import Mechanism
+from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
 from sim.model.events import EventSchedule, apply_effects
 from sim.model.streams import replication_generator
 from sim.outcomes.classify import classify
+from sim.outcomes.timeline import Timeline
 from sim.scenario.compiled import CompiledScenario, ParameterValues
 
 Seed = int | np.random.SeedSequence
 
 
 def run_batch(compiled: CompiledScenario, seeds: list[Seed], overrides: list[dict[str, float] | None] | None = None,
-              mechanism: str | None = None, mechanism_params: dict | None = None) -> list[dict[str, Any]]:
-    """Summary rows (as ``ReplicationResult.summary()``) of one replication per seed, in order."""
+              mechanism: str | None = None, mechanism_params: dict | None = None,
+              months: tuple[int, ...] = ()) -> list[dict[str, Any]]:
+    """Summary rows (as ``ReplicationResult.summary(months)``) of one replication per seed, in order."""
     overrides = overrides or [None] * len(seeds)
     if len(overrides) != len(seeds):
         raise ValueError("one overrides mapping per seed expected")
     generators = [replication_generator(seed) for seed in seeds]
     values = [compiled.sample(gen, over) for gen, over in zip(generators, overrides, strict=True)]
-    params = [_mechanism_params(compiled, v, mechanism, mechanism_params) for v in values]
-    if not seeds or any(p is None for p in params):
+    params = [_params(compiled, v, mechanism, mechanism_params) for v in values]
+    mech = create(mechanism or compiled.scenario.mechanism.name, params[0]) if seeds else None
+    if mech is None or not mech.supports_batch() or any(p != params[0] for p in params):
         return [run_replication(compiled, seed, overrides=over, mechanism=mechanism,
-                                mechanism_params=mechanism_params).summary()
+                                mechanism_params=mechanism_params).summary(months)
                 for seed, over in zip(seeds, overrides, strict=True)]
-    return _Batch(compiled, generators, values, params).run()
+    return _Batch(compiled, generators, values, mech).run(months)
 
 
-def _mechanism_params(compiled: CompiledScenario, values: ParameterValues, mechanism: str | None,
-                      extra: dict | None) -> Any | None:
-    """The replication's validated bargaining parameters, or None when the batch math does not apply."""
+def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str | None, extra: dict | None) -> dict:
+    """The replication's mechanism parameters, as ``NegotiationModel`` would create them."""
     spec = compiled.scenario.mechanism
     if mechanism is None or mechanism == spec.name:
-        mech = create(spec.name, values.mechanism_params(spec.params) | (extra or {}))
-    else:
-        mech = create(mechanism, extra or {})
-    if mech.name != "bargaining" or mech.params.offers != "concession":
-        return None
-    return mech.params
+        return values.mechanism_params(spec.params) | (extra or {})
+    return dict(extra or {})
 
 
 class _Batch:
     def __init__(self, compiled: CompiledScenario, generators: list[np.random.Generator],
-                 values: list[ParameterValues], params: list[Any]) -> None:
-        self.compiled, self.generators, self.values = compiled, generators, values
+                 values: list[ParameterValues], mechanism: Mechanism) -> None:
+        self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
         self.arrays = {key: np.stack([v.arrays[key] for v in values]) for key in values[0].arrays}
         for r, value in enumerate(values):  # every replication now reads and writes the batch arrays
             value.arrays = {key: array[r, ...] for key, array in self.arrays.items()}
-            value.state = compiled._state(value.arrays)
+            value.state = compiled.state_of(value.arrays)
         self.states = [v.state for v in values]
+        a = self.arrays
+        a["reservation_range"] = np.stack([a["reservation_lo"], a["reservation_hi"]], axis=-1)
+        a["is_base"] = self.states[0].is_base_issue
         self.schedules = [EventSchedule.for_scenario(compiled) for _ in values]
-        self.k = np.array([p.initial_concession for p in params])[:, None]
-        self.discount = np.array([p.outside_option_discount for p in params])[:, None]
-        self.rule = params[0].proposer
-        self.vetoes = np.flatnonzero(self.states[0].veto)
+        mechanism.batch_start(a, self.states[0].veto)
 
-    def run(self) -> list[dict[str, Any]]:
-        compiled, a = self.compiled, self.arrays
-        size, n_rounds = len(self.values), compiled.scenario.rounds
-        packages = np.zeros((size, len(compiled.issue_ids)))
-        agreed = np.zeros(size, dtype=bool)
+    def run(self, months: tuple[int, ...]) -> list[dict[str, Any]]:
+        compiled, a, mech = self.compiled, self.arrays, self.mechanism
+        size, n_rounds, n_issues = len(self.values), compiled.scenario.rounds, len(compiled.issue_ids)
+        packages = np.zeros((size, n_issues))
+        status = np.full(size, "", dtype=object)
+        breakdown_by = np.full(size, -1)
         finished_round = np.zeros(size, dtype=int)
         events_fired = np.zeros(size, dtype=int)
+        month_status = np.full((size, n_rounds), "open", dtype=object)
+        presence = np.zeros((size, n_rounds, n_issues))
+        suspended = np.zeros((size, n_rounds, n_issues))
+        forecast = mech.classifier.get("outcome") == "forecast"
+        is_base = a["is_base"]
         active = np.arange(size)
         for round_ in range(1, n_rounds + 1):
             for r in active:
                 events_fired[r] += self._fire_events(int(r), round_)
             self._influence(active)
-            proposer = self._proposers(active, round_)
-            rows = np.arange(active.size)
-            pos, res, beta = a["position"][active], a["reservation"][active], a["concession_beta"][active]
-            k = self.k[active]
-            offer = batched_offers(pos, res, beta, proposer, min(1.0, round_ / max(1, n_rounds)), k)
-            accept = acceptance_rule(pos, a["salience"][active], res, beta, a["outside_option"][active],
-                                        a["disagreement"][active], offer, round_, n_rounds, k,
-                                        self.discount[active])
-            accept[rows, proposer] = True
-            deal = accept[:, self.vetoes].all(axis=1)
-            done = deal | (round_ >= n_rounds)
+            step = mech.batch_step(a, active, round_, n_rounds, self.generators)
+            np.minimum(np.maximum(a["position"], 0.0, out=a["position"]), 100.0, out=a["position"])
+            walked = (step.breakdown_by >= 0) & ~step.deal
+            last = round_ >= n_rounds
+            done = step.deal | walked | last
             for index in np.flatnonzero(done):
                 r = active[index]
-                packages[r] = offer[index] if deal[index] else a["disagreement"][r]
-                agreed[r], finished_round[r] = deal[index], round_
-            active = active[~done]
+                if step.deal[index]:
+                    packages[r], status[r] = step.offer[index], "forecast" if forecast else "signed"
+                elif walked[index]:
+                    packages[r], status[r] = a["disagreement"][r], "breakdown"
+                    breakdown_by[r] = step.breakdown_by[index]
+                else:
+                    final = mech.finish(self.states[r], self.generators[r])
+                    packages[r], status[r] = final.package, "forecast" if forecast else final.status
+                finished_round[r] = round_
+            still = active[~done]
+            a["presence"][still] += a["drift_rate"][still] * (a["drift_target"][still] - a["presence"][still])
+            month_status[active, round_ - 1] = np.where(done, status[active], "open")
+            settled = done[:, None] & is_base & np.isin(status[active], ("signed", "breakdown", "forecast"))[:, None]
+            presence[active, round_ - 1] = np.where(settled, packages[active], a["presence"][active])
+            suspended[active, round_ - 1] = a["suspended"][active]
+            active = still
             if not active.size:
                 break
         rows_out = []
         thresholds = compiled.scenario.outcomes.thresholds
         for r, state in enumerate(self.states):
             state.round = int(finished_round[r])
-            outcome = classify(state, packages[r], bool(agreed[r]), state.round if agreed[r] else None, thresholds)
-            rows_out.append(summarize(outcome, compiled.actor_ids, compiled.issue_ids, int(events_fired[r])))
+            k = state.round
+            timeline = Timeline(list(month_status[r, :k]), presence[r, :k], suspended[r, :k])
+            agreed = status[r] in ("signed", "forecast")
+            outcome = classify(state, packages[r], agreed, state.round if agreed else None, thresholds,
+                               status=status[r], breakdown_by=int(breakdown_by[r]) if breakdown_by[r] >= 0 else None,
+                               timeline=timeline)
+            rows_out.append(summarize(outcome, compiled.actor_ids, compiled.issue_ids, int(events_fired[r]), months))
         return rows_out
 
     def _fire_events(self, r: int, round_: int) -> int:
@@ -124,9 +142,3 @@ class _Batch:
                                                       a["capability"][moving], a["influence"][moving],
                                                       a["influence_rate"][moving], a["alignment"][moving],
                                                       a["alignment_weight"][moving])
-
-    def _proposers(self, active: np.ndarray, round_: int) -> np.ndarray:
-        if self.rule == "alternate":
-            return np.full(active.size, self.vetoes[(round_ - 1) % len(self.vetoes)])
-        return np.array([choose_proposer(self.states[r], self.generators[r], self.rule, self.vetoes)
-                         for r in active])

@@ -7,9 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.categories import CATEGORIES
+from sim.core.state import NegotiationState
 from sim.model.model import NegotiationModel, RoundRecord
-from sim.outcomes.classify import CATEGORIES, Outcome
+from sim.outcomes.classify import Outcome
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
 
@@ -25,9 +26,9 @@ class ReplicationResult:
     salience: np.ndarray  # (N, M) saliences at the end
     state: NegotiationState  # the state at the end of the run
 
-    def summary(self) -> dict[str, Any]:
+    def summary(self, months: tuple[int, ...] = ()) -> dict[str, Any]:
         """Flat scalar outputs (see :func:`summarize`)."""
-        return summarize(self.outcome, self.actor_ids, self.issue_ids, len(self.events))
+        return summarize(self.outcome, self.actor_ids, self.issue_ids, len(self.events), months)
 
     def diagnostics(self) -> dict[str, Any]:
         """Pareto and Nash diagnostics of the final package over the veto players (scipy; slower)."""
@@ -40,12 +41,25 @@ class ReplicationResult:
         return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement, "nash_distance": distance}
 
 
+DEFAULT_MONTHS = (6, 12, 24)
+"""Months every summary row reports (those within the months simulated), besides any a caller asks for."""
+
+
 def summarize(outcome: Outcome, actor_ids: tuple[str, ...], issue_ids: tuple[str, ...],
-              events_fired: int) -> dict[str, Any]:
-    """Flat scalar outputs of one replication: agreed, agreement_round, rounds_played, outcome.<issue>,
-    category.<base>, level.<base> (category index 0-4), utility.<actor>, events_fired."""
+              events_fired: int, months: tuple[int, ...] = ()) -> dict[str, Any]:
+    """Flat scalar outputs of one replication.
+
+    Final state: status (signed / breakdown / unresolved / forecast), agreed, breakdown, breakdown_by,
+    agreement_round, rounds_played, outcome.<issue>, category.<base> and state.<base> ("status:category"),
+    level.<base> (category index 0-4), utility.<actor>, events_fired. At each month k: signed.mK, breakdown.mK,
+    unresolved.mK (booleans) and, per base, state.<base>.mK, category.<base>.mK, level.<base>.mK,
+    presence.<base>.mK, legal.<base>.mK.
+    """
     row: dict[str, Any] = {
-        "agreed": outcome.agreed,
+        "status": outcome.status,
+        "agreed": outcome.status == "signed",
+        "breakdown": outcome.status == "breakdown",
+        "breakdown_by": actor_ids[outcome.breakdown_by] if outcome.breakdown_by is not None else "",
         "agreement_round": float(outcome.agreement_round) if outcome.agreement_round is not None else np.nan,
         "rounds_played": outcome.rounds_played,
     }
@@ -53,11 +67,31 @@ def summarize(outcome: Outcome, actor_ids: tuple[str, ...], issue_ids: tuple[str
         row[f"outcome.{issue}"] = float(outcome.package[j])
     for issue, category in outcome.categories.items():
         row[f"category.{issue}"] = category
+        row[f"state.{issue}"] = f"{outcome.status}:{category}"
         row[f"level.{issue}"] = CATEGORIES.index(category)
     for i, actor in enumerate(actor_ids):
         row[f"utility.{actor}"] = float(outcome.utilities[i])
     row["events_fired"] = events_fired
+    if outcome.timeline is not None:
+        horizon = outcome.timeline.months if outcome.status not in ("signed", "breakdown", "forecast") else 10**6
+        for k in sorted({m for m in DEFAULT_MONTHS if m <= max(horizon, outcome.rounds_played)} | set(months)):
+            row.update(month_columns(outcome, k))
     return row
+
+
+def month_columns(outcome: Outcome, month: int) -> dict[str, Any]:
+    """The state at the end of ``month`` as flat columns (see :func:`summarize`)."""
+    states = outcome.at(month)
+    status = outcome.timeline.status_at(month) if outcome.timeline is not None else outcome.status
+    cols: dict[str, Any] = {f"signed.m{month}": status == "signed", f"breakdown.m{month}": status == "breakdown",
+                            f"unresolved.m{month}": status == "unresolved"}
+    for issue, (state, category, presence, legal) in states.items():
+        cols[f"state.{issue}.m{month}"] = f"{state}:{category}" if category else state
+        cols[f"category.{issue}.m{month}"] = category or None
+        cols[f"level.{issue}.m{month}"] = CATEGORIES.index(category) if category else np.nan
+        cols[f"presence.{issue}.m{month}"] = presence
+        cols[f"legal.{issue}.m{month}"] = legal
+    return cols
 
 
 def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequence | None,

@@ -13,19 +13,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.analysis.tables import issue_means, outcome_table
+from sim.core.seeds import replication_seed
+from sim.core.utility import utilities
+from sim.errors import SimError
 from sim.experiments.batch import run_batch
 from sim.experiments.manifest import make_manifest
 from sim.experiments.replication import ReplicationResult, run_replication
-from sim.experiments.seeds import replication_seed
+from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.mechanisms.registry import get as get_mechanism
-from sim.mechanisms.utility import utilities
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]
 BATCH_SIZE = 256
+TRAJECTORY_RUNS = 200
+"""Replications whose per-round tables ``sim run`` keeps by default (all rows come from the batch path)."""
 
 
 @dataclass
@@ -37,12 +40,16 @@ class RunResult:
     rounds: pd.DataFrame
     trajectories: pd.DataFrame
     manifest: dict[str, Any]
+    horizon: int | None = None
+    months: tuple[int, ...] = ()
     table: pd.DataFrame = field(init=False)
     means: pd.DataFrame = field(init=False)
+    by_month: pd.DataFrame = field(init=False)
 
     def __post_init__(self) -> None:
-        self.table = outcome_table(self.replications)
+        self.table = outcome_table(self.replications, month=self.horizon)
         self.means = issue_means(self.replications)
+        self.by_month = month_table(self.replications, list(self.months))
 
     def save(self, out: str | Path) -> Path:
         """Write Parquet tables, the outcome table as CSV and the manifest as JSON into ``out``."""
@@ -52,6 +59,8 @@ class RunResult:
         self.rounds.to_parquet(out / "rounds.parquet", index=False)
         self.trajectories.to_parquet(out / "trajectories.parquet", index=False)
         self.table.to_csv(out / "outcome_table.csv", index=False)
+        if not self.by_month.empty:
+            self.by_month.to_csv(out / "month_table.csv", index=False)
         self.means.to_csv(out / "issue_means.csv", index=False)
         (out / "manifest.json").write_text(json.dumps(self.manifest, indent=2, default=str) + "\n")
         return out
@@ -59,12 +68,17 @@ class RunResult:
 
 def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism: str | None = None,
         out: str | Path | None = None, overrides: dict[str, float] | None = None, trajectories: bool = True,
-        progress: Progress | None = None, workers: int = 1, diagnostics: bool = False) -> RunResult:
+        progress: Progress | None = None, workers: int = 1, diagnostics: bool = False,
+        months: tuple[int, ...] | list[int] = (), horizon: int | None = None,
+        mechanism_params: dict[str, Any] | None = None, trajectory_runs: int = TRAJECTORY_RUNS) -> RunResult:
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
-    changes the speed, never the rows. ``trajectories=False`` skips the per-round tables (rounds, positions);
-    ``diagnostics=True`` adds Pareto-optimality and distance-to-Nash-point columns (slower).
+    changes the speed, never the rows. Summary rows come from the batch path; ``trajectories`` adds per-round
+    tables (rounds, positions) for the first ``trajectory_runs`` replications (their rows are identical on both
+    paths). ``months`` adds the state at those months (``by_month``); ``horizon`` makes the outcome table the state
+    at that month instead of at the end of the run - the game is the same either way. ``diagnostics=True`` adds
+    Pareto-optimality and distance-to-Nash-point columns (slower).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -74,7 +88,13 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         scenario = load_scenario(scenario)
     if mechanism is not None:
         get_mechanism(mechanism)
-    job = _Chunk(scenario, seed, mechanism, overrides, trajectories, diagnostics)
+    months = tuple(sorted({int(m) for m in months} | ({int(horizon)} if horizon else set())))
+    bad = [m for m in months if not 1 <= m <= scenario.rounds]
+    if bad:
+        raise SimError(f"months {bad} lie outside the {scenario.rounds} months the scenario simulates "
+                       "(raise `rounds` in the scenario to look further)")
+    job = _Chunk(scenario, seed, mechanism, overrides, trajectories, diagnostics, months, mechanism_params,
+                 trajectory_runs)
     bounds = _chunk_bounds(n, workers)
     parts: list[_ChunkResult] = []
     if workers == 1:
@@ -93,12 +113,13 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     manifest = make_manifest(
         scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
         replications=n, mechanism=mechanism or scenario.mechanism.name, overrides=overrides or {},
-        seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))")
+        seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))",
+        mechanism_params=mechanism_params or {}, months=list(months), horizon=horizon)
     rows = [row for part in parts for row in part.rows]
     round_rows = [row for part in parts for row in part.round_rows]
     positions = [p for part in parts for p in part.positions]
     result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
-                       _trajectory_frame(positions, compiled), manifest)
+                       _trajectory_frame(positions, compiled), manifest, horizon, months)
     if out is not None:
         result.save(out)
     return result
@@ -115,9 +136,11 @@ class _Chunk:
     """Runs a contiguous range of replications (picklable, for worker processes)."""
 
     def __init__(self, scenario: Scenario, seed: int, mechanism: str | None, overrides: dict[str, float] | None,
-                 trajectories: bool, diagnostics: bool = False) -> None:
+                 trajectories: bool, diagnostics: bool = False, months: tuple[int, ...] = (),
+                 mechanism_params: dict[str, Any] | None = None, trajectory_runs: int = TRAJECTORY_RUNS) -> None:
         self.scenario, self.seed, self.mechanism = scenario, seed, mechanism
         self.overrides, self.trajectories, self.diagnostics = overrides, trajectories, diagnostics
+        self.months, self.mechanism_params, self.trajectory_runs = months, mechanism_params, trajectory_runs
         self._compiled: CompiledScenario | None = None
 
     @property
@@ -130,31 +153,30 @@ class _Chunk:
         return {**self.__dict__, "_compiled": None}
 
     def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> _ChunkResult:
-        if not (self.trajectories or self.diagnostics):
-            return self._batched(start, stop, progress, total)
+        part = self._batched(start, stop, progress, total) if not self.diagnostics else _ChunkResult([], [], [])
+        detailed = stop if self.diagnostics else min(stop, self.trajectory_runs) if self.trajectories else start
         compiled = self.compiled
-        part = _ChunkResult([], [], [])
-        for rep in range(start, stop):
+        for rep in range(start, detailed):
             result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
-                                     mechanism=self.mechanism, record=self.trajectories)
-            row = {"replication": rep, **result.summary()}
+                                     mechanism=self.mechanism, record=self.trajectories,
+                                     mechanism_params=self.mechanism_params)
             if self.diagnostics:
-                row.update(result.diagnostics())
-            part.rows.append(row)
+                part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
+                if progress is not None:
+                    progress(rep + 1, total)
             if self.trajectories:
                 part.round_rows.extend(_round_rows(rep, result, compiled))
                 part.positions.append(np.stack([r.positions for r in result.history]))
-            if progress is not None:
-                progress(rep + 1, total)
         return part
 
     def _batched(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
-        """Summary rows only: many replications per numpy call (``sim.experiments.batch``), same rows."""
+        """Summary rows: many replications per numpy call (``sim.experiments.batch``), the model's rows."""
         part = _ChunkResult([], [], [])
         for first in range(start, stop, BATCH_SIZE):
             reps = range(first, min(stop, first + BATCH_SIZE))
             seeds = [replication_seed(self.seed, rep) for rep in reps]
-            rows = run_batch(self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism)
+            rows = run_batch(self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
+                             mechanism_params=self.mechanism_params, months=self.months)
             part.rows.extend({"replication": rep, **row} for rep, row in zip(reps, rows, strict=True))
             if progress is not None:
                 progress(reps[-1] + 1, total)
@@ -179,7 +201,7 @@ def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario)
     initial, salience = result.initial_position, result.salience
     for record in result.history:
         row: dict[str, Any] = {
-            "replication": rep, "round": record.round, "agreed": record.agreed,
+            "replication": rep, "round": record.round, "agreed": record.agreed, "status": record.status,
             "proposer": compiled.actor_ids[record.proposer] if record.proposer is not None else None,
             "events": ";".join(e.event_id for e in record.events),
         }

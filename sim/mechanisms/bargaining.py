@@ -16,7 +16,7 @@ for autonomous agents", Robotics and Autonomous Systems 24(3-4)):
 * the offer is agreed when every veto player accepts; if none is agreed by round T, the disagreement package of
   the scenario applies (e.g. presence drifting down as the security guarantee lapses).
 
-Utilities are the additive salience-weighted ones of ``sim.mechanisms.utility``. Diagnostics per round: the
+Utilities are the additive salience-weighted ones of ``sim.core.utility``. Diagnostics per round: the
 proposer, the offer, the responses and each veto player's utility for the offer.
 """
 
@@ -28,15 +28,15 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from sim.mechanisms.base import Mechanism, RoundResult
+from sim.core.state import NegotiationState
+from sim.mechanisms.base import BatchStep, Mechanism, RoundResult
+from sim.mechanisms.batched import batched_offers
 from sim.mechanisms.concession import alpha, offers
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 from sim.mechanisms.tradeoff import tradeoff_offer
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
-from sim.mechanisms.utility import utilities
+from sim.core.utility import utilities
 
 
 class BargainingParams(BaseModel):
@@ -56,11 +56,15 @@ def choose_proposer(state: NegotiationState, rng: np.random.Generator, rule: str
     """Index of this round's proposer among the veto players."""
     vetoes = np.flatnonzero(state.veto) if vetoes is None else vetoes
     if rule == "capability":
-        weights = state.capability[vetoes]
-        total = weights.sum()
-        p = weights / total if total > 0 else None
-        return int(rng.choice(vetoes, p=p))
+        return _capability_draw(state.capability, vetoes, rng)
     return int(vetoes[(state.round - 1) % len(vetoes)])
+
+
+def _capability_draw(capability: np.ndarray, vetoes: np.ndarray, rng: np.random.Generator) -> int:
+    """A veto player drawn with probability in proportion to capability (Baron & Ferejohn 1989)."""
+    weights = capability[vetoes]
+    total = weights.sum()
+    return int(rng.choice(vetoes, p=weights / total if total > 0 else None))
 
 
 def acceptance(state: NegotiationState, offer: np.ndarray, k: float, discount: float) -> np.ndarray:
@@ -94,7 +98,6 @@ def acceptance_rule(position: np.ndarray, salience: np.ndarray, reservation: np.
     return loss_offer <= budget + 1e-10 * np.maximum(scale, 1.0)
 
 
-@register
 class AlternatingOffers(Mechanism):
     name = "bargaining"
     title = "Multi-issue alternating offers with outside options and time-dependent concession"
@@ -103,8 +106,32 @@ class AlternatingOffers(Mechanism):
     classifier = {"stochastic": True, "iterative": True, "uses_proposals": True, "outcome": "agreement"}
     Params = BargainingParams
 
+    batched = True
+
+    def supports_batch(self) -> bool:
+        return self.params.offers == "concession"
+
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self._vetoes = np.flatnonzero(state.veto)
+
+    def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
+        self._vetoes = np.flatnonzero(veto)
+
+    def batch_step(self, arrays: dict[str, np.ndarray], active: np.ndarray, round_: int, n_rounds: int,
+                   generators: Sequence[np.random.Generator]) -> BatchStep:
+        a, vetoes, k = arrays, self._vetoes, self.params.initial_concession
+        if self.params.proposer == "alternate":
+            proposer = np.full(active.size, vetoes[(round_ - 1) % len(vetoes)])
+        else:
+            proposer = np.array([_capability_draw(a["capability"][r], vetoes, generators[r]) for r in active])
+        pos, res, beta = a["position"][active], a["reservation"][active], a["concession_beta"][active]
+        offer = batched_offers(pos, res, beta, proposer, min(1.0, round_ / max(1, n_rounds)), k)
+        accept = acceptance_rule(pos, a["salience"][active], res, beta, a["outside_option"][active],
+                                 a["disagreement"][active], offer, round_, n_rounds, k,
+                                 self.params.outside_option_discount)
+        accept[np.arange(active.size), proposer] = True
+        deal = accept[:, vetoes].all(axis=1)
+        return BatchStep(proposer, offer, deal, np.full(active.size, -1))
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -39,11 +39,27 @@ class RoundResult:
 
 
 @dataclass
+class BatchStep:
+    """One round for A active replications: proposer index, offer, agreement and who walked away (-1: nobody)."""
+
+    proposer: np.ndarray  # (A,)
+    offer: np.ndarray  # (A, M)
+    deal: np.ndarray  # (A,) bool
+    breakdown_by: np.ndarray  # (A,) int, -1 when nobody walked away
+
+
+@dataclass
 class FinalOutcome:
-    """The package that applies when the run ends, and whether it was agreed."""
+    """The package that applies when the run ends, whether it was agreed, and the talks' end state."""
 
     package: np.ndarray  # (M,)
     agreed: bool
+    status: str = ""  # signed | breakdown | unresolved | forecast; "" = from ``agreed`` (signed or breakdown)
+    breakdown_by: int | None = None  # the veto player that walked away (None: none, or the deadline)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            self.status = "signed" if self.agreed else "breakdown"
 
 
 class Mechanism(ABC):
@@ -52,6 +68,9 @@ class Mechanism(ABC):
     ``classifier`` describes the mechanism so tools can filter them (in the spirit of Axelrod's strategy
     classifiers): ``stochastic`` (uses the random generator), ``iterative`` (position dynamics over rounds),
     ``uses_proposals`` (asks policies to propose and respond), ``outcome`` ("agreement" or "forecast").
+    ``batched``: the batch path (``sim.experiments.batch``) runs it over many replications at once;
+    ``deadline``: ``rounds`` is its deadline, where :meth:`finish` applies; otherwise ``rounds`` is only the
+    number of months simulated and talks still open then are reported as unresolved.
     """
 
     name: ClassVar[str]
@@ -59,6 +78,8 @@ class Mechanism(ABC):
     reference: ClassVar[str]
     classifier: ClassVar[dict[str, Any]]
     Params: ClassVar[type[BaseModel]] = NoParams
+    batched: ClassVar[bool] = False
+    deadline: ClassVar[bool] = True
 
     def __init__(self, **params: Any) -> None:
         self.params = self.Params(**params)
@@ -70,6 +91,19 @@ class Mechanism(ABC):
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
         """Play one round: may update ``state`` in place; returns what happened."""
+
+    def supports_batch(self) -> bool:
+        """Whether :meth:`batch_start` / :meth:`batch_step` cover this instance's options."""
+        return self.batched
+
+    def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
+        """Prepare R replications at once from stacked parameter arrays (leading axis R); see ``batched``."""
+        raise NotImplementedError(f"{self.name} has no batch path")
+
+    def batch_step(self, arrays: dict[str, np.ndarray], active: np.ndarray, round_: int, n_rounds: int,
+                   generators: Sequence[np.random.Generator]) -> BatchStep:
+        """One round of the model policy for the ``active`` replications: the same arithmetic as :meth:`step`."""
+        raise NotImplementedError(f"{self.name} has no batch path")
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         """Outcome at the deadline when no round closed an agreement: the scenario's disagreement point."""

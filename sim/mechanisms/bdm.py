@@ -47,10 +47,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -198,7 +197,6 @@ class BDMIssue:
         return int(sub[np.argmin(move)])
 
 
-@register
 class BDMChallenge(Mechanism):
     """Bueno de Mesquita's expected-utility challenge model, issue by issue (Scholz et al. 2011 reading)."""
 

@@ -21,9 +21,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism, RoundResult
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -79,7 +78,6 @@ class CompromiseParams(BaseModel):
     decision_round: int = Field(1, ge=1, description="round at which the compromise is taken")
 
 
-@register
 class CompromiseModel(Mechanism):
     name = "compromise"
     title = "Compromise model (capability x salience weighted mean / median)"

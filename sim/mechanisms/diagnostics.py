@@ -1,6 +1,6 @@
 """Pareto-optimality check and Nash bargaining point of a package, over the veto players (pure functions).
 
-Utilities are the additive salience-weighted ones of :mod:`sim.mechanisms.utility`:
+Utilities are the additive salience-weighted ones of :mod:`sim.core.utility`:
 U_i(x) = sum_j w_ij (1 - |x_j - p_ij| / 100), piecewise linear and concave in x.
 
 * **Pareto check** (:func:`pareto_improvement`): solve the linear programme
@@ -22,8 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
-from sim.mechanisms.utility import issue_weights, utilities
+from sim.core.state import NegotiationState
+from sim.core.utility import issue_weights, utilities
 
 
 @dataclass(frozen=True)

@@ -35,10 +35,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -98,7 +97,6 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
     return found
 
 
-@register
 class ExchangeModel(Mechanism):
     """Equal-gain exchange of positions across issue pairs, then the compromise of the new positions."""
 

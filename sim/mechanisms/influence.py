@@ -21,7 +21,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 PressureMove = tuple[int, int, int | None, float]  # (source k, target i, issue j or None for all, strength)
 

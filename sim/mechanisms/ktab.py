@@ -1,4 +1,7 @@
-"""KTAB-style spatial model (SMP): probabilistic Condorcet election and interpolated bargains.
+"""KTAB-inspired spatial model, issue by issue: probabilistic Condorcet election and interpolated bargains.
+
+This is *not* KTAB: it does not reproduce KTAB's reference runs (see :mod:`sim.mechanisms.ktab_smp` for the
+faithful reproduction, which plays all issues jointly). It is kept as a simpler per-issue variant.
 
 After the KAPSARC Toolkit for Behavioral Analysis (KTAB) "Spatial Model of Politics": B. Wise, L. Lester,
 B. Efird et al. (2015-2016), *KTAB: the KAPSARC Toolkit for Behavioral Analysis* and *An introduction to the
@@ -31,9 +34,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
-from sim.mechanisms.registry import register
-from sim.mechanisms.state import NegotiationState
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -129,12 +131,11 @@ class KTABIssue:
         return new
 
 
-@register
 class KTABSpatial(Mechanism):
     """KTAB-style probabilistic spatial model, issue by issue."""
 
     name = "ktab"
-    title = "Probabilistic Condorcet spatial model (KTAB-style SMP)"
+    title = "Probabilistic Condorcet spatial model, per issue (KTAB-inspired; not KTAB, see ktab_smp)"
     reference = "Wise, Lester, Efird et al. 2015-2016, KAPSARC KTAB discussion papers (SMP)"
     classifier = {"stochastic": False, "iterative": True, "uses_proposals": False, "outcome": "forecast"}
     Params = KTABParams

@@ -3,7 +3,7 @@
 Faratin, Sierra & Jennings (2002, "Using similarity criteria to make issue trade-offs in automated negotiations",
 Artificial Intelligence 142(2)) let a proposer keep its own utility (its *aspiration*, set by its concession
 tactic) while moving along its iso-utility curve toward what the opponent wants. With complete information and
-the additive utilities of ``sim.mechanisms.utility`` this is a separable concave resource allocation (Raiffa 1982,
+the additive utilities of ``sim.core.utility`` this is a separable concave resource allocation (Raiffa 1982,
 *The Art and Science of Negotiation*, ch. 12, on efficient contracts with additive values):
 
     maximise  sum_r U_r(x)   subject to  U_p(x) >= u*,   0 <= x <= 100
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.utility import issue_weights
+from sim.core.utility import issue_weights
 
 
 def tradeoff_offer(ideal: np.ndarray, salience: np.ndarray, proposer: int, responders: np.ndarray,

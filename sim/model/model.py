@@ -20,6 +20,7 @@ from sim.model.events import EventSchedule, FiredEvent, apply_effects
 from sim.model.mesa_compat import release_mesa_models
 from sim.model.streams import replication_generator
 from sim.outcomes.classify import Outcome, classify
+from sim.outcomes.timeline import Timeline
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
 from sim.scenario.schema import Event
@@ -37,6 +38,10 @@ class RoundRecord:
     agreed: bool = False
     positions: np.ndarray | None = None  # (N, M) after the round, when recording
     note: str = ""
+    status: str = "open"  # the talks after this month: open | signed | breakdown | unresolved | forecast
+    presence: np.ndarray | None = None  # (M,) physical presence on each issue at the end of the month
+    suspended: np.ndarray | None = None  # (M,) 1 where the old agreement is suspended
+    breakdown_by: int | None = None
 
 
 class NegotiationModel(mesa.Model):
@@ -105,11 +110,22 @@ class NegotiationModel(mesa.Model):
         result = self.mechanism.step(state, self.rng, self.policies)
         state.clip_positions()
         record.proposer, record.offer, record.accepted = result.proposer, result.offer, result.accepted
+        forecast = self.mechanism.classifier.get("outcome") == "forecast"
         if result.agreement is not None:
             record.agreed = True
-            self._finish(FinalOutcome(package=result.agreement, agreed=True))
+            self._finish(FinalOutcome(package=result.agreement, agreed=True,
+                                      status="forecast" if forecast else "signed"))
+        elif result.info.get("breakdown_by") is not None:
+            self._finish(FinalOutcome(package=state.disagreement.copy(), agreed=False, status="breakdown",
+                                      breakdown_by=int(result.info["breakdown_by"])))
         elif state.round >= state.n_rounds:
-            self._finish(self.mechanism.finish(state, self.rng))
+            final = self.mechanism.finish(state, self.rng)
+            if forecast:
+                final.status = "forecast"
+            self._finish(final)
+        else:
+            state.drift_presence()
+        self._record_state(record)
         if self.record:
             record.positions = state.position.copy()
         self.history.append(record)
@@ -124,7 +140,13 @@ class NegotiationModel(mesa.Model):
         if self.final is None:
             raise RuntimeError("the run has not finished yet")
         return classify(self.state, self.final.package, self.final.agreed, self.agreement_round,
-                        self.compiled.scenario.outcomes.thresholds)
+                        self.compiled.scenario.outcomes.thresholds, status=self.final.status,
+                        breakdown_by=self.final.breakdown_by, timeline=self.timeline())
+
+    def timeline(self) -> Timeline:
+        """Month-by-month talks status, presence and legal status (see ``sim.outcomes.timeline``)."""
+        return Timeline.from_records([r.status for r in self.history], [r.presence for r in self.history],
+                                     [r.suspended for r in self.history])
 
     # --- facilitator / classroom hooks -------------------------------------------------------------------------
     def inject(self, event: Event | str) -> None:
@@ -151,6 +173,8 @@ class NegotiationModel(mesa.Model):
         if self.history:
             self.history[-1].agreed, self.history[-1].note = True, note
         self._finish(FinalOutcome(package=package, agreed=True))
+        if self.history:
+            self._record_state(self.history[-1])
 
     def reopen(self, note: str = "") -> None:
         """Undo the agreement just reached (a facilitator's veto): talks go on from the next round.
@@ -164,6 +188,8 @@ class NegotiationModel(mesa.Model):
         if self.history:
             self.history[-1].agreed, self.history[-1].note = False, note
         self.final, self.agreement_round, self.running = None, None, True
+        if self.history:
+            self._record_state(self.history[-1])
 
     def reopen_refusal(self) -> str | None:
         """Why :meth:`reopen` would refuse now, or None when it can reopen."""
@@ -186,6 +212,16 @@ class NegotiationModel(mesa.Model):
             fired.append(FiredEvent(self.state.round, event_id, event.label, injected=True))
         self.injected = []
         return fired
+
+    def _record_state(self, record: RoundRecord) -> None:
+        """The world at the end of the month: the talks' status, presence and legal status per issue."""
+        final, state = self.final, self.state
+        record.status = "open" if final is None else final.status
+        settled = final is not None and final.status in ("signed", "breakdown", "forecast")
+        record.presence = np.where(state.is_base_issue, final.package, state.presence) if settled \
+            else state.presence.copy()
+        record.suspended = state.suspended.copy()
+        record.breakdown_by = final.breakdown_by if final is not None else None
 
     def _finish(self, final: FinalOutcome) -> None:
         self.final = final

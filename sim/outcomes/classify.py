@@ -13,26 +13,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
-from sim.mechanisms.utility import utilities
-
-CATEGORIES: tuple[str, ...] = ("withdrawal", "access_only", "reduced_presence", "new_terms", "terms_2017")
-CATEGORY_LABELS: dict[str, str] = {
-    "withdrawal": "full withdrawal",
-    "access_only": "case-by-case access only",
-    "reduced_presence": "reduced presence, renegotiated",
-    "new_terms": "retained on modified terms",
-    "terms_2017": "retained on the 2017 terms",
-}
-
-
-def category_level(value: float, thresholds: Sequence[float]) -> int:
-    """Index into CATEGORIES of a base issue's value (a value on a threshold goes to the upper category)."""
-    return int(np.searchsorted(np.asarray(thresholds), value, side="right"))
-
-
-def categorize(value: float, thresholds: Sequence[float]) -> str:
-    return CATEGORIES[category_level(value, thresholds)]
+from sim.core.categories import categorize
+from sim.core.state import NegotiationState
+from sim.core.utility import utilities
+from sim.outcomes.timeline import Timeline
 
 
 @dataclass
@@ -45,13 +29,31 @@ class Outcome:
     rounds_played: int
     categories: dict[str, str] = field(default_factory=dict)  # base issue id -> category
     utilities: np.ndarray = field(default_factory=lambda: np.zeros(0))  # (N,)
+    status: str = ""  # signed | breakdown | unresolved | forecast
+    breakdown_by: int | None = None
+    timeline: Timeline | None = None
+    thresholds: tuple[float, ...] = ()
+    base_issues: tuple[int, ...] = ()
+
+    def at(self, month: int) -> dict[str, tuple[str, str, float, str]]:
+        """Each base issue's (status, category, presence, legal status) at the end of ``month``."""
+        if self.timeline is None:
+            raise ValueError("this outcome has no month-by-month record")
+        return {issue: self.timeline.base_state(month, j, self.thresholds) for issue, j in
+                zip(self.categories, self.base_issues, strict=True)}
 
 
 def classify(state: NegotiationState, package: np.ndarray, agreed: bool, agreement_round: int | None,
-             thresholds: Sequence[float]) -> Outcome:
-    """Classify a final package. Utilities are measured against each actor's starting ideal point."""
+             thresholds: Sequence[float], status: str = "", breakdown_by: int | None = None,
+             timeline: Timeline | None = None) -> Outcome:
+    """Classify a final package. Utilities are measured against each actor's starting ideal point.
+
+    For a run still unresolved the package is the interim state (the status quo with the bases' presence)."""
     categories = {issue: categorize(float(package[j]), thresholds)
                   for j, issue in enumerate(state.issue_ids) if state.is_base_issue[j]}
     return Outcome(package=np.asarray(package, dtype=float), agreed=agreed, agreement_round=agreement_round,
                    rounds_played=state.round, categories=categories,
-                   utilities=utilities(state.initial_position, state.salience, package))
+                   utilities=utilities(state.initial_position, state.salience, package),
+                   status=status or ("signed" if agreed else "breakdown"), breakdown_by=breakdown_by,
+                   timeline=timeline, thresholds=tuple(thresholds),
+                   base_issues=tuple(int(j) for j in np.flatnonzero(state.is_base_issue)))

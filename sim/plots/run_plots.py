@@ -8,7 +8,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sim.outcomes.classify import CATEGORIES, CATEGORY_LABELS
+from sim.core.categories import CATEGORIES, CATEGORY_LABELS
 from sim.plots.style import CATEGORY_COLOURS, plt, save
 from sim.scenario.schema import Scenario
 

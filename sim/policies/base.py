@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 
 @dataclass(frozen=True)

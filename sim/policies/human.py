@@ -15,7 +15,7 @@ from typing import ClassVar, Literal
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 from sim.policies.base import Policy, Pressure
 
 Fallback = Literal["model", "none"]

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 from sim.policies.base import Policy, Pressure
 
 

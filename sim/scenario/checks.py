@@ -93,14 +93,19 @@ def _check_events(scenario: Scenario) -> list[Problem]:
     return problems
 
 
+SETTINGS = {"rounds", "mechanism", "mechanism.name", "mechanism.params"}
+"""Non-numeric choices that can carry evidence too (the most consequential ones in a file)."""
+
+
 def _check_evidence(scenario: Scenario) -> list[Problem]:
     problems = []
     paths = list(parameter_table(scenario))
     events = {f"events.{event_id}" for event_id in scenario.events}  # an event's timing and effects as a whole
     for key, entry in scenario.evidence.items():
-        if key not in events and not any(p == key or p.startswith(key + ".") for p in paths):
+        if key not in events | SETTINGS and not any(p == key or p.startswith(key + ".") for p in paths):
             problems.append((f"evidence.{key}",
-                             f"'{key}' is not a parameter path, a prefix of one, or an event (events.<id>)"))
+                             f"'{key}' is not a parameter path, a prefix of one, an event (events.<id>) or a "
+                             f"setting ({', '.join(sorted(SETTINGS))})"))
         if entry.source is not None and entry.source not in scenario.sources:
             problems.append((f"evidence.{key}.source",
                              f"unknown source '{entry.source}'; expected one of {sorted(scenario.sources)}"))

@@ -11,8 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from sim.core.state import NegotiationState
 from sim.errors import ScenarioError
-from sim.mechanisms.state import NegotiationState
 from sim.scenario.distributions import Value
 from sim.scenario.parameters import iter_parameters
 from sim.scenario.schema import BOUNDS, Event, Scenario
@@ -20,7 +20,7 @@ from sim.scenario.schema import BOUNDS, Event, Scenario
 Cell = tuple[str, tuple[int, ...]]
 
 _ACTOR_SCALARS = {"capability": "capability", "risk": "risk", "outside_option": "outside_option",
-                  "concession": "concession_beta"}
+                  "concession": "concession_beta", "discount": "discount"}
 _ACTOR_ISSUE = {"positions": "position", "salience": "salience", "reservation": "reservation"}
 
 
@@ -79,7 +79,7 @@ class ParameterValues:
 
     def _derived(self, path: str) -> float:
         """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
-        from sim.mechanisms.utility import outside_options
+        from sim.core.utility import outside_options
 
         key, index = self._cell(path)
         if key == "outside_option":
@@ -139,10 +139,14 @@ class CompiledScenario:
         reservation = arrays["reservation"]
         missing = np.isnan(reservation)
         reservation[missing] = np.broadcast_to(arrays["disagreement"], reservation.shape)[missing]
-        values.state = self._state(arrays)
+        presence = arrays["presence"]
+        np.copyto(presence, arrays["status_quo"], where=np.isnan(presence))
+        np.copyto(arrays["drift_target"], presence, where=np.isnan(arrays["drift_target"]))
+        values.state = self.state_of(arrays)
         return values
 
-    def _state(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
+    def state_of(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
+        """The negotiation state over (views of) these parameter arrays."""
         sc = self.scenario
         if self._flags is None:
             self._flags = (np.array([sc.actors[a].role == "veto" for a in self.actor_ids]),
@@ -158,6 +162,10 @@ class CompiledScenario:
             status_quo=arrays["status_quo"], disagreement=arrays["disagreement"],
             is_base_issue=is_base.copy(),
             n_rounds=sc.rounds,
+            discount=arrays["discount"], presence=arrays["presence"], drift_target=arrays["drift_target"],
+            drift_rate=arrays["drift_rate"], suspended=arrays["suspended"],
+            outside_centre=arrays["outside_centre"], outside_spread=arrays["outside_spread"],
+            reservation_range=np.stack([arrays["reservation_lo"], arrays["reservation_hi"]], axis=-1),
         )
 
 
@@ -224,6 +232,10 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         "reservation": np.full((n, m), np.nan), "influence": np.zeros((n, n)), "alignment": np.zeros((n, n)),
         "status_quo": np.zeros(m), "disagreement": np.zeros(m), "event_probability": np.zeros(len(events)),
         "influence_rate": np.array(0.0), "alignment_weight": np.array(0.0),
+        "discount": np.full(n, 0.97), "presence": np.full(m, np.nan), "drift_target": np.full(m, np.nan),
+        "drift_rate": np.zeros(m), "suspended": np.zeros(m),
+        "outside_centre": np.full(n, np.nan), "outside_spread": np.full(n, np.nan),
+        "reservation_lo": np.full((n, m), np.nan), "reservation_hi": np.full((n, m), np.nan),
     }
     for name, value in scenario.mechanism.params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
@@ -240,7 +252,30 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         else:
             base[cell[0]][cell[1]] = param.value.mean()
             compiled.uncertain.append((param.path, param.value))
+    _outside_prior(compiled)
     return compiled
+
+
+def _outside_prior(compiled: CompiledScenario) -> None:
+    """The public prior on each actor's outside option: its nominal value (derived from the nominal parameters
+    where the file leaves it out) and, for a distribution, half its range (NaN: the mechanism's default width)."""
+    from sim.core.utility import outside_options
+
+    base = compiled.base
+    for i, actor_id in enumerate(compiled.actor_ids):
+        for j, issue_id in enumerate(compiled.issue_ids):
+            value = compiled.scenario.actors[actor_id].reservation.get(issue_id)
+            if value is None:
+                value = compiled.scenario.issues[issue_id].disagreement
+            lo, hi = (float(value), float(value)) if isinstance(value, int | float) else value.support()
+            base["reservation_lo"][i, j], base["reservation_hi"][i, j] = lo, hi
+    nominal = compiled.sample(None).state
+    base["outside_centre"][:] = outside_options(nominal)
+    for i, actor_id in enumerate(compiled.actor_ids):
+        value = compiled.scenario.actors[actor_id].outside_option
+        if value is not None and not isinstance(value, int | float):
+            lo, hi = value.support() if hasattr(value, "support") else (np.nan, np.nan)
+            base["outside_spread"][i] = (hi - lo) / 2
 
 
 def _cell_of(path: str, actors: tuple[str, ...], issues: tuple[str, ...], events: tuple[str, ...]) -> Cell:

@@ -36,6 +36,13 @@ def iter_parameters(scenario: Scenario) -> Iterator[Parameter]:
     for issue_id, issue in scenario.issues.items():
         yield Parameter(f"issues.{issue_id}.status_quo", issue.status_quo, "status_quo")
         yield Parameter(f"issues.{issue_id}.disagreement", issue.disagreement, "disagreement")
+        if issue.base:
+            given = issue.model_fields_set
+            yield Parameter(f"issues.{issue_id}.presence", issue.presence, "presence")
+            yield Parameter(f"issues.{issue_id}.drift_target", issue.drift_target, "drift_target")
+            yield Parameter(f"issues.{issue_id}.drift_rate", issue.drift_rate, "drift_rate", "drift_rate" in given)
+            yield Parameter(f"issues.{issue_id}.suspended", float(issue.legal_status == "suspended"), "suspended",
+                            "legal_status" in given)
     for actor_id, actor in scenario.actors.items():
         prefix = f"actors.{actor_id}"
         given = actor.model_fields_set
@@ -43,6 +50,7 @@ def iter_parameters(scenario: Scenario) -> Iterator[Parameter]:
         yield Parameter(f"{prefix}.risk", actor.risk, "risk", "risk" in given)
         yield Parameter(f"{prefix}.outside_option", actor.outside_option, "outside_option")
         yield Parameter(f"{prefix}.concession", actor.concession, "concession", "concession" in given)
+        yield Parameter(f"{prefix}.discount", actor.discount, "discount", "discount" in given)
         for issue_id in scenario.issues:
             yield Parameter(f"{prefix}.positions.{issue_id}", actor.positions.get(issue_id), "positions")
             yield Parameter(f"{prefix}.salience.{issue_id}", actor.salience.get(issue_id), "salience")

@@ -31,6 +31,11 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "influence_rate": (0.0, 1.0),
     "alignment_weight": (0.0, 1.0),
     "mechanism": (-1e9, 1e9),
+    "discount": (0.0, 0.9999),
+    "presence": (0.0, 100.0),
+    "drift_target": (0.0, 100.0),
+    "drift_rate": (0.0, 1.0),
+    "suspended": (0.0, 1.0),
 }
 
 
@@ -56,7 +61,19 @@ class Issue(Strict):
     base: bool = Field(False, description="true for base-access issues, which get an outcome category")
     anchors: dict[int, str] = Field(default_factory=dict, description="what points of the 0-100 scale mean")
     status_quo: Value = Field(description="reference point at the start (0-100)")
-    disagreement: Value = Field(description="value that applies if no agreement by the deadline (0-100)")
+    disagreement: Value = Field(description="value that applies if talks break down (or, for deadline-based "
+                                            "mechanisms, if no agreement by the deadline) (0-100)")
+    presence: Value | None = Field(
+        None, description="base issues: physical presence (0-100, same anchors) while talks go on; omitted = "
+                          "status_quo")
+    drift_target: Value | None = Field(
+        None, description="base issues: where presence drifts while talks go on (0-100); omitted = the "
+                          "starting presence (it persists)")
+    drift_rate: Value = Field(0.0, description="base issues: share of the gap to drift_target closed per month "
+                                               "(0-1); 0 = presence persists")
+    legal_status: Literal["in_force", "suspended"] = Field(
+        "in_force", description="base issues: legal status of the old agreement at the start; events may "
+                                "suspend it (path issues.<id>.suspended, set: 1)")
     description: str = ""
 
     @field_validator("anchors")
@@ -80,6 +97,9 @@ class Actor(Strict):
         None, description="utility (0-1) of walking away; omitted = utility of the disagreement outcome")
     concession: Value = Field(
         1.0, description="time-dependent concession exponent beta: < 1 Boulware, 1 linear, > 1 conceder")
+    discount: Value = Field(
+        0.97, description="discount factor per month (0-0.9999): the cost of delay in the coercive bargaining "
+                          "mechanism; lower = more impatient")
     positions: dict[str, Value] = Field(description="ideal point per issue (0-100)")
     salience: dict[str, Value] = Field(description="how much each issue matters (0-1)")
     reservation: dict[str, Value] = Field(
@@ -146,7 +166,7 @@ class Event(Strict):
 
 
 class MechanismSpec(Strict):
-    name: str = "bargaining"
+    name: str = "coercive"
     params: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -203,7 +223,9 @@ class Scenario(Strict):
     relations: dict[str, Relation] = Field(default_factory=dict)
     events: dict[str, Event] = Field(default_factory=dict)
     mechanism: MechanismSpec = Field(default_factory=MechanismSpec)
-    rounds: int = Field(24, ge=1, le=600, description="deadline in rounds (one round = one month)")
+    rounds: int = Field(24, ge=1, le=600, description="months simulated (one round = one month): the deadline of "
+                        "deadline-based mechanisms (bargaining), the safety cap of the coercive mechanism (runs "
+                        "still talking then are reported as unresolved, never as a deal)")
     dynamics: Dynamics = Field(default_factory=Dynamics)
     outcomes: Outcomes = Field(default_factory=Outcomes)
     evidence: dict[str, Evidence] = Field(default_factory=dict)

@@ -8,9 +8,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.registry import available, create
-from sim.mechanisms.state import NegotiationState
 from sim.policies.base import Policy
 from sim.validation.deu import DEUIssue
 from sim.validation.states import state_from_arrays

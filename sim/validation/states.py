@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.state import NegotiationState
+from sim.core.state import NegotiationState
 
 
 def state_from_arrays(position: np.ndarray, capability: np.ndarray, salience: np.ndarray,

@@ -156,6 +156,33 @@ def history_table(view: dict[str, Any]) -> str:
     return md_table(["round", "proposer"] + issues + ["votes (who answered)", "deal", "events", "notes"], rows)
 
 
+STATUS_LABELS = {"signed": "agreement signed", "unresolved": "talks unresolved", "open": "talks unresolved",
+                 "breakdown": "talks broke down", "forecast": "forecast", "unobserved": "not observed"}
+LEGAL_LABELS = {"in_force": "old agreement in force", "suspended": "old agreement suspended",
+                "signed": "new agreement", "ended": "no agreement (talks ended)"}
+
+
+def world_rows(view: dict[str, Any], bases: dict[str, dict[str, Any]]) -> list[list[Any]]:
+    from sim.outcomes import CATEGORY_LABELS
+
+    return [[view["issues"][b]["label"], STATUS_LABELS.get(w["status"], w["status"]),
+             CATEGORY_LABELS.get(w["category"], w["category"]), w["presence"], LEGAL_LABELS.get(w["legal"], w["legal"])]
+            for b, w in bases.items()]
+
+
+@solara.component
+def WorldState(view: dict[str, Any]) -> None:
+    """Each base after the last month this page may see: talks status, presence, legal status."""
+    world = view["world"]
+    with solara.Card("Where things stand on the bases", classes=["world-state"]):
+        if not world["bases"]:
+            solara.Text("Month 0: talks have not started; the old agreement is in force.")
+            return
+        Md(f"After month {world['month']}:")
+        Md(md_table(["base", "talks", "presence", "presence (0-100)", "legal status"],
+                    world_rows(view, world["bases"])))
+
+
 @solara.component
 def News(view: dict[str, Any]) -> None:
     with solara.Card("News and intelligence"):

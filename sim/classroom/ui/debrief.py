@@ -72,7 +72,19 @@ def PlayerDebrief(view: dict[str, Any]) -> None:
     with solara.Card("Positions on the bases, month by month"):
         solara.FigureMatplotlib(fig, format="png")
     plt.close(fig)
+    MonthByMonth(True)
     Comparison()
+
+
+@solara.component
+def MonthByMonth(published_only: bool) -> None:
+    """The bases month by month: talks signed / unresolved / broken down, and the presence category."""
+    table = server.read(debrief.world_table, server.current(), published_only)
+    with solara.Card("The bases month by month", classes=["month-by-month"]):
+        if table.empty:
+            solara.Text("No month played yet.")
+            return
+        Md(md_table(list(table.columns), table.values.tolist()))
 
 
 @solara.component
@@ -96,6 +108,7 @@ def FacilitatorDebrief(view: dict[str, Any]) -> None:
         with solara.Card(title):
             solara.FigureMatplotlib(fig, format="png")
         plt.close(fig)
+    MonthByMonth(False)
     Comparison()
     timeline = server.read(debrief.timeline, session)
     with solara.Card("Timeline of moves, injects and overrides"):

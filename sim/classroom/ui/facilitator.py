@@ -13,6 +13,7 @@ from sim.classroom.ui.common import (
     Message,
     News,
     StatusBar,
+    WorldState,
     attempt,
     history_table,
     joined_code,
@@ -58,6 +59,7 @@ def FacilitatorPage(changes: int = 0) -> None:
             if not view["finished"]:
                 Inject(view)
             News(view)
+    WorldState(view)
     with solara.Card("Live state (positions now)"):
         Md(positions_table(view))
     with solara.Card("Rounds (including unpublished)"):

@@ -13,6 +13,7 @@ from sim.classroom.ui.common import (
     Message,
     News,
     StatusBar,
+    WorldState,
     attempt,
     fmt,
     history_table,
@@ -55,6 +56,7 @@ def PlayerPage(actor: str, changes: int = 0) -> None:
                 with solara.Card("Your move"):
                     solara.Text("Moves are closed while the white cell adjudicates and publishes the round.")
             News(view)
+    WorldState(view)
     with solara.Card("Public state: stated positions (0-100)"):
         Md(positions_table(view))
     with solara.Card("Rounds so far"):

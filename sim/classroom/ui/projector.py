@@ -7,7 +7,7 @@ from __future__ import annotations
 import solara
 
 from sim.classroom import server
-from sim.classroom.ui.common import Md, News, StatusBar, history_table, md_table, positions_table
+from sim.classroom.ui.common import Md, News, StatusBar, WorldState, history_table, md_table, positions_table
 from sim.classroom.views import projector_view
 
 
@@ -39,7 +39,8 @@ def ProjectorPage(changes: int = 0) -> None:
                                                       for i, v in preview["offer"].items()]))
             with solara.Column():
                 News(view)
-        with solara.Card("Where things stand: stated positions (0-100), as last published"):
+        WorldState(view)
+        with solara.Card("Stated positions (0-100), as last published"):
             Md(positions_table(view))
             Md("\n".join(f"- {issue['label']}: {issue['scale']}" for issue in view["issues"].values()))
         with solara.Card("Rounds so far"):

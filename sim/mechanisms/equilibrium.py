@@ -1,0 +1,176 @@
+"""Stationary equilibrium values of two-party bargaining with discounting, interim payoffs and outside options.
+
+Each month one of the two veto players proposes (alternately, Rubinstein 1982; or drawn with probabilities in
+proportion to capability, Baron & Ferejohn 1989). Values are average per-month utilities, V = (1 - d) sum d^t u_t:
+
+* talks that go on give each player the *interim* utility f_i of the state that holds meanwhile (the status quo
+  with the bases at their current presence) this month, then the value C_i of the next month: the value of
+  continuing is cont_i = (1 - d_i) f_i + d_i C_i;
+* walking away ends the talks with both players at their outside options o_i (breakdown), so what a player keeps
+  by saying no is keep_i = max(o_i, cont_i) (Binmore, Rubinstein & Wolinsky 1986: outside options bound deals);
+* the proposer p offers the package that maximises its utility subject to the responder r getting keep_r and to
+  every bottom line (``frontier.Frontier``), and does so only if that beats its own keep_p; r accepts;
+* without a deal, a player walks away if o_i > cont_i; otherwise both continue.
+
+The values are the fixed point of this month-to-month map, found by value iteration (a contraction with modulus
+max d_i, started from max(o_i, f_i)). With one issue, zero interim and outside options, the alternating
+proposer's share is (1 - d_r) / (1 - d_p d_r), Rubinstein's closed form (tests/test_coercive.py pins it).
+Arrays carry any leading batch axes (replications, viewers, types of the other player).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.mechanisms.frontier import TOLERANCE, Frontier
+
+
+@dataclass
+class Turn:
+    """What happens in a month in which player ``k`` proposes, given the players' continuation values."""
+
+    keep: np.ndarray  # (..., 2) what each player keeps by saying no (max of outside option and continuing)
+    cont: np.ndarray  # (..., 2) value of continuing without a deal this month
+    deal: np.ndarray  # (...,) the proposer makes an offer the responder accepts
+    walk: np.ndarray  # (..., 2) without a deal this month, this player prefers breakdown to continuing
+    values: np.ndarray  # (..., 2) the players' values of the month
+
+
+def play_turn(frontier: Frontier, k: int, cnext: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+              delta: np.ndarray) -> Turn:
+    """One month with proposer ``k`` (0 or 1) given next month's values ``cnext`` (..., 2)."""
+    r = 1 - k
+    cont = (1.0 - delta) * flow + delta * cnext
+    keep = np.maximum(outside, cont)
+    v_p, v_r, feasible = frontier.value(keep[..., r])
+    deal = feasible & (v_p >= keep[..., k] - TOLERANCE)
+    walk = outside > cont + TOLERANCE
+    no_deal = np.where(walk.any(axis=-1)[..., None], outside, cont)
+    values = np.empty_like(cont)
+    values[..., k] = np.where(deal, v_p, no_deal[..., k])
+    values[..., r] = np.where(deal, v_r, no_deal[..., r])
+    return Turn(keep, cont, deal, walk, values)
+
+
+@dataclass
+class Equilibrium:
+    """Converged stationary values; ``values[k]`` (..., 2) holds each player's value of a month in which k
+    proposes (alternate), or both rows hold the value before the proposer is drawn (recognition)."""
+
+    frontiers: tuple[Frontier, Frontier]
+    outside: np.ndarray
+    flow: np.ndarray
+    delta: np.ndarray
+    recognition: np.ndarray | None  # (..., 2) probabilities, None for alternating proposers
+    values: np.ndarray  # (2, ..., 2)
+    iterations: int
+
+    def turn(self, k: int) -> Turn:
+        """The month in which ``k`` proposes, under the converged values."""
+        cnext = self.values[1 - k] if self.recognition is None else self.values[0]
+        return play_turn(self.frontiers[k], k, cnext, self.outside, self.flow, self.delta)
+
+
+def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+          delta: np.ndarray, recognition: np.ndarray | None) -> np.ndarray:
+    """One application of the month-to-month map to ``values`` (2, ..., 2)."""
+    if recognition is None:
+        return np.stack([play_turn(frontiers[0], 0, values[1], outside, flow, delta).values,
+                         play_turn(frontiers[1], 1, values[0], outside, flow, delta).values])
+    mixed = (recognition[..., 0:1] * play_turn(frontiers[0], 0, values[0], outside, flow, delta).values
+             + recognition[..., 1:2] * play_turn(frontiers[1], 1, values[0], outside, flow, delta).values)
+    return np.stack([mixed, mixed])
+
+
+def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+           recognition: np.ndarray | None, steps: int = 32) -> np.ndarray:
+    """The fixed point on the branch where both proposers make accepted offers, by bisection on player 0's value.
+
+    On that branch the month-to-month map reduces to one monotone scalar map (player 0's value through a full
+    cycle), so bisection converges whatever the discount factors; :func:`solve` checks the guess and iterates
+    from it where another branch (no deal in some month, breakdown) holds."""
+    def keep(i: int, c: np.ndarray) -> np.ndarray:
+        return np.maximum(outside[..., i], (1.0 - delta[..., i]) * flow[..., i] + delta[..., i] * c)
+
+    def offer_value(k: int, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        v_p, v_r, _ = frontiers[k].value(need)
+        return v_p, v_r
+
+    if recognition is None:
+        def cycle(p0: np.ndarray) -> np.ndarray:  # player 0 proposes; next month player 1 does
+            p1, _ = offer_value(1, keep(0, p0))
+            return offer_value(0, keep(1, p1))[0]
+    else:
+        pi0, pi1 = recognition[..., 0], recognition[..., 1]
+
+        def own(i: int, k: int, c_other: np.ndarray) -> np.ndarray:  # i's value before the draw, given the other's
+            f_own = offer_value(k, keep(1 - i, c_other))[0]
+            a = (pi0 if i == 0 else pi1) * f_own
+            share = pi1 if i == 0 else pi0
+            return np.maximum(a + share * outside[..., i],
+                              (a + share * (1.0 - delta[..., i]) * flow[..., i]) / (1.0 - share * delta[..., i]))
+
+        def cycle(c0: np.ndarray) -> np.ndarray:
+            return own(0, 0, own(1, 1, c0))
+    lo, hi = np.zeros(outside.shape[:-1]), np.ones(outside.shape[:-1])
+    for _ in range(steps):
+        mid = 0.5 * (lo + hi)
+        up = cycle(mid) > mid
+        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
+    v0 = 0.5 * (lo + hi)
+    if recognition is None:
+        p1, r0 = offer_value(1, keep(0, v0))
+        a0, r1 = offer_value(0, keep(1, p1))
+        return np.stack([np.stack([a0, r1], -1), np.stack([r0, p1], -1)])
+    c1 = own(1, 1, v0)
+    both = np.stack([v0, c1], -1)
+    return np.stack([both, both])
+
+
+def _candidates(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+                recognition: np.ndarray | None) -> list[np.ndarray]:
+    """Closed-form fixed points of the other branches: no deal ever (talks stall at the interim values, or both
+    end at their outside options) and, with alternating proposers, a deal only in one player's months."""
+    stall = np.maximum(outside, flow)
+    found = [np.stack([stall, stall]), np.stack([outside, outside])]
+    if recognition is None:
+        for k in (0, 1):
+            r = 1 - k
+            keep_r = np.maximum(outside[..., r], flow[..., r])
+            v_p, v_r, _ = frontiers[k].value(keep_r)
+            deal = np.empty_like(outside)
+            deal[..., k], deal[..., r] = v_p, v_r
+            wait = (1.0 - delta) * flow + delta * deal
+            found.append(np.stack([deal, wait]) if k == 0 else np.stack([wait, deal]))
+    return found
+
+
+def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+          recognition: np.ndarray | None = None, tol: float = 1e-7, max_iter: int = 5000) -> Equilibrium:
+    """The stationary values: of the closed-form candidates (one per branch) the one the month-to-month map leaves
+    in place, element by element; value iteration from the best candidate where none is exact."""
+    values = _guess(frontiers, outside, flow, delta, recognition)
+    residual = np.abs(_step(frontiers, values, outside, flow, delta, recognition) - values).max(axis=(0, -1))
+    if (residual > tol).any():  # some elements sit on another branch: take the candidate the map leaves in place
+        options = [values, *_candidates(frontiers, outside, flow, delta, recognition)]
+        residuals = [residual] + [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
+                                  for v in options[1:]]
+        best = np.argmin(np.stack(residuals), axis=0)
+        values = np.choose(best[None, ..., None], options)
+    # each element stops on its own criterion, so its values never depend on the rest of the batch
+    d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
+    d_max = float(np.max(d_elem)) if d_elem.size else 0.0
+    needed = min(max_iter, 5 + math.ceil(math.log(tol) / math.log(max(d_max, 1e-12))))
+    open_ = np.ones(d_elem.shape, dtype=bool)
+    iterations = 0
+    for iterations in range(1, needed + 1):  # noqa: B007 - the count is reported
+        new = _step(frontiers, values, outside, flow, delta, recognition)
+        change = np.abs(new - values).max(axis=(0, -1))
+        values = np.where(open_[None, ..., None], new, values)
+        open_ &= change >= tol * (1.0 - d_elem)
+        if not open_.any():
+            break
+    return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)

@@ -1,0 +1,104 @@
+"""The proposer's best acceptable package against one responder: a point on their Pareto frontier.
+
+With the additive utilities of ``sim.core.utility`` (U_i(x) = sum_j w_ij (1 - |x_j - p_ij| / 100)) and each
+issue confined to the box [lo_j, hi_j] that every veto player's bottom line allows, the programme
+
+    maximise U_p(x)   subject to   U_r(x) >= need,   lo <= x <= hi
+
+is a fractional knapsack (Raiffa 1982, *The Art and Science of Negotiation*, ch. 12; the same greedy argument as
+``tradeoff.py``): start at the proposer's best point in the box, and move issues toward the responder's best point
+in increasing order of the proposer's loss per unit of the responder's gain, w_pj / w_rj, stopping part-way on the
+last issue once the responder has ``need``. If even the responder's best point in the box falls short, no
+acceptable package exists.
+
+All functions take arrays with any leading batch axes (replications, viewers, types): ``(..., M)`` per issue and
+``(...,)`` per batch element, so one call serves one replication or thousands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.core.utility import issue_weights
+
+TOLERANCE = 1e-9
+
+
+@dataclass
+class Frontier:
+    """The breakpoints of the p-versus-r frontier inside the box, in conceding order."""
+
+    start: np.ndarray  # (..., M) proposer's best point in the box
+    step: np.ndarray  # (..., M) signed move per issue from start to the responder's best point in the box
+    order: np.ndarray  # (..., M) issues in conceding order
+    gain: np.ndarray  # (..., M) responder's utility gain of conceding each issue fully, in conceding order
+    cost: np.ndarray  # (..., M) proposer's utility loss of the same, in conceding order
+    gain_cum: np.ndarray  # (..., M + 1) cumulative gain, starting at 0
+    cost_cum: np.ndarray  # (..., M + 1)
+    base_p: np.ndarray  # (...,) proposer's utility at start
+    base_r: np.ndarray  # (...,) responder's utility at start
+
+    @classmethod
+    def build(cls, ideal_p: np.ndarray, salience_p: np.ndarray, ideal_r: np.ndarray, salience_r: np.ndarray,
+              lo: np.ndarray, hi: np.ndarray) -> Frontier:
+        w_p, w_r = issue_weights(salience_p), issue_weights(salience_r)
+        start = np.clip(ideal_p, lo, hi)
+        end = np.clip(ideal_r, lo, hi)
+        step = end - start
+        length = np.abs(step) / 100.0
+        gain, cost = w_r * length, w_p * length
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(gain > 0, cost / np.where(gain > 0, gain, 1.0), np.inf)
+        order = np.argsort(ratio, axis=-1, kind="stable")
+        gain_o = np.take_along_axis(gain, order, axis=-1)
+        cost_o = np.take_along_axis(cost, order, axis=-1)
+        zeros = np.zeros(gain.shape[:-1] + (1,))
+        base_p = (w_p * (1.0 - np.abs(start - ideal_p) / 100.0)).sum(axis=-1)
+        base_r = (w_r * (1.0 - np.abs(start - ideal_r) / 100.0)).sum(axis=-1)
+        return cls(start, step, order, gain_o, cost_o, np.concatenate([zeros, np.cumsum(gain_o, axis=-1)], -1),
+                   np.concatenate([zeros, np.cumsum(cost_o, axis=-1)], -1), base_p, base_r)
+
+    def _cut(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Masks of the issues conceded fully and of the one conceded in part, that part's share, feasibility
+        and the responder's shortfall (one-hot masks: cheaper than fancy indexing on small arrays)."""
+        delta = np.maximum(np.asarray(need, dtype=float) - self.base_r, 0.0)
+        feasible = delta <= self.gain_cum[..., -1] + TOLERANCE
+        k = (self.gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
+        rank = np.arange(self.gain.shape[-1])
+        full = rank < k[..., None]
+        part = rank == k[..., None]
+        done = (self.gain * full).sum(axis=-1)
+        g_next = (self.gain * part).sum(axis=-1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
+        return full, part, np.clip(share, 0.0, 1.0), feasible, done
+
+    def value(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``."""
+        full, part, share, feasible, done = self._cut(need)
+        lost = (self.cost * full).sum(axis=-1) + share * (self.cost * part).sum(axis=-1)
+        got = done + share * (self.gain * part).sum(axis=-1)
+        return self.base_p - lost, self.base_r + got, feasible
+
+    def offer(self, need: np.ndarray) -> np.ndarray:
+        """The package (..., M) behind :meth:`value` (where infeasible: the responder's best point in the box)."""
+        full, part, share, feasible, _ = self._cut(need)
+        ordered = np.where(full, 1.0, np.where(part, share[..., None], 0.0))  # in conceding order
+        fraction = np.empty_like(ordered)
+        np.put_along_axis(fraction, self.order, ordered, axis=-1)
+        fraction = np.where(feasible[..., None], fraction, 1.0)
+        return self.start + fraction * self.step
+
+
+def agreement_box(ideal: np.ndarray, reservation: np.ndarray, veto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue, the interval (lo, hi) that every veto player's bottom line allows, from (..., N, M) arrays.
+
+    A bottom line bounds the side of the ideal point it lies on: r < p means x >= r, r > p means x <= r, r = p
+    means x = r. An empty box on an issue (lo > hi) means no package can satisfy every veto player there.
+    """
+    below = np.where(veto[..., None] & (reservation <= ideal), reservation, 0.0)
+    above = np.where(veto[..., None] & (reservation >= ideal), reservation, 100.0)
+    return below.max(axis=-2), above.min(axis=-2)
+
