@@ -76,6 +76,7 @@ def test_only_moves_that_count_are_offered_and_accepted(lobby: ExerciseSession) 
         lobby.submit_move(tur, {"response": "reject"})
     lobby.submit_move(tur, {"pressures": [{"target": "SYR", "strength": 0.7, "issue": "tartus"}]}, name="Deniz")
     assert "standing ties" in player_view(lobby, "TUR")["me"]["pressure_help"]
+    lobby.submit_move(syr, {"response": "reject"})  # no deal in round 1, so there is a round 2
     to_phase(lobby, "publish")
     lobby.advance(fac)
     assert allowed_moves(lobby, "SYR")["proposal"] and allowed_moves(lobby, "RUS")["response"]  # round 2: swap
@@ -154,3 +155,29 @@ def test_bottom_lines_are_said_in_the_roles_terms(ideal, reservation, expected) 
     text = bottom_line("Tartus", ideal, reservation, ANCHORS)
     assert expected in text and text.startswith("Tartus: you want about")
     assert nearest_anchor(90, ANCHORS) == "2017 terms" and "no bottom line" in bottom_line("x", None, 5, ANCHORS)
+
+
+def test_each_base_is_shown_month_by_month_signed_unresolved_or_broken_down(lobby: ExerciseSession) -> None:
+    from sim.classroom import debrief
+
+    fac, rus, syr = codes(lobby)
+    lobby.start(fac)
+    assert player_view(lobby, "SYR")["world"] == {"month": 0, "bases": {}}
+    lobby.submit_move(syr, {"response": "reject"})
+    to_phase(lobby, "adjudicate")
+    live = facilitator_view(lobby)["world"]
+    assert live["month"] == 1 and set(live["bases"]) == {"tartus", "hmeimim"}
+    assert live["bases"]["tartus"]["status"] == "unresolved" and live["bases"]["tartus"]["legal"] in (
+        "in_force", "suspended")
+    assert player_view(lobby, "SYR")["world"]["month"] == 0  # not published yet
+    to_phase(lobby, "publish")
+    assert projector_view(lobby)["world"] == live
+    while not lobby.finished:
+        lobby.advance(fac)
+    table = debrief.world_table(lobby)
+    assert list(table["month"]) == [e["round"] for e in lobby.rounds]
+    world = debrief.world(lobby)
+    last = world[world["issue"] == "tartus"].iloc[-1]
+    assert last["status"] in ("signed", "unresolved", "breakdown")
+    label = lobby.compiled.scenario.issues["tartus"].label
+    assert table[label].iloc[-1].startswith(last["status"] + ": ")
