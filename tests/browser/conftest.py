@@ -63,10 +63,10 @@ def _free_port() -> int:
 
 
 def hostile_scenario(folder: Path) -> Path:
-    """The baseline with hostile text in Turkey's brief and in a library event (label and description)."""
+    """The baseline, eight months long, with hostile text in Turkey's brief and in a library event."""
     brief = yaml.safe_load(BASELINE.read_text())["actors"]["TUR"]["brief"].strip()
     data = {
-        "extends": str(BASELINE), "name": "classroom_browser",
+        "extends": str(BASELINE), "name": "classroom_browser", "rounds": 8,  # a short play-out after the class
         "actors": {"TUR": {"brief": f"{brief} {HOSTILE_LINK} {HOSTILE_DATA} {HOSTILE_HTML}"}},
         "events": {"leaked_cable": {
             "label": "Leaked cable <script>window.__pwned=3</script>", "library_only": True,

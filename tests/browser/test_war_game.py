@@ -58,14 +58,15 @@ def _join(browser, url: str, code: str, name: str, expect_text: str, shot: str |
     return page
 
 
-def _advance(white) -> None:
-    """Advance one phase and wait until the console shows the next one."""
+def _advance(white, timeout: float | None = None) -> None:
+    """Advance one phase and wait until the console shows the next one (``timeout``: for the advance after the
+    class's last round, when the model plays the remaining months before the page can change)."""
     from playwright.sync_api import expect
 
     phase = white.locator(".phase")
     before = phase.inner_text()
     white.get_by_role("button", name="Advance to next phase").click()
-    expect(phase).not_to_have_text(before)
+    expect(phase).not_to_have_text(before, timeout=timeout)
 
 
 def _no_live_markup(page) -> None:
@@ -239,6 +240,9 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
     expect(white.locator(".adjudication .form-ok")).to_contain_text("Override logged")
     _advance(white)
     expect(syr.get_by_text("Phase: publish")).to_be_visible()
+    for page in (syr, projector):  # the month-by-month state of each base, once published
+        expect(page.locator(".world-state")).to_contain_text("After month 1")
+        expect(page.locator(".world-state")).to_contain_text("talks unresolved")
     row = syr.locator("td", has_text="Washington distracted")
     expect(row).to_contain_text("| see open the cable")  # the whole reason, in one cell
     _no_live_markup(syr)
@@ -260,12 +264,13 @@ def test_two_teams_and_the_white_cell_play_a_short_game(chromium, server) -> Non
 
     # play on to the end (the model plays the months after the class's two rounds)
     while not white.get_by_text("game over").is_visible():
-        _advance(white)
+        _advance(white, timeout=600_000)
     expect(rus.locator(".final-outcome")).to_be_visible()
     expect(rus.locator(".comparison")).to_contain_text("model-alone runs")
     rus.screenshot(path=str(SHOTS / "classroom_player_debrief.png"), full_page=True)
     expect(projector.locator(".public-debrief .final-outcome")).to_be_visible()
     expect(projector.locator(".public-debrief .comparison")).to_contain_text("model-alone runs")
+    expect(projector.locator(".public-debrief .month-by-month")).to_contain_text("unresolved")
     check_privacy()
     projector.screenshot(path=str(SHOTS / "classroom_projector_debrief.png"), full_page=True)
 
