@@ -80,7 +80,7 @@ def test_eu_first_round_classification_and_moves():
 ])
 def test_eu_forecast_regression(params, expected):
     """Pinned values of this implementation after 4 rounds (a regression guard for every reading)."""
-    package = play(BDMChallenge(**{**params, "rounds": 4}), eu_state(4))
+    package = play(BDMChallenge(**{**params, "stop": "fixed", "rounds": 4}), eu_state(4))
     assert package[0] == pytest.approx(expected, abs=5e-4)
 
 
@@ -102,8 +102,8 @@ def truncate1(values) -> list[float]:
 
 
 def eu_trajectory(params: dict | None = None, rounds: int = 8):
-    """Median, weighted mean and positions after each round of the EU example."""
-    state, mech = eu_state(rounds), BDMChallenge(**(params or {}))
+    """Median, weighted mean and positions after each round of the EU example (one BDM round per step)."""
+    state, mech = eu_state(rounds), BDMChallenge(**{"stop": "fixed", **(params or {})})
     rng = np.random.default_rng(0)
     mech.start(state, rng)
     medians, means, positions = [], [], []

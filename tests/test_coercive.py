@@ -109,11 +109,8 @@ def test_individual_rationality_and_bottom_lines(state: NegotiationState, inform
 @given(random_states())
 def test_no_deal_without_a_zone(state: NegotiationState) -> None:
     """When no package satisfies both bottom lines and both outside options, talks never end in a deal."""
-    if package_zone(state, samples=4000):
-        return
-    # the sampled search may miss a thin zone; the exact check is the frontier: the proposer's best package that
-    # gives the other its outside option falls short of the proposer's own
-    assert play(state, rounds=12)[0] != "signed" or all(z.exists for z in issue_zones(state)) is not False
+    if not package_zone(state):
+        assert play(state, rounds=12)[0] != "signed"
 
 
 def test_no_deal_when_bottom_lines_do_not_overlap() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from sim.cli.catalogue_cmd import mechanisms, scenarios
+from sim.cli.explore_cmd import explore
 from sim.cli.play import play
 from sim.cli.run_cmd import run
 from sim.cli.sweep import report, sweep
@@ -21,6 +22,7 @@ app.command("validate-external")(validate_external)
 app.command()(sweep)
 app.command()(report)
 app.command()(play)
+app.command()(explore)
 
 
 @app.callback()

@@ -49,8 +49,9 @@ def print_zones(loaded: Scenario) -> list:
     console.print("  zone of agreement among the veto players (bottom lines at central values):")
     for zone in issue_zones(state):
         console.print(f"    {zone.describe()}", highlight=False)
-    console.print(f"    package: {'a package exists' if package_zone(state) else 'no package'} that every veto "
-                  "player prefers to its outside option", highlight=False)
+    if state.veto.sum() == 2:
+        console.print(f"    package: {'a package exists' if package_zone(state) else 'no package'} that both veto "
+                      "players prefer to their outside options", highlight=False)
     ranges, ideals = {}, {}
     for (i, actor_id) in enumerate(compiled.actor_ids):
         actor = loaded.actors[actor_id]

@@ -116,7 +116,7 @@ class _Batch:
         for r, state in enumerate(self.states):
             state.round = int(finished_round[r])
             k = state.round
-            timeline = Timeline(list(month_status[r, :k]), presence[r, :k], suspended[r, :k])
+            timeline = Timeline(list(month_status[r, :k]), presence[r, :k], suspended[r, :k], n_rounds)
             agreed = status[r] in ("signed", "forecast")
             outcome = classify(state, packages[r], agreed, state.round if agreed else None, thresholds,
                                status=status[r], breakdown_by=int(breakdown_by[r]) if breakdown_by[r] >= 0 else None,

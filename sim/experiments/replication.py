@@ -73,8 +73,8 @@ def summarize(outcome: Outcome, actor_ids: tuple[str, ...], issue_ids: tuple[str
         row[f"utility.{actor}"] = float(outcome.utilities[i])
     row["events_fired"] = events_fired
     if outcome.timeline is not None:
-        horizon = outcome.timeline.months if outcome.status not in ("signed", "breakdown", "forecast") else 10**6
-        for k in sorted({m for m in DEFAULT_MONTHS if m <= max(horizon, outcome.rounds_played)} | set(months)):
+        cap = outcome.timeline.cap or outcome.timeline.months
+        for k in sorted({m for m in DEFAULT_MONTHS if m <= cap} | set(months)):
             row.update(month_columns(outcome, k))
     return row
 

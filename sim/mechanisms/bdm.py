@@ -33,35 +33,59 @@ ports fix it; or the 0-100 scale, ``"scale"``), d_ij = |x_i - x_j| / R:
   then least move; ``"scholz_code"``: the same order, but among compromises the one with the smallest
   EU-weighted position (|a| x_i + b x_j) / (|a| + b), the rule a public port reports from Scholz et al.'s own code
   - github.com/jmckib/bdm-scholz-expected-utility-model - and the one that reproduces their Table 2 in 7 of 8
-  rounds); all moves are simultaneous; a fixed number of rounds is played.
+  rounds); all moves are simultaneous.
+
+Stopping (``stop``). The published model is iterated "until it stops changing", but it need not converge: on
+many inputs positions enter a cycle. ``stop="converge"`` (the default) plays rounds until every issue *settles*:
+its positions after round t are within ``epsilon`` (largest absolute difference, points on the 0-100 scale) of
+its positions after some earlier round t - L, the start counting as round 0. L = 1 is convergence (nothing moves
+more than epsilon); L > 1 is a cycle of length L, whose positions are replaced by their average over the L rounds
+of the cycle (``cycle="mean"``: a forecast that does not depend on the round at which the cycle was entered or
+detected) or kept as they are (``"last"``). Each issue stops on its own (issues are played separately); an issue
+that has not settled after ``max_rounds`` rounds keeps its last positions and is reported as unsettled. All of
+this happens in the first model round; afterwards the mechanism is frozen and only the model's influence step and
+events move positions. ``RoundResult.info["settled"]`` reports per issue how and after how many rounds.
+``stop="fixed"`` plays one BDM round per model round, at most ``rounds`` (the pre-convergence behaviour; a
+``rounds`` given without ``stop`` implies it).
 
 The forecast at the end is the capability x salience weighted mean of the final positions (``forecast="mean"``)
-or the Condorcet median (``"median"``).
+or the Condorcet median (``"median"``). The arithmetic is vectorised over issues in ``sim.mechanisms.bdm_math``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from sim.core.state import NegotiationState
+from sim.mechanisms import bdm_math as bm
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
+from sim.mechanisms.bdm_math import CAPITULATION, COMPROMISE, CONFLICT, STATUS_QUO
 from sim.mechanisms.compromise import weighted_mean
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
 
-CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
+__all__ = ["CAPITULATION", "COMPROMISE", "CONFLICT", "STATUS_QUO", "BDMChallenge", "BDMIssue", "BDMParams",
+           "condorcet_median"]
 
 
 class BDMParams(BaseModel):
     """Options of the challenge model; each ambiguity of the published specification is a named choice."""
 
     model_config = ConfigDict(extra="forbid")
-    rounds: int | None = Field(None, ge=0, description="BDM rounds to play (None: one per model round)")
+    stop: Literal["converge", "fixed"] = Field(
+        "converge", description="play until every issue settles (converges or cycles), or a fixed round count")
+    epsilon: float = Field(1e-3, gt=0, description="largest position change (points) that counts as a repeat")
+    max_rounds: int = Field(200, ge=1, le=10_000, description="stop=converge: most BDM rounds per issue")
+    cycle: Literal["mean", "last"] = Field(
+        "mean", description="stop=converge: a cycle's positions averaged over the cycle, or as detected")
+    rounds: int | None = Field(None, ge=0, description="stop=fixed: BDM rounds to play (None: one per model "
+                                                        "round); given alone, it implies stop=fixed")
     q: float = Field(1.0, ge=0, le=1, description="probability the status quo persists if nobody challenges")
     t: float = Field(1.0, ge=0, le=1, description="probability the status quo improves if it changes")
     probability: Literal["global", "pairwise"] = Field(
@@ -76,33 +100,31 @@ class BDMParams(BaseModel):
     vote_risk: bool = Field(True, description="voters' risk exponents shape the votes behind P_ij")
     forecast: Literal["mean", "median"] = "mean"
 
+    @model_validator(mode="before")
+    @classmethod
+    def _rounds_mean_fixed(cls, data: Any) -> Any:
+        """A round count without a stopping rule asks for the fixed count (as before ``stop`` existed)."""
+        if isinstance(data, dict) and data.get("rounds") is not None and "stop" not in data:
+            return {**data, "stop": "fixed"}
+        return data
 
-def pairwise_votes(x: np.ndarray, w: np.ndarray, scale: float, r: np.ndarray | None = None) -> np.ndarray:
-    """V[l, j, k]: weighted vote of voter l for position x_j over x_k."""
-    d = np.abs(x[:, None] - x[None, :]) / scale
-    if r is not None:
-        d = d ** r[:, None]
-    return w[:, None, None] * (d[:, None, :] - d[:, :, None])
+    @model_validator(mode="after")
+    def _rounds_need_fixed(self) -> BDMParams:
+        if self.rounds is not None and self.stop != "fixed":
+            raise ValueError("rounds applies to stop: fixed (with stop: converge, max_rounds caps the rounds)")
+        return self
 
 
 def condorcet_median(x: np.ndarray, w: np.ndarray, scale: float = 1.0) -> float:
-    """Position (among the actors') that wins every weighted pairwise vote, or the largest total margin."""
-    totals = pairwise_votes(x, w, scale).sum(axis=0)  # (j, k)
-    np.fill_diagonal(totals, 0.0)
-    same = np.isclose(x[:, None], x[None, :])
-    wins = (totals > 1e-12) | same
-    unbeaten = np.flatnonzero(wins.all(axis=1))
-    if unbeaten.size:
-        return float(x[unbeaten[0]])
-    return float(x[int(np.argmax(totals.sum(axis=1)))])
+    """Position (among the actors') that wins every weighted pairwise vote, or the largest total margin.
 
-
-def _u(base: np.ndarray, r: np.ndarray) -> np.ndarray:
-    return 2.0 - 4.0 * np.clip(base, 0.0, None) ** r
+    ``scale`` only rescales the votes (kept for the published signature); the winner does not depend on it.
+    """
+    return float(bm.condorcet_medians(np.asarray(x, float)[None, :], np.asarray(w, float)[None, :])[0])
 
 
 class BDMIssue:
-    """One issue's challenge-model arithmetic (vectorised over actor pairs)."""
+    """One issue's challenge-model arithmetic (a one-issue view of ``sim.mechanisms.bdm_math``)."""
 
     def __init__(self, params: BDMParams, x: np.ndarray, c: np.ndarray, s: np.ndarray,
                  initial_range: float | None = None) -> None:
@@ -111,90 +133,80 @@ class BDMIssue:
         self.initial_range = initial_range
 
     def scale(self) -> float:
-        if self.p.distance == "scale":
-            return 100.0
-        if self.p.distance == "initial_range" and self.initial_range is not None:
-            return float(self.initial_range) or 1.0
-        return float(np.ptp(self.x)) or 1.0
+        initial = None if self.initial_range is None else np.array([self.initial_range])
+        return float(_scales(self.p, self.x[None, :], initial)[0])
+
+    def _d(self) -> np.ndarray:
+        return bm.distances(self.x[None, :], np.array([self.scale()]))
 
     def probabilities(self, r: np.ndarray) -> np.ndarray:
         """P[i, j]: probability that i's position beats j's in a contest."""
-        v = pairwise_votes(self.x, self.w, self.scale(), r if self.p.vote_risk else None)
-        pos = np.clip(v, 0.0, None).sum(axis=0)
-        if self.p.probability == "global":
-            denom = np.abs(v).sum()
-            denom = np.full_like(pos, denom)
-        else:
-            denom = np.abs(v).sum(axis=0)
-        out = np.divide(pos, denom, out=np.zeros_like(pos), where=denom > 0)
-        np.fill_diagonal(out, 0.0)
-        return out
-
-    def expected_utility(self, prob: np.ndarray, r_view: np.ndarray, mu: float) -> np.ndarray:
-        """EU[i, j] of challenger i against target j, evaluated with risk exponents ``r_view`` (N, N)."""
-        scale = self.scale()
-        d = np.abs(self.x[:, None] - self.x[None, :]) / scale
-        toward = (np.abs(self.x - mu)[:, None] + np.abs(self.x[:, None] - self.x[None, :])) / scale
-        us, uf = _u(0.5 - 0.5 * d, r_view), _u(0.5 + 0.5 * d, r_view)
-        ub, uw = _u(0.5 - 0.25 * toward, r_view), _u(0.5 + 0.25 * toward, r_view)
-        usq = _u(np.full_like(d, 0.5), r_view)
-        st = self.s[None, :]
-        eu = st * (prob * us + (1 - prob) * uf) + (1 - st) * us
-        eu = eu - self.p.q * usq - (1 - self.p.q) * (self.p.t * ub + (1 - self.p.t) * uw)
-        np.fill_diagonal(eu, 0.0)
-        return eu
+        return bm.probabilities(self.x[None, :], self.w[None, :], self._d(), r if self.p.vote_risk else None,
+                                self.p.probability == "pairwise")[0]
 
     def endogenous_risk(self, mu: float) -> np.ndarray:
-        ones = np.ones(self.x.size)
-        eu = self.expected_utility(self.probabilities(ones), np.ones((self.x.size,) * 2), mu)
-        security = eu.sum(axis=0)  # sum over challengers j of EU_ji
-        lo, hi = security.min(), security.max()
-        if hi - lo <= 1e-12:
-            return ones
-        big_r = (2 * security - hi - lo) / (hi - lo)
-        return (1 - big_r / 3) / (1 + big_r / 3)
+        """Risk exponents r_i in [0.5, 2] from the actors' security (EU of the challenges they face at r = 1)."""
+        d, n = self._d(), self.x.size
+        toward = (np.abs(self.x - mu)[:, None] + np.abs(self.x[:, None] - self.x[None, :]))[None] / self.scale()
+        eu = bm.expected_utility(self.probabilities(np.ones(n))[None], bm.utilities(d, None), self.s[None, :],
+                                 self.p.q, self.p.t, toward, None)
+        return bm.endogenous_risk(eu.sum(axis=1))[0]
 
     def round(self, r_fixed: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, float]:
-        """Play one round; returns new positions, the (N, N) pair classification and the median."""
-        n = self.x.size
-        mu = condorcet_median(self.x, self.w)
-        if np.ptp(self.x) <= 1e-12:
-            return self.x.copy(), np.zeros((n, n), dtype=int), mu
-        r = self.endogenous_risk(mu) if r_fixed is None else r_fixed
-        prob = self.probabilities(r)
-        view = np.repeat(r[:, None], n, axis=1)  # i's own exponent for every pair it evaluates
-        a = self.expected_utility(prob, view, mu)  # a[i, j] = EU_i(i challenges j)
-        b = self.expected_utility(prob, view.T, mu).T  # b[i, j] = EU_i(j challenges i), i's risk
-        kind = np.full((n, n), STATUS_QUO)
-        kind[(a > 0) & (b > 0) & (b > a)] = CONFLICT
-        yields = (a < 0) & (b > 0)
-        kind[yields & (np.abs(a) < b)] = COMPROMISE
-        kind[yields & (np.abs(a) >= b)] = CAPITULATION
-        np.fill_diagonal(kind, STATUS_QUO)
-        kind[np.isclose(self.x[:, None], self.x[None, :])] = STATUS_QUO
-        frac = np.where(kind == COMPROMISE, np.abs(a) / np.where(b > 0, b, 1.0), 1.0)
-        target = self.x[:, None] + frac * (self.x[None, :] - self.x[:, None])
-        new = self.x.copy()
-        for i in range(n):
-            offers = np.flatnonzero(kind[i] != STATUS_QUO)
-            if offers.size:
-                new[i] = target[i, self.choose(i, offers, kind, a, b, target)]
-        return new, kind, mu
+        """Play one round; returns new positions, the (N, N) pair classification and the median before it."""
+        initial = None if self.initial_range is None else np.array([self.initial_range])
+        new, kind, mu = _play(self.p, self.x[None, :], self.c, self.s[None, :], initial, r_fixed)
+        return new[0], kind[0], float(mu[0])
 
-    def choose(self, i: int, offers: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray,
-               target: np.ndarray) -> int:
-        """Index of the actor whose offer i takes among ``offers`` (ties: the first in actor order)."""
-        move = np.abs(target[i, offers] - self.x[i])
-        if self.p.choice == "smallest_move":
-            return int(offers[np.argmin(move)])
-        best_kind = kind[i, offers].min()  # conflict < compromise < capitulation
-        sub = offers[kind[i, offers] == best_kind]
-        move = np.abs(target[i, sub] - self.x[i])
-        if self.p.choice == "scholz_code" and best_kind == COMPROMISE:
-            ai, bj = np.abs(a[i, sub]), np.abs(b[i, sub])
-            key = (ai * self.x[i] + bj * self.x[sub]) / (ai + bj)  # the smallest EU-weighted position
-            return int(sub[np.argmin(key)])
-        return int(sub[np.argmin(move)])
+
+def _scales(p: BDMParams, x: np.ndarray, initial: np.ndarray | None) -> np.ndarray:
+    """Distance normaliser per issue (M,) for positions ``x`` (M, N)."""
+    if p.distance == "scale":
+        return np.full(x.shape[0], 100.0)
+    span = np.ptp(x, axis=1) if p.distance == "range" or initial is None else np.asarray(initial, float)
+    return np.where(span != 0, span, 1.0)
+
+
+def _play(p: BDMParams, x: np.ndarray, c: np.ndarray, s: np.ndarray, initial: np.ndarray | None,
+          r_fixed: np.ndarray | None, median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return bm.play_round(x, c, s, _scales(p, x, initial), r_fixed, q=p.q, t=p.t,
+                         pairwise=p.probability == "pairwise", vote_risk=p.vote_risk, choice=p.choice,
+                         median=median)
+
+
+@dataclass
+class Settling:
+    """Per-issue record of a converge-mode solve: trajectory so far and how each issue stopped."""
+
+    history: list[np.ndarray] = field(default_factory=list)  # (M, N) positions after rounds 0, 1, ...
+    rounds: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # rounds played per issue
+    cycle: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))  # L: 1 converged, >1 cycle, 0 not
+
+    def report(self, issue_ids: Sequence[str], max_rounds: int) -> dict[str, dict[str, Any]]:
+        out = {}
+        for j, issue_id in enumerate(issue_ids):
+            length = int(self.cycle[j])
+            how = "converged" if length == 1 else ("cycle" if length > 1 else "max_rounds")
+            out[issue_id] = {"how": how, "rounds": int(self.rounds[j]), "cycle_length": length,
+                             "settled": length > 0, "max_rounds": max_rounds}
+        return out
+
+
+def repeat_lag(history: list[np.ndarray], means: np.ndarray, new: np.ndarray, issues: np.ndarray,
+               epsilon: float) -> np.ndarray:
+    """Per issue in ``issues``, the smallest L >= 1 with |new - history[-L]| <= epsilon everywhere (0 if none).
+
+    ``history`` holds (M, N) positions after rounds 0, 1, ... and ``means`` (T, M) their per-issue means. Two
+    states within epsilon everywhere have means within epsilon, so only those rounds are compared in full.
+    """
+    gap = np.abs(means[:, issues] - new.mean(axis=1)[None, :]) <= epsilon + 1e-9  # (T, M_active)
+    lag = np.zeros(issues.size, dtype=int)
+    for a, j in enumerate(issues):
+        for t in np.flatnonzero(gap[:, a])[::-1]:  # most recent first
+            if np.abs(history[t][j] - new[a]).max() <= epsilon:
+                lag[a] = len(history) - t
+                break
+    return lag
 
 
 class BDMChallenge(Mechanism):
@@ -209,8 +221,8 @@ class BDMChallenge(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self._played = 0
-        self.history: list[np.ndarray] = []
         self._initial_range = np.ptp(state.position, axis=0)
+        self.settled: dict[str, dict[str, Any]] | None = None
 
     def _fixed_risk(self, state: NegotiationState) -> np.ndarray | None:
         if self.params.risk == "endogenous":
@@ -219,33 +231,84 @@ class BDMChallenge(Mechanism):
             return np.ones(state.n_actors)
         return 2.0 ** np.clip(state.risk, -1.0, 1.0)
 
+    def _round(self, state: NegotiationState, x: np.ndarray, issues: np.ndarray, r_fixed: np.ndarray | None,
+               median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """One round on the issues ``issues`` of positions ``x`` (M, N); returns (new, kinds, medians before)."""
+        return _play(self.params, x[issues], state.capability.astype(float), state.salience.T[issues].astype(float),
+                     self._initial_range[issues], r_fixed, median)
+
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
+        if not hasattr(self, "_played"):
+            self.start(state, rng)
+        if self.params.stop == "converge":
+            return self._solve(state)
         limit = self.params.rounds
-        if limit is not None and getattr(self, "_played", 0) >= limit:
+        if limit is not None and self._played >= limit:
             return RoundResult(info={"bdm_round": self._played, "frozen": True})
-        r_fixed = self._fixed_risk(state)
-        kinds = {}
-        for j in range(state.n_issues):
-            initial = getattr(self, "_initial_range", None)
-            issue = BDMIssue(self.params, state.position[:, j], state.capability, state.salience[:, j],
-                             None if initial is None else float(initial[j]))
-            new, kind, mu = issue.round(r_fixed)
-            state.position[:, j] = new
-            kinds[state.issue_ids[j]] = {
-                "median_before": mu, "median": condorcet_median(new, issue.w),
-                "conflicts": int((kind == CONFLICT).sum()),
-                "compromises": int((kind == COMPROMISE).sum()),
-                "capitulations": int((kind == CAPITULATION).sum())}
+        x = state.position.T.astype(float)
+        every = np.arange(state.n_issues)
+        new, kind, mu = self._round(state, x, every, self._fixed_risk(state))
+        state.position[:] = new.T
         state.clip()
-        self._played = getattr(self, "_played", 0) + 1
-        return RoundResult(offer=self.forecast(state), info={"bdm": kinds})
+        self._played += 1
+        return RoundResult(offer=self.forecast(state), info={"bdm": self._issue_info(state, kind, mu)})
+
+    def _issue_info(self, state: NegotiationState, kinds: np.ndarray, mu: np.ndarray) -> dict[str, dict[str, Any]]:
+        after = bm.condorcet_medians(state.position.T.astype(float), (state.capability[:, None] * state.salience).T)
+        return {issue_id: {"median_before": float(mu[j]), "median": float(after[j]),
+                           "conflicts": int((kinds[j] == CONFLICT).sum()),
+                           "compromises": int((kinds[j] == COMPROMISE).sum()),
+                           "capitulations": int((kinds[j] == CAPITULATION).sum())}
+                for j, issue_id in enumerate(state.issue_ids)}
+
+    def _solve(self, state: NegotiationState) -> RoundResult:
+        """stop=converge: play rounds until each issue repeats an earlier state (see the module docstring)."""
+        p = self.params
+        if self.settled is not None:
+            return RoundResult(offer=self.forecast(state), info={"settled": self.settled, "frozen": True})
+        r_fixed = self._fixed_risk(state)
+        x = state.position.T.astype(float)
+        m = state.n_issues
+        log = Settling(history=[x.copy()], rounds=np.zeros(m, dtype=int), cycle=np.zeros(m, dtype=int))
+        mu0 = bm.condorcet_medians(x, (state.capability[:, None] * state.salience).T)
+        counts = np.zeros((m, state.n_actors, state.n_actors), dtype=int)
+        active = np.ones(m, dtype=bool)
+        means = [x.mean(axis=1)]
+        for _ in range(p.max_rounds):
+            issues = np.flatnonzero(active)
+            new, kind, _ = self._round(state, x, issues, r_fixed, median=False)
+            np.clip(new, 0.0, 100.0, out=new)
+            counts[issues] = kind
+            lag = repeat_lag(log.history, np.array(means), new, issues, p.epsilon)
+            nxt = log.history[-1].copy()
+            nxt[issues] = new
+            log.history.append(nxt)
+            log.rounds[issues] += 1
+            x = nxt.copy()
+            for pos, j in enumerate(issues):
+                if lag[pos] == 0:
+                    continue
+                log.cycle[j], active[j] = lag[pos], False
+                if lag[pos] > 1 and p.cycle == "mean":
+                    x[j] = np.mean([h[j] for h in log.history[-int(lag[pos]):]], axis=0)
+            log.history[-1] = x.copy()
+            means.append(x.mean(axis=1))
+            if not active.any():
+                break
+        state.position[:] = x.T
+        state.clip()
+        self._played = int(log.rounds.max(initial=0))
+        self.settled = log.report(state.issue_ids, p.max_rounds)
+        return RoundResult(offer=self.forecast(state),
+                           info={"settled": self.settled, "bdm_rounds": self._played,
+                                 "bdm": self._issue_info(state, counts, mu0)})
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
         weight = state.capability[:, None] * state.salience
         if self.params.forecast == "mean":
             return weighted_mean(state.position, weight)
-        return np.array([condorcet_median(state.position[:, j], weight[:, j]) for j in range(state.n_issues)])
+        return bm.condorcet_medians(state.position.T.astype(float), weight.T)
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         return FinalOutcome(package=self.forecast(state), agreed=True)

@@ -158,12 +158,12 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
     keep_own = (belief[rows, q] * keep[rows, q][rows, :, q]).sum(axis=-1)  # the responder's own view
     accept = made & responder_accepts(inp, offer, q, keep_own)
     cont_own = np.stack([(belief[:, v] * cont[:, v, :, v]).sum(axis=-1) for v in (0, 1)], axis=-1)
-    zone = _zone(inp, p, tol)
+    zone = zone_exists(inp)
     return Decision(offer, made, accept, keep_own, inp.outside > cont_own + TOLERANCE, zone,
                     accepts[rows, best], inp.outside - cont_own)
 
 
-def _zone(inp: RoundInputs, p: np.ndarray, tol: float) -> np.ndarray:
+def zone_exists(inp: RoundInputs) -> np.ndarray:
     """Whether a package exists inside both true bottom lines that both would take over walking away now."""
     lo, hi = bottom_line_box(inp.ideal, inp.reservation)
     f0, _ = _frontier_pair(inp.ideal, inp.salience, inp.reservation)

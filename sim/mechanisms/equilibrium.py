@@ -150,16 +150,23 @@ def _candidates(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow:
 
 def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
           recognition: np.ndarray | None = None, tol: float = 1e-7, max_iter: int = 5000) -> Equilibrium:
-    """The stationary values: of the closed-form candidates (one per branch) the one the month-to-month map leaves
-    in place, element by element; value iteration from the best candidate where none is exact."""
-    values = _guess(frontiers, outside, flow, delta, recognition)
-    residual = np.abs(_step(frontiers, values, outside, flow, delta, recognition) - values).max(axis=(0, -1))
-    if (residual > tol).any():  # some elements sit on another branch: take the candidate the map leaves in place
-        options = [values, *_candidates(frontiers, outside, flow, delta, recognition)]
-        residuals = [residual] + [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
-                                  for v in options[1:]]
-        best = np.argmin(np.stack(residuals), axis=0)
-        values = np.choose(best[None, ..., None], options)
+    """The stationary values: of the closed-form candidates (one per branch: stall, breakdown, one-sided deals,
+    and - only where none of those is exact - deals in both players' months by bisection) the one the
+    month-to-month map leaves in place, element by element; value iteration from the best where none is exact."""
+    options = _candidates(frontiers, outside, flow, delta, recognition)
+    residuals = [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
+                 for v in options]
+    if (np.min(np.stack(residuals), axis=0) > tol).any():  # some element has deals in both players' months
+        guess = _guess(frontiers, outside, flow, delta, recognition)
+        options.append(guess)
+        residuals.append(np.abs(_step(frontiers, guess, outside, flow, delta, recognition) - guess).max(
+            axis=(0, -1)))
+    stacked = np.stack(residuals)
+    exact = stacked <= tol
+    # the first exact candidate in a fixed order (so an element's choice never depends on the rest of the batch),
+    # else the closest
+    best = np.where(exact.any(axis=0), np.argmax(exact, axis=0), np.argmin(stacked, axis=0))
+    values = np.choose(best[None, ..., None], options)
     # each element stops on its own criterion, so its values never depend on the rest of the batch
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     d_max = float(np.max(d_elem)) if d_elem.size else 0.0

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.state import NegotiationState
-from sim.core.utility import outside_options, utilities
-from sim.mechanisms.coercive_round import bounds
+from sim.core.utility import outside_options
+from sim.mechanisms.coercive_round import RoundInputs, bounds, zone_exists
 
 SLACK = 0.5  # points: closer than this to the ideal is not called inverted
 
@@ -68,20 +68,17 @@ def issue_zones(state: NegotiationState) -> list[IssueZone]:
     return [IssueZone(issue, float(lo[j]), float(hi[j]), names) for j, issue in enumerate(state.issue_ids)]
 
 
-def package_zone(state: NegotiationState, samples: int = 2000, seed: int = 0) -> bool:
-    """Whether some package inside every bottom line gives each veto player at least its outside option
-    (searched over the box corners' mixtures: random points plus the box's extreme points)."""
-    zones = issue_zones(state)
-    if not all(z.exists for z in zones):
-        return False
-    lo = np.array([z.low for z in zones])
-    hi = np.array([z.high for z in zones])
-    rng = np.random.default_rng(seed)
-    vetoes = np.flatnonzero(state.veto)
-    points = np.vstack([lo + rng.random((samples, lo.size)) * (hi - lo),
-                        np.clip(state.position[vetoes], lo, hi)])
-    worth = utilities(state.position[vetoes][:, None, :], state.salience[vetoes][:, None, :], points[None])
-    return bool((worth >= outside_options(state)[vetoes][:, None] - 1e-9).all(axis=0).any())
+def package_zone(state: NegotiationState) -> bool:
+    """Whether some package inside every bottom line gives each of the two veto players at least its outside
+    option (exact: the proposer's best package on the frontier, ``coercive_round.zone_exists``)."""
+    pair = np.flatnonzero(state.veto)
+    if pair.size != 2:
+        raise ValueError("the package zone is defined for two veto players")
+    outside = outside_options(state)[None]
+    inp = RoundInputs.build(state.position[None], state.salience[None], state.reservation[None], pair, outside,
+                            None, state.discount[None], state.capability[None], False,
+                            state.reservation[None, pair, None], outside[:, pair, None])
+    return bool(zone_exists(inp)[0])
 
 
 def inverted_bottom_lines(state: NegotiationState, ranges: dict[tuple[int, int], tuple[float, float]],

@@ -146,7 +146,7 @@ class NegotiationModel(mesa.Model):
     def timeline(self) -> Timeline:
         """Month-by-month talks status, presence and legal status (see ``sim.outcomes.timeline``)."""
         return Timeline.from_records([r.status for r in self.history], [r.presence for r in self.history],
-                                     [r.suspended for r in self.history])
+                                     [r.suspended for r in self.history], self.state.n_rounds)
 
     # --- facilitator / classroom hooks -------------------------------------------------------------------------
     def inject(self, event: Event | str) -> None:

@@ -33,14 +33,15 @@ class Timeline:
     status: list[str]
     presence: np.ndarray  # (K, M)
     suspended: np.ndarray  # (K, M)
+    cap: int = 0  # months the scenario simulates (K <= cap)
 
     @classmethod
     def from_records(cls, status: Sequence[str], presence: Sequence[np.ndarray | None],
-                     suspended: Sequence[np.ndarray | None]) -> Timeline:
+                     suspended: Sequence[np.ndarray | None], cap: int = 0) -> Timeline:
         rows = [p for p in presence if p is not None]
         width = rows[0].shape[0] if rows else 0
         return cls(list(status), np.array(rows).reshape(len(rows), width),
-                   np.array([s for s in suspended if s is not None]).reshape(len(rows), width))
+                   np.array([s for s in suspended if s is not None]).reshape(len(rows), width), cap)
 
     @property
     def months(self) -> int:

@@ -1,0 +1,199 @@
+"""The challenge model's round arithmetic, vectorised over issues: arrays are (M, N) and (M, N, N).
+
+The equations are those of ``sim.mechanisms.bdm`` (Bueno de Mesquita 1994; Scholz, Calbert & Smith 2011; see
+its docstring). What this module adds is the cost: the published votes v_l(j, k) form an N x N x N tensor per
+issue, but only two sums of it are ever used, and both follow from sorting the positions once:
+
+* voter l prefers j to k exactly when it sits on j's side of the midpoint (x_j + x_k) / 2 (its distance
+  transform d -> d^r_l is increasing), so sum_l max(0, v_l(j, k)) = sum over the voters on j's side of
+  w_l (D_lk - D_lj), with D_lc = d_lc^r_l: two prefix sums over the actors sorted by position, O(N^2 log N);
+* |v| = max(0, v_l(j, k)) + max(0, v_l(k, j)), so the all-pairs denominator is twice the sum of the positive
+  parts and the pairwise one is S_jk + S_kj;
+* with r = 1 the weighted-vote totals are linear, sum_l v_l(j, k) = T_k - T_j with T_c = sum_l w_l |x_l - x_c|,
+  so the Condorcet median is the position with the smallest T (O(N^2)).
+
+Results equal the direct tensor sums up to floating-point rounding (tests/test_bdm_reference.py compares the
+two on random states). Each function takes every issue at once so numpy's per-call cost is paid once per round.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
+_TIE = 1e-12  # vote-total margin below which two positions tie (as in the direct computation)
+
+
+def distances(x: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """d[m, i, j] = |x_i - x_j| / scale_m for positions ``x`` (M, N) and per-issue ``scale`` (M,)."""
+    return np.abs(x[:, :, None] - x[:, None, :]) / scale[:, None, None]
+
+
+def condorcet_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Per issue: the position that wins every weighted pairwise vote (r = 1), else the largest total margin.
+
+    Ties among positions within ``np.isclose`` count as wins; the first such actor in actor order is returned.
+    """
+    total_loss = (w[:, :, None] * np.abs(x[:, :, None] - x[:, None, :])).sum(axis=1)  # T[m, c]
+    margin = total_loss[:, None, :] - total_loss[:, :, None]  # [m, j, k]: votes for j over k
+    eye = np.eye(x.shape[1], dtype=bool)
+    wins = (margin > _TIE) | isclose(x[:, :, None], x[:, None, :]) | eye
+    unbeaten = wins.all(axis=2)
+    first = np.argmax(unbeaten, axis=1)
+    fallback = np.argmin(total_loss, axis=1)
+    pick = np.where(unbeaten.any(axis=1), first, fallback)
+    return x[np.arange(x.shape[0]), pick]
+
+
+def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """S[m, j, k] = sum_l max(0, w_l (D_lk - D_lj)), D = d^r_l (r (N,) or (M, N) per voter; None for r = 1)."""
+    n_issues, n = x.shape
+    big_d = d if r is None else d ** np.broadcast_to(r, x.shape)[:, :, None]
+    f = w[:, :, None] * big_d  # f[m, l, c] = w_l D_lc
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    cum = np.zeros((n_issues, n + 1, n))
+    np.cumsum(np.take_along_axis(f, order[:, :, None], axis=1), axis=1, out=cum[:, 1:])
+    mid = 0.5 * (x[:, :, None] + x[:, None, :])  # [m, j, k]
+    flat = np.empty((n_issues, n, n), dtype=np.intp)
+    for m in range(n_issues):  # voters strictly below the midpoint (one at it contributes nothing either way)
+        flat[m] = np.searchsorted(xs[m], mid[m])
+    flat *= n
+    flat += (np.arange(n_issues) * (n + 1) * n)[:, None, None]
+    head_j = np.take(cum, flat + np.arange(n)[None, :, None])  # cum[m, t, j]
+    head_k = np.take(cum, flat + np.arange(n)[None, None, :])  # cum[m, t, k]
+    total = cum[:, n, :]
+    lower = x[:, :, None] < x[:, None, :]  # j below k: j's supporters are the voters below the midpoint
+    support = np.where(lower, head_k - head_j, (total[:, None, :] - head_k) - (total[:, :, None] - head_j))
+    return np.maximum(support, 0.0, out=support)
+
+
+def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, pairwise: bool) -> np.ndarray:
+    """P[m, i, j]: probability that i's position beats j's (all-pairs or this pair's vote denominator)."""
+    support = vote_support(x, w, d, r)
+    if pairwise:
+        denom = support + support.transpose(0, 2, 1)
+    else:
+        denom = np.broadcast_to(2.0 * support.sum(axis=(1, 2))[:, None, None], support.shape)
+    out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
+    out[:, np.arange(x.shape[1]), np.arange(x.shape[1])] = 0.0
+    return out
+
+
+def _u(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
+    """2 - 4 base^r (r None: exponent 1, bit-identical to base**1 without the power)."""
+    base = np.maximum(base, 0.0)
+    return 2.0 - 4.0 * (base if r is None else base ** r)
+
+
+def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.isclose(a, b)`` for finite arrays, without its overhead."""
+    return np.abs(a - b) <= 1e-8 + 1e-5 * np.abs(b)
+
+
+def utilities(d: np.ndarray, r: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(U_s, U_f, U_sq) at [m, i, j] with i's risk exponent ``r`` (M, N) (None: r = 1)."""
+    view = None if r is None else r[:, :, None]
+    usq = _u(np.full(d.shape[:2] + (1,), 0.5), view)
+    return _u(0.5 - 0.5 * d, view), _u(0.5 + 0.5 * d, view), usq
+
+
+def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, q: float,
+                     t: float, toward: np.ndarray | None, r: np.ndarray | None, *, received: bool = False
+                     ) -> np.ndarray:
+    """EU[m, i, j] from i's point of view: of i challenging j, or (``received``) of j challenging i.
+
+    ``u`` are i's utilities (see :func:`utilities`); ``toward`` = (|x_i - mu| + |x_i - x_j|) / R is needed only
+    when the status quo may change (q < 1).
+    """
+    us, uf, usq = u
+    p, st = (prob.transpose(0, 2, 1), s[:, :, None]) if received else (prob, s[:, None, :])
+    eu = st * (p * us + (1 - p) * uf) + (1 - st) * us
+    eu = eu - q * usq
+    if q < 1.0:
+        tw = toward.transpose(0, 2, 1) if received else toward
+        view = None if r is None else r[:, :, None]
+        ub, uw = _u(0.5 - 0.25 * tw, view), _u(0.5 + 0.25 * tw, view)
+        eu = eu - (1 - q) * (t * ub + (1 - t) * uw)
+    n = prob.shape[1]
+    eu[:, np.arange(n), np.arange(n)] = 0.0
+    return eu
+
+
+def endogenous_risk(security: np.ndarray) -> np.ndarray:
+    """r[m, i] in [0.5, 2] from security[m, i] = sum_j EU_ji (Bueno de Mesquita's risk rule)."""
+    lo, hi = security.min(axis=1, keepdims=True), security.max(axis=1, keepdims=True)
+    spread = hi - lo
+    flat = spread <= 1e-12
+    big_r = (2 * security - hi - lo) / np.where(flat, 1.0, spread)
+    return np.where(flat, 1.0, (1 - big_r / 3) / (1 + big_r / 3))
+
+
+def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """kind[m, i, j] of the pair from i's view: conflict, compromise, capitulation or status quo."""
+    n = x.shape[1]
+    kind = np.full(a.shape, STATUS_QUO)
+    kind[(a > 0) & (b > 0) & (b > a)] = CONFLICT
+    yields = (a < 0) & (b > 0)
+    kind[yields & (np.abs(a) < b)] = COMPROMISE
+    kind[yields & (np.abs(a) >= b)] = CAPITULATION
+    kind[:, np.arange(n), np.arange(n)] = STATUS_QUO
+    kind[isclose(x[:, :, None], x[:, None, :])] = STATUS_QUO
+    return kind
+
+
+def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, choice: str) -> np.ndarray:
+    """New positions (M, N): each actor takes one received offer by the ``choice`` rule (ties: first actor)."""
+    frac = np.where(kind == COMPROMISE, np.abs(a) / np.where(b > 0, b, 1.0), 1.0)
+    target = x[:, :, None] + frac * (x[:, None, :] - x[:, :, None])
+    move = np.abs(target - x[:, :, None])
+    offers = kind != STATUS_QUO
+    if choice == "smallest_move":
+        pick = np.argmin(np.where(offers, move, np.inf), axis=2)
+    else:
+        best = np.where(offers, kind, STATUS_QUO + 99).min(axis=2, keepdims=True)
+        sub = offers & (kind == best)
+        key = move
+        if choice == "scholz_code":
+            ai, bj = np.abs(a), np.abs(b)
+            total = ai + bj
+            weighted = np.divide(ai * x[:, :, None] + bj * x[:, None, :], total, out=np.full_like(total, np.inf),
+                                 where=sub & (total > 0))
+            key = np.where(best == COMPROMISE, weighted, move)
+        pick = np.argmin(np.where(sub, key, np.inf), axis=2)
+    chosen = np.take_along_axis(target, pick[:, :, None], axis=2)[:, :, 0]
+    return np.where(offers.any(axis=2), chosen, x)
+
+
+def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r_fixed: np.ndarray | None, *,
+               q: float = 1.0, t: float = 1.0, pairwise: bool = False, vote_risk: bool = True,
+               choice: str = "smallest_move", median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One simultaneous round on every issue: (new positions (M, N), kinds (M, N, N), medians before (M,)).
+
+    ``x`` and ``s`` are (M, N) (issues first), ``c`` (N,), ``scale`` (M,) the distance normaliser per issue and
+    ``r_fixed`` (N,) fixed risk exponents or None for the endogenous rule. Issues whose positions already agree
+    (range <= 1e-12) do not move. The median before the round is computed when ``median`` or q < 1 (else NaN).
+    """
+    n_issues, n = x.shape
+    w = c[None, :] * s
+    mu = condorcet_medians(x, w) if median or q < 1.0 else np.full(n_issues, np.nan)
+    d = distances(x, scale)
+    toward = None
+    if q < 1.0:
+        toward = (np.abs(x - mu[:, None])[:, :, None] + np.abs(x[:, :, None] - x[:, None, :])) / scale[:, None, None]
+    if r_fixed is None:
+        eu1 = expected_utility(probabilities(x, w, d, None, pairwise), utilities(d, None), s, q, t, toward, None)
+        r = endogenous_risk(eu1.sum(axis=1))  # security_j = sum over challengers i of EU_ij
+    else:
+        r = np.broadcast_to(r_fixed, (n_issues, n))
+    prob = probabilities(x, w, d, r if vote_risk else None, pairwise)
+    u = utilities(d, r)
+    a = expected_utility(prob, u, s, q, t, toward, r)  # EU_i(i challenges j)
+    b = expected_utility(prob, u, s, q, t, toward, r, received=True)  # EU_i(j challenges i), i's risk
+    kind = classify(a, b, x)
+    new = choose_moves(x, kind, a, b, choice)
+    agreed = np.ptp(x, axis=1) <= 1e-12
+    if agreed.any():
+        new[agreed] = x[agreed]
+        kind[agreed] = STATUS_QUO
+    return new, kind, mu
