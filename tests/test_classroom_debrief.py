@@ -23,7 +23,7 @@ def played(tmp_path_factory) -> ExerciseSession:
     session = new_session(folder, rounds=5)
     fac, rus, syr = codes(session)
     issues = session.compiled.issue_ids
-    session.submit_move(rus, {"proposal": dict.fromkeys(issues, 90), "response": "reject"})
+    session.submit_move(rus, {"proposal": dict.fromkeys(issues, 90)})
     session.submit_move(syr, {"response": "reject", "pressures": [{"target": "RUS", "strength": 0.5}]})
     session.inject(fac, label="Port strike", description="Dockers stop work.", visibility=["SYR"])
     while not session.finished:

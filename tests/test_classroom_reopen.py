@@ -7,6 +7,7 @@ import pytest
 from sim.classroom import debrief
 from sim.classroom.errors import MoveError, PermissionDenied, PhaseError
 from sim.classroom.session import ExerciseSession
+from sim.classroom.turns import allowed_moves
 from sim.classroom.views import player_view
 from tests.test_classroom_replay import fingerprint
 from tests.test_classroom_session import codes, new_session, to_phase
@@ -18,12 +19,16 @@ def session(tmp_path) -> ExerciseSession:
 
 
 def play_round(session: ExerciseSession, response: str, level: float = 60) -> None:
-    """Both human teams propose ``level`` on every issue and give ``response``; stop at adjudication."""
+    """The proposing team offers ``level`` on every issue and the other team gives ``response``; stop at
+    adjudication."""
     fac, rus, syr = codes(session)
     to_phase(session, "negotiate")
-    for code in (rus, syr):
-        session.submit_move(code, {"proposal": dict.fromkeys(session.compiled.issue_ids, level),
-                                   "response": response})
+    for actor, code in (("RUS", rus), ("SYR", syr)):
+        allowed = allowed_moves(session, actor)
+        if allowed["proposal"]:
+            session.submit_move(code, {"proposal": dict.fromkeys(session.compiled.issue_ids, level)})
+        if allowed["response"]:
+            session.submit_move(code, {"response": response})
     to_phase(session, "adjudicate")
 
 

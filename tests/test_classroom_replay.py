@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from sim.classroom.errors import ClassroomError, PermissionDenied, ReplayError
 from sim.classroom.log import read_log
 from sim.classroom.session import ExerciseSession
+from sim.classroom.turns import allowed_moves
 from sim.classroom.views import facilitator_view, player_view
 from tests.test_classroom_session import codes, new_session
 
@@ -32,8 +33,10 @@ def fingerprint(session: ExerciseSession) -> str:
 def play_some(session: ExerciseSession) -> None:
     fac, rus, syr = codes(session)
     issues = session.compiled.issue_ids
-    session.submit_move(rus, {"proposal": dict.fromkeys(issues, 70), "response": "reject"})
-    session.submit_move(syr, {"response": "reject", "pressures": [{"target": "TUR", "strength": 0.4}]})
+    session.join(rus, "Anna")
+    session.join(syr, "Omar")
+    session.submit_move(rus, {"proposal": dict.fromkeys(issues, 70)}, name="Anna")
+    session.submit_move(syr, {"response": "reject", "pressures": [{"target": "TUR", "strength": 0.4}]}, name="Omar")
     session.inject(fac, "russian_aid_offer", visibility=["RUS"])
     session.pause(fac, "questions")
     session.clock.advance(30)
@@ -44,7 +47,7 @@ def play_some(session: ExerciseSession) -> None:
     session.override(fac, "ruled out", parameter="actors.USA.capability", value=0.2)
     session.advance(fac)
     session.advance(fac)
-    session.submit_move(syr, {"proposal": dict.fromkeys(issues, 45), "response": "accept"})
+    session.submit_move(syr, {"proposal": dict.fromkeys(issues, 45)}, name="Layla")
     session.inject(fac, label="Strike near the coast", effects=[{"path": "actors.ISR.salience.tartus", "add": 0.1}])
     session.advance(fac)
 
@@ -119,8 +122,8 @@ def test_create_refuses_to_overwrite_a_log(tmp_path: Path) -> None:
 
 
 ACTIONS = st.lists(st.tuples(
-    st.sampled_from(["move", "bad_move", "advance", "inject", "pause", "resume", "extend", "override", "reopen",
-                     "tick", "wait"]),
+    st.sampled_from(["move", "bad_move", "advance", "start", "join", "inject", "pause", "resume", "extend",
+                     "override", "reopen", "tick", "wait"]),
     st.integers(0, 100), st.sampled_from(["RUS", "SYR"])), min_size=1, max_size=25)
 
 
@@ -128,15 +131,22 @@ ACTIONS = st.lists(st.tuples(
 @given(actions=ACTIONS, seed=st.integers(0, 2**31 - 1))
 def test_any_sequence_of_actions_replays_identically(tmp_path_factory, actions, seed) -> None:
     folder = tmp_path_factory.mktemp("prop")
-    live = new_session(folder, seed=seed, auto_advance=True, durations={"negotiate": 50, "submit": 20})
+    live = new_session(folder, seed=seed, start=False, auto_advance=True,
+                       durations={"negotiate": 50, "submit": 20})
     fac, rus, syr = codes(live)
     team = {"RUS": rus, "SYR": syr}
     issues = live.compiled.issue_ids
     for kind, number, actor in actions:
         try:
-            if kind == "move":
-                live.submit_move(team[actor], {"proposal": dict.fromkeys(issues, number),
-                                               "response": "accept" if number % 2 else "reject"})
+            if kind == "move":  # whatever counts for this team this round
+                allowed = allowed_moves(live, actor)
+                move = {"proposal": dict.fromkeys(issues, number)} if allowed["proposal"] else \
+                    {"response": "accept" if number % 2 else "reject"} if allowed["response"] else {}
+                live.submit_move(team[actor], move, name=f"student {number % 3}")
+            elif kind == "start":
+                live.start(fac)
+            elif kind == "join":
+                live.join(team[actor], f"student {number}")
             elif kind == "bad_move":
                 live.submit_move(team[actor], {"proposal": {"tartus": -number - 1}})
             elif kind == "advance":

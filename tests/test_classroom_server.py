@@ -16,7 +16,8 @@ from tests.test_classroom_session import classroom_scenario
 def test_open_session_creates_then_resumes_the_same_game(tmp_path: Path) -> None:
     scenario = classroom_scenario(tmp_path)
     first, resumed = server.open_session(scenario, tmp_path / "log.jsonl", ["RUS"], seed=5)
-    assert not resumed and first.roster.human_ids == ["RUS"]
+    assert not resumed and first.roster.human_ids == ["RUS"] and first.phase == "lobby"
+    first.start(first.roster.facilitator_code)
     first.advance(first.roster.facilitator_code)
     again, resumed = server.open_session(None, tmp_path / "log.jsonl")
     assert resumed and again.phase == "submit" and again.roster.roles["RUS"].code == first.roster.roles["RUS"].code
@@ -29,6 +30,7 @@ def test_open_session_creates_then_resumes_the_same_game(tmp_path: Path) -> None
 def test_act_runs_under_the_lock_and_notifies_every_tab(tmp_path: Path, monkeypatch) -> None:
     session, _ = server.open_session(classroom_scenario(tmp_path), tmp_path / "log.jsonl", ["RUS"])
     monkeypatch.setitem(server._state, "session", session)
+    session.start(session.roster.facilitator_code)
     delivered = threading.Event()
     seen = []
     stop = server.hub.subscribe("state", lambda: (seen.append(session.phase), delivered.set()))

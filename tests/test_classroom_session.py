@@ -41,9 +41,13 @@ def classroom_scenario(folder: Path, rounds: int = 4) -> Path:
 
 
 def new_session(folder: Path, roles: tuple[str, ...] = ("RUS", "SYR"), seed: int = 7, rounds: int = 4,
-                **settings) -> ExerciseSession:
-    return ExerciseSession.create(classroom_scenario(folder, rounds), list(roles), folder / "game.jsonl",
-                                  seed=seed, settings=Settings(**settings), clock=ManualClock())
+                start: bool = True, **settings) -> ExerciseSession:
+    """A new session on the classroom test scenario, started (out of the lobby) unless ``start`` is False."""
+    session = ExerciseSession.create(classroom_scenario(folder, rounds), list(roles), folder / "game.jsonl",
+                                     seed=seed, settings=Settings(**settings), clock=ManualClock())
+    if start:
+        session.start(session.roster.facilitator_code)
+    return session
 
 
 def codes(session: ExerciseSession) -> tuple[str, str, str]:
@@ -86,6 +90,7 @@ def test_authentication_accepts_codes_loosely_typed_and_rejects_others(session: 
 
 def test_players_cannot_run_the_white_cell_and_the_facilitator_cannot_play(session: ExerciseSession) -> None:
     fac, rus, _ = codes(session)
+    logged = len(session.records)
     for action in (lambda: session.advance(rus), lambda: session.pause(rus), lambda: session.extend(rus, 60),
                    lambda: session.inject(rus, "russian_aid_offer"),
                    lambda: session.override(rus, "x", parameter="actors.RUS.capability", value=1)):
@@ -95,23 +100,23 @@ def test_players_cannot_run_the_white_cell_and_the_facilitator_cannot_play(sessi
         session.submit_move(fac, {"response": "accept"})
     with pytest.raises(PermissionDenied):
         session.submit_move("not-a-code", {"response": "accept"})
-    assert len(session.records) == 1  # nothing was logged
+    assert len(session.records) == logged  # nothing was logged
 
 
 def test_a_code_only_moves_its_own_role(session: ExerciseSession) -> None:
-    _, rus, _ = codes(session)
-    session.submit_move(rus, {"response": "reject"})
-    assert set(session.moves) == {"RUS"}
+    _, _, syr = codes(session)
+    session.submit_move(syr, {"response": "reject"})
+    assert set(session.moves) == {"SYR"}
     with pytest.raises(MoveError):
-        session.submit_move(rus, {"actor": "SYR", "response": "accept"})
+        session.submit_move(syr, {"actor": "RUS", "response": "accept"})
 
 
 # --- phases ------------------------------------------------------------------------------------------------
 def test_phases_cycle_and_the_model_plays_when_submissions_close(session: ExerciseSession) -> None:
-    fac, rus, _ = codes(session)
+    fac, rus, syr = codes(session)
     assert (session.round, session.phase) == (1, "negotiate")
     assert session.advance(fac) == "submit" and not session.rounds
-    session.submit_move(rus, {"response": "reject"})
+    session.submit_move(syr, {"response": "reject"})
     assert session.advance(fac) == "adjudicate" and len(session.rounds) == 1
     assert session.model.state.round == 1
     with pytest.raises(PhaseError):
@@ -147,17 +152,16 @@ def test_game_ends_in_debrief_with_a_classified_outcome(session: ExerciseSession
 def test_submitted_proposals_and_responses_are_what_the_model_uses(session: ExerciseSession) -> None:
     _, rus, syr = codes(session)
     issues = session.compiled.issue_ids
-    offers = {"RUS": dict.fromkeys(issues, 80.0), "SYR": dict.fromkeys(issues, 40.0)}
-    session.submit_move(rus, {"proposal": {i: str(v) for i, v in offers["RUS"].items()}, "response": "reject"})
-    session.submit_move(syr, {"proposal": offers["SYR"], "response": "reject",
+    offer = dict.fromkeys(issues, 80.0)
+    assert player_view(session, "RUS")["allowed"]["proposal"]  # alternating proposers: Russia opens
+    session.submit_move(rus, {"proposal": {i: str(v) for i, v in offer.items()}})
+    session.submit_move(syr, {"response": "reject",
                               "pressures": [{"target": "RUS", "strength": "0.8", "issue": "tartus"}]})
     to_phase(session, "adjudicate")
     result = session.rounds[0]["result"]
-    proposer = result["proposer"]
-    if proposer in offers:
-        assert result["offer"] == pytest.approx(offers[proposer])
-    responder = "SYR" if proposer == "RUS" else "RUS"
-    assert result["accepted"][responder] is False and not result["agreed"]
+    assert result["proposer"] == "RUS" and result["offer"] == pytest.approx(offer)
+    assert result["accepted"]["SYR"] is False and not result["agreed"]
+    assert result["votes"] == {"SYR": {"accept": False, "by": "team"}}  # only the veto responder voted
     assert all(not p.has_moves for p in session.human.values())  # cleared after the round
 
 
@@ -187,18 +191,19 @@ def test_class_rounds_then_the_model_plays_to_the_deadline(tmp_path: Path) -> No
     ({"proposal": {"nowhere": 1}}, "unknown issues"),
     ({"response": "maybe"}, "accept"),
     ({"pressures": [{"target": "XXX", "strength": 0.5}]}, "unknown target"),
-    ({"pressures": [{"target": "RUS", "strength": 0.5}]}, "itself"),
-    ({"pressures": [{"target": "SYR", "strength": 2}]}, "between"),
-    ({"pressures": [{"target": "SYR", "strength": "nan"}]}, "between"),
+    ({"pressures": [{"target": "SYR", "strength": 0.5}]}, "itself"),
+    ({"pressures": [{"target": "RUS", "strength": 2}]}, "between"),
+    ({"pressures": [{"target": "RUS", "strength": "nan"}]}, "between"),
+    ({"proposal": dict.fromkeys(("tartus", "hmeimim", "recognition", "economy", "assad"), 50)}, "only this round's"),
 ])
 def test_bad_moves_get_a_clear_message_and_change_nothing(session: ExerciseSession, raw, fragment) -> None:
-    _, rus, _ = codes(session)
-    session.submit_move(rus, {"response": "accept"})
+    _, _, syr = codes(session)
+    session.submit_move(syr, {"response": "accept"})
     size = (session.log.path.stat().st_size, len(session.records))
     with pytest.raises(MoveError, match=fragment):
-        session.submit_move(rus, raw)
+        session.submit_move(syr, raw)
     assert (session.log.path.stat().st_size, len(session.records)) == size
-    assert session.moves["RUS"].response is True
+    assert session.moves["SYR"].response is True
 
 
 def test_human_policy_returns_moves_or_falls_back() -> None:
@@ -245,7 +250,7 @@ def test_ad_hoc_inject_applies_its_effect_and_bad_injects_are_refused(session: E
                              ({"label": "x", "visibility": ["NOPE"]}, "visibility")):
         with pytest.raises(MoveError, match=fragment):
             session.inject(fac, **kwargs)
-    assert len(session.records) == 1
+    assert [r["kind"] for r in session.records] == ["header", "start"]
     session.inject(fac, label="Coup rumours", description="Damascus is nervous.",
                    effects=[{"path": "actors.SYR.capability", "set": 0.01}], visibility="public")
     to_phase(session, "adjudicate")
@@ -310,7 +315,7 @@ def test_views_are_json_and_never_carry_another_roles_brief(session: ExerciseSes
     session.submit_move(rus, {"proposal": dict.fromkeys(session.compiled.issue_ids, 77)})
     session.inject(fac, "russian_aid_offer", visibility=["RUS"])
     briefs = {a: session.compiled.scenario.actors[a].brief for a in session.compiled.actor_ids}
-    for _ in range(3):
+    for _ in range(4):
         for actor in session.compiled.actor_ids:
             text = json.dumps(player_view(session, actor))
             for other, brief in briefs.items():
@@ -327,7 +332,7 @@ def test_offer_preview_shows_the_coming_offer_without_playing_it(session: Exerci
 
     fac, rus, syr = codes(session)
     preview = offer_preview(session)
-    assert session.model.state.round == 0 and len(session.records) == 1
+    assert session.model.state.round == 0 and len(session.records) == 2
     proposer = preview["proposer"]
     team = {"RUS": rus, "SYR": syr}
     if proposer in team:  # a team proposing changes the offer everyone sees

@@ -14,7 +14,7 @@ import pandas as pd
 
 from sim.classroom.session import ExerciseSession
 from sim.classroom.views import utility_of
-from sim.outcomes import CATEGORIES
+from sim.outcomes import CATEGORIES, CATEGORY_LABELS
 
 
 def describe_move(move: dict[str, Any], empty: str = "no move") -> str:
@@ -96,6 +96,56 @@ def utilities(session: ExerciseSession) -> pd.DataFrame:
         for actor in session.compiled.actor_ids:
             rows.append({"round": entry["round"], "actor": actor, "utility": utility_of(session, actor, offer)})
     return pd.DataFrame(rows, columns=["round", "actor", "utility"])
+
+
+def marks(session: ExerciseSession, audience: str = "facilitator") -> pd.DataFrame:
+    """What the class and the white cell did, month by month, for the debrief chart: team proposals (per issue),
+    team votes, injects (``audience="public"``: public ones only) and the white cell's vetoes and imposed deals."""
+    rows: list[dict[str, Any]] = []
+    for entry in session.rounds:
+        month = entry["round"]
+        for actor, move in entry["moves"].items():
+            if move["proposal"] and entry["result"].get("proposer") == actor:
+                rows += [{"month": month, "kind": "proposal", "actor": actor, "issue": i, "value": v,
+                          "label": f"{actor} proposes"} for i, v in move["proposal"].items()]
+        for actor, vote in (entry["result"].get("votes") or {}).items():
+            if vote["by"] == "team":
+                rows.append({"month": month, "kind": "vote", "actor": actor, "issue": None, "value": None,
+                             "label": f"{actor} {'accepts' if vote['accept'] else 'rejects'}"})
+        for override in entry["overrides"]:
+            if override.get("reopen"):
+                rows.append({"month": month, "kind": "veto", "actor": "white cell", "issue": None, "value": None,
+                             "label": "white cell vetoes the deal"})
+            elif "package" in override:
+                rows += [{"month": month, "kind": "imposed", "actor": "white cell", "issue": i, "value": v,
+                          "label": "white cell imposes a deal"} for i, v in override["package"].items()]
+    for inject in session.injects:
+        if audience == "public" and inject["visibility"] != "public":
+            continue
+        if any(e["round"] == inject["fires_round"] for e in session.rounds):
+            rows.append({"month": inject["fires_round"], "kind": "inject", "actor": "white cell", "issue": None,
+                         "value": None, "label": inject["label"]})
+    return pd.DataFrame(rows, columns=["month", "kind", "actor", "issue", "value", "label"])
+
+
+def world(session: ExerciseSession, published_only: bool = False) -> pd.DataFrame:
+    """Month by month and per base: the talks' status (signed / unresolved / breakdown), the presence category
+    and value, the legal status (as recorded after each round, overrides included)."""
+    rows = [{"month": e["round"], "issue": issue, **state} for e in session.rounds
+            if e["published"] or not published_only for issue, state in e.get("world", {}).items()]
+    return pd.DataFrame(rows, columns=["month", "issue", "status", "category", "presence", "legal"])
+
+
+def world_table(session: ExerciseSession, published_only: bool = False) -> pd.DataFrame:
+    """:func:`world` as one row per month and one column per base, each cell 'status: category label'."""
+    frame = world(session, published_only)
+    if frame.empty:
+        return pd.DataFrame(columns=["month"])
+    labels = {i: session.compiled.scenario.issues[i].label for i in frame["issue"].unique()}
+    frame["cell"] = frame["status"].replace({"open": "unresolved"}) + ": " + frame["category"].map(
+        lambda c: CATEGORY_LABELS.get(c, c))
+    table = frame.pivot(index="month", columns="issue", values="cell").reset_index()
+    return table.rename(columns=labels)
 
 
 def outcome(session: ExerciseSession) -> dict[str, Any] | None:

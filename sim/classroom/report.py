@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,47 +13,89 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 from sim.classroom import debrief  # noqa: E402
 from sim.classroom.session import ExerciseSession  # noqa: E402
+from sim.classroom.text import cell, chart_text  # noqa: E402
 from sim.outcomes import CATEGORIES, CATEGORY_LABELS  # noqa: E402
 
+MARK_STYLE = {"inject": ("tab:orange", "--"), "veto": ("tab:red", "-")}
 
-def positions_figure(session: ExerciseSession) -> Figure:
-    """One panel per base issue: every actor's stated position per round, with the final package."""
+
+def _month_axis(ax: Any) -> None:
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("month (one round = one month; 0 = start)")
+
+
+def positions_figure(session: ExerciseSession, audience: str = "facilitator") -> Figure:
+    """One panel per base issue: every actor's stated position per month, the class's proposals (stars) and
+    votes, the injects and the white cell's veto or imposed deal, and the final package.
+
+    ``audience="public"`` (the projector) marks only public injects."""
     table = debrief.positions(session)
-    bases = [i for i in session.compiled.issue_ids if session.compiled.scenario.issues[i].base]
-    fig, axes = plt.subplots(1, len(bases), figsize=(5 * len(bases), 3.4), squeeze=False)
+    marks = debrief.marks(session, audience)
+    sc = session.compiled.scenario
+    names = {a: sc.actors[a].name for a in session.compiled.actor_ids}
+    bases = [i for i in session.compiled.issue_ids if sc.issues[i].base]
+    fig, axes = plt.subplots(1, len(bases), figsize=(6 * len(bases), 5.2), squeeze=False)
     final = debrief.outcome(session)
     autoplayed = [e["round"] for e in session.rounds if e.get("autoplayed")]
     last_class_round = min(autoplayed) - 1 if autoplayed else None
+    colors = {a: f"C{k}" for k, a in enumerate(session.compiled.actor_ids)}
     for ax, base in zip(axes[0], bases, strict=True):
         for actor, rows in table[table["issue"] == base].groupby("actor", sort=False):
-            ax.plot(rows["round"], rows["position"], marker="o", label=actor)
+            ax.plot(rows["round"], rows["position"], marker="o", markersize=3, color=colors[actor],
+                    label=chart_text(names[actor]))
+        proposals = marks[(marks["kind"] == "proposal") & (marks["issue"] == base)]
+        for actor, rows in proposals.groupby("actor", sort=False):
+            ax.scatter(rows["month"], rows["value"], marker="*", s=160, color=colors[actor], edgecolor="black",
+                       zorder=5, label=chart_text(f"{names[actor]}: team proposal"))
+        imposed = marks[(marks["kind"] == "imposed") & (marks["issue"] == base)]
+        if len(imposed):
+            ax.scatter(imposed["month"], imposed["value"], marker="X", s=120, color="black", zorder=6,
+                       label="white cell imposes a deal")
+        for kind in ("inject", "veto"):
+            color, style = MARK_STYLE[kind]
+            for k, row in enumerate(marks[marks["kind"] == kind].itertuples()):
+                ax.axvline(row.month, color=color, linestyle=style, linewidth=1.2,
+                           label=("inject" if kind == "inject" else "white cell veto") if k == 0 else None)
+                ax.text(row.month + 0.1, 2, chart_text(_short(row.label)), rotation=90, fontsize=7, color=color,
+                        va="bottom")
+        votes = marks[marks["kind"] == "vote"]
+        for month, rows in votes.groupby("month"):
+            ax.text(month, 98, chart_text("\n".join(rows["label"])), fontsize=6, ha="center", va="top",
+                    bbox={"boxstyle": "round", "facecolor": "white", "alpha": 0.8, "linewidth": 0.3})
         if final:
             ax.axhline(final["package"][base], color="black", linestyle="--", linewidth=1, label="outcome")
         if last_class_round is not None:
             ax.axvline(last_class_round, color="gray", linestyle=":", linewidth=1, label="model plays on")
-        ax.set_title(session.compiled.scenario.issues[base].label, fontsize=9)
-        ax.set_xlabel("round")
+        ax.set_title(chart_text(sc.issues[base].label), fontsize=9)
+        _month_axis(ax)
         ax.set_ylim(0, 100)
     axes[0][0].set_ylabel("position (0 withdrawal - 100 2017 terms)")
-    axes[0][-1].legend(fontsize=7, loc="best")
-    fig.tight_layout()
+    handles, labels = axes[0][-1].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=7, loc="lower center", ncol=5, frameon=False)
+    fig.tight_layout(rect=(0, 0.02 + 0.03 * ((len(labels) + 4) // 5), 1, 1))  # room for the legend below
     return fig
 
 
+def _short(label: str, size: int = 28) -> str:
+    return label if len(label) <= size else label[: size - 1] + "…"
+
+
 def utilities_figure(session: ExerciseSession) -> Figure:
-    """Each actor's utility for the offer on the table, per round."""
+    """Each actor's utility for the offer on the table, per month."""
     table = debrief.utilities(session).dropna()
-    fig, ax = plt.subplots(figsize=(6, 3.4))
+    names = {a: session.compiled.scenario.actors[a].name for a in session.compiled.actor_ids}
+    fig, ax = plt.subplots(figsize=(8, 3.6))
     for actor, rows in table.groupby("actor", sort=False):
-        ax.plot(rows["round"], rows["utility"], marker="o", label=actor)
-    ax.set_xlabel("round")
+        ax.plot(rows["round"], rows["utility"], marker="o", markersize=3, label=chart_text(names[actor]))
+    _month_axis(ax)
     ax.set_ylabel("utility of the offer (0-1)")
     ax.set_ylim(0, 1)
-    ax.legend(fontsize=7)
-    fig.tight_layout()
+    ax.legend(fontsize=7, loc="center left", bbox_to_anchor=(1.01, 0.5))
+    fig.tight_layout(rect=(0, 0, 0.74, 1))  # room for the legend on the right
     return fig
 
 
@@ -70,7 +111,7 @@ def comparison_figure(compare: dict[str, Any]) -> Figure:
         ax.set_xticks(range(len(CATEGORIES)), [CATEGORY_LABELS[c] for c in CATEGORIES], rotation=30,
                       ha="right", fontsize=7)
         ax.set_ylim(0, 1)
-        ax.set_title(f"{base}: class = {info['class_category']} (red)", fontsize=9)
+        ax.set_title(f"{base}: the class got '{CATEGORY_LABELS[info['class_category']]}' (red)", fontsize=9)
     axes[0][0].set_ylabel(f"share of {compare['n']} model-alone runs")
     fig.tight_layout()
     return fig
@@ -103,20 +144,42 @@ def _markdown(session: ExerciseSession, compare: dict[str, Any] | None, charts: 
         lines += ["", f"## Compared with {compare['n']} model-alone runs", "",
                   f"Agreement reached in {compare['agreed_share']:.0%} of model-alone runs.", ""]
         for base, info in compare["bases"].items():
-            lines.append(f"- **{base}**: the class got *{info['class_category']}*, which "
+            lines.append(f"- **{base}**: the class got *{CATEGORY_LABELS[info['class_category']]}*, which "
                          f"{info['share_same_category']:.0%} of model runs also reached; the class's value is at "
                          f"the {info['percentile']:.0f}th percentile.")
         if "counterfactual" in compare:
             lines.append("- With the same parameter draw, the model alone would have reached: "
-                         + ", ".join(f"{b} {c}" for b, c in compare["counterfactual"].items()) + ".")
+                         + ", ".join(f"{b} {CATEGORY_LABELS[c]}" for b, c in compare["counterfactual"].items())
+                         + ".")
         lines += ["", "| actor | class utility | model median | percentile |", "|---|---|---|---|"]
         lines += [f"| {a} | {u['class']:.3f} | {u['model_median']:.3f} | {u['percentile']:.0f} |"
                   for a, u in compare["utilities"].items()]
+    months = debrief.world_table(session)
+    if not months.empty:
+        lines += ["", "## The bases month by month", "", "| " + " | ".join(cell(c) for c in months.columns) + " |",
+                  "|" + "---|" * len(months.columns)]
+        lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in months.values.tolist()]
     lines += ["", "## Charts", ""] + [f"![{c}]({c}.png)" for c in charts]
     lines += ["", "## Timeline", "", "| round | phase | by | what |", "|---|---|---|---|"]
-    lines += [f"| {r['round']} | {r['phase']} | {r['by']} | {str(r['what']).replace('|', '/')} |"
+    lines += [f"| {r['round']} | {r['phase']} | {cell(r['by'])} | {cell(r['what'])} |"
               for r in timeline.to_dict("records")]
+    lines += ["", "The join codes are left out of this folder: `session.jsonl` here is the session log without "
+              "them (it still replays the game)."]
     return "\n".join(lines) + "\n"
+
+
+def _cells(line: str) -> list[str]:
+    """The cells of one Markdown table row, undoing :func:`sim.classroom.text.cell`'s escapes."""
+    cells, current, chars = [], [], iter(line.strip()[1:])
+    for char in chars:
+        if char == "\\":
+            current.append(next(chars, ""))
+        elif char == "|":
+            cells.append("".join(current).strip())
+            current = []
+        else:
+            current.append(char)
+    return cells
 
 
 def _html(markdown: str) -> str:
@@ -125,7 +188,8 @@ def _html(markdown: str) -> str:
 
     def inline(text: str) -> str:
         text = html.escape(text)
-        text = re.sub(r"!\[(.*?)\]\((.*?)\)", r'<img alt="\1" src="\2" style="max-width:100%">', text)
+        # only the report's own chart files become images: no addresses from typed text
+        text = re.sub(r"!\[([\w ]*)\]\(([\w-]+\.png)\)", r'<img alt="\1" src="\2" style="max-width:100%">', text)
         text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", text)
         text = re.sub(r"`(.+?)`", r"<code>\1</code>", text)
         return re.sub(r"\*(.+?)\*", r"<i>\1</i>", text)
@@ -144,7 +208,7 @@ def _html(markdown: str) -> str:
             level = len(line) - len(line.lstrip("#"))
             out.append(f"<h{level}>{inline(line[level:].strip())}</h{level}>")
         elif line.startswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
+            cells = _cells(line)
             tag = "th" if not table else "td"
             if not table:
                 out.append('<table border="1" cellspacing="0" cellpadding="3">')
@@ -188,10 +252,16 @@ def export(session: ExerciseSession, out: str | Path, baseline: pd.DataFrame | N
     written["log_json"].write_text(json.dumps({"header": header, "records": session.records[1:],
                                                "outcome": debrief.outcome(session), "comparison": compare},
                                               indent=1, default=str), encoding="utf-8")
-    if session.log is not None:
+    if session.log is not None:  # the log without the codes: a report folder gets passed around
         written["log_jsonl"] = out / "session.jsonl"
-        shutil.copyfile(session.log.path, written["log_jsonl"])
+        lines = session.log.path.read_text(encoding="utf-8").splitlines()
+        header = json.loads(lines[0])
+        header["facilitator_code"] = ""
+        header["roles"] = {a: {**r, "code": None} for a, r in header["roles"].items()}
+        written["log_jsonl"].write_text("\n".join([json.dumps(header, sort_keys=True), *lines[1:]]) + "\n",
+                                        encoding="utf-8")
     for name, frame in (("timeline", timeline), ("positions", debrief.positions(session)),
+                        ("world", debrief.world(session)),
                         ("utilities", debrief.utilities(session))):
         written[name + "_csv"] = out / f"{name}.csv"
         frame.to_csv(written[name + "_csv"], index=False)

@@ -22,7 +22,7 @@ T = TypeVar("T")
 
 hub = Hub(threaded=True)
 _lock = threading.RLock()
-_state: dict[str, Any] = {"session": None, "ticker": None, "baseline": None, "exports": None}
+_state: dict[str, Any] = {"session": None, "ticker": None, "baseline": None, "exports": None, "urls": []}
 
 
 def open_session(scenario: str | Path | None, log: str | Path, roles: list[str] | None = None, seed: int = 0,
@@ -40,10 +40,13 @@ def open_session(scenario: str | Path | None, log: str | Path, roles: list[str] 
     return ExerciseSession.create(scenario, roles, log, seed=seed, settings=settings), False
 
 
-def start(session: ExerciseSession, baseline_n: int = 200, exports: str | Path | None = None) -> None:
-    """Host ``session`` in this process: start the ticker and the background baseline run."""
+def start(session: ExerciseSession, baseline_n: int = 200, exports: str | Path | None = None,
+          urls: list[str] | None = None) -> None:
+    """Host ``session`` in this process: start the ticker and the background baseline run. ``urls`` are the
+    addresses students open (printed on the code slips)."""
     with _lock:
         _state["session"] = session
+        _state["urls"] = list(urls or [])
         _state["exports"] = Path(exports) if exports else session.log.path.with_suffix("") if session.log \
             else Path("classroom_exports")
         if _state["ticker"] is None:
@@ -68,6 +71,11 @@ def current() -> ExerciseSession:
                                       int(os.environ.get("SIM_CLASSROOM_SEED", "0")))
             start(session, int(os.environ.get("SIM_CLASSROOM_BASELINE_N", "200")))
         return _state["session"]
+
+
+def urls() -> list[str]:
+    """Where students open the app (empty when unknown, e.g. under ``solara run``)."""
+    return list(_state["urls"])
 
 
 def baseline() -> Baseline | None:

@@ -3,12 +3,12 @@
 Every action goes the same way: check who acts and whether the input is valid (raising a
 :class:`~sim.classroom.errors.ClassroomError` that changes nothing), append one record to the JSONL log, then
 apply the record. Applying a record never fails and never reads the clock, so replaying a log reproduces the
-game exactly, and a restarted server resumes by replaying its log. Per round the phases are
+game exactly, and a restarted server resumes by replaying its log. A new session waits in the *lobby* (teams
+join, nobody's clock runs) until the facilitator starts the game. Per round the phases are
 negotiate -> submit -> adjudicate -> publish; leaving *submit* feeds the submitted moves into the human
 actors' :class:`~sim.policies.human.HumanPolicy` and plays one round of the same
 :class:`~sim.model.NegotiationModel` the researchers use. After the last round (or an agreement) the
-session is in
-the *debrief* phase.
+session is in the *debrief* phase.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.classroom.ballot import Ballot, ModelVoter, TeamVoter
 from sim.classroom.baseline import game_seed
 from sim.classroom.clock import Clock, SystemClock
 from sim.classroom.errors import MoveError, PhaseError, ReplayError
@@ -27,12 +28,15 @@ from sim.classroom.log import SessionLog, read_log, to_jsonable
 from sim.classroom.moves import Move, PressureMove, feed, parse_move
 from sim.classroom.roles import FACILITATOR, Role, Roster, new_code
 from sim.classroom.settings import Countdown, Settings, versions
-from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot
-from sim.policies.human import HumanPolicy
+from sim.classroom.snapshot import outcome_summary, round_summary, state_snapshot, world_state
+from sim.classroom.turns import allowed_moves
+from sim.classroom.whitecell import apply_inject, check_inject, check_override
 
 PHASES: tuple[str, ...] = ("negotiate", "submit", "adjudicate", "publish")
 DEBRIEF = "debrief"
-LOG_FORMAT = 1
+LOBBY = "lobby"
+LOG_FORMAT = 2  # 2: sessions open in the lobby and a "start" record starts the clock (1: the clock ran at once)
+MAX_NAME = 40
 
 
 class ExerciseSession:
@@ -56,17 +60,21 @@ class ExerciseSession:
         self.seed = int(header["seed"])
         roles = {a: Role(a, r["name"], r["human"], r.get("code")) for a, r in header["roles"].items()}
         self.roster = Roster(roles, header["facilitator_code"])
-        self.human = {a: HumanPolicy(self.settings.fallback) for a in self.roster.human_ids}
-        self.model = NegotiationModel(self.compiled, seed=game_seed(self.seed), policies=dict(self.human))
+        self.ballot = Ballot()
+        self.human = {a: TeamVoter(self.settings.fallback, self.ballot) for a in self.roster.human_ids}
+        policies = {a: self.human.get(a) or ModelVoter(self.ballot) for a in self.compiled.actor_ids}
+        self.model = NegotiationModel(self.compiled, seed=game_seed(self.seed), policies=policies)
         self.records: list[dict[str, Any]] = []
         self.round = 1
-        self.phase = PHASES[0]
+        self.phase = LOBBY if header.get("format", 1) >= 2 else PHASES[0]
         self.moves: dict[str, Move] = {}
+        self.submissions: dict[str, list[dict[str, Any]]] = {}  # this round's moves per team: who, when, what
+        self.joined: dict[str, list[dict[str, Any]]] = {a: [] for a in self.roster.human_ids}
         self.rounds: list[dict[str, Any]] = []  # one entry per played round (see _play_round)
         self.injects: list[dict[str, Any]] = []  # every inject, with the round it fires in
         self.overrides: list[dict[str, Any]] = []
         self.paused = False
-        self.countdown = Countdown(started=header["t"], duration=self.settings.durations[self.phase])
+        self.countdown = Countdown(started=header["t"], duration=self.settings.durations.get(self.phase, 0.0))
         self.published = state_snapshot(self.model)
         self.listeners: list[Any] = []
 
@@ -122,7 +130,7 @@ class ExerciseSession:
         session = cls.replay(log_path)
         session.log = SessionLog(log_path)
         session.clock = clock or SystemClock()
-        if session.phase != DEBRIEF:
+        if session.phase not in (DEBRIEF, LOBBY):
             session._emit("restart", "system", since=session.records[-1]["t"])
         return session
 
@@ -135,20 +143,50 @@ class ExerciseSession:
     def finished(self) -> bool:
         return self.phase == DEBRIEF
 
+    @property
+    def started(self) -> bool:
+        return self.phase != LOBBY
+
     def remaining(self) -> float:
+        if not self.started:
+            return self.settings.durations[PHASES[0]]
         return self.countdown.remaining(self.clock.now())
 
     # --- player actions ------------------------------------------------------------------------------------
-    def submit_move(self, code: str | None, raw: dict[str, Any]) -> Move:
-        """A team submits (or replaces) its move for the current round."""
+    def join(self, code: str | None, name: str = "") -> str:
+        """Someone opens the game with ``code``; a team member gives a name (logged, shown in the lobby and next
+        to the moves they submit). Returns the actor id (or ``"facilitator"``)."""
+        who = self.roster.authenticate(code).id
+        if who == FACILITATOR:
+            return who
+        self._emit("join", who, name=self._name(name))
+        return who
+
+    def submit_move(self, code: str | None, raw: dict[str, Any], name: str = "") -> Move:
+        """A team submits (or replaces) its move for the current round; ``name`` says which member did."""
         actor = self.roster.player(code).id
+        if self.phase == LOBBY:
+            raise PhaseError("the game has not started yet: wait for the white cell to start it")
         if self.phase not in ("negotiate", "submit"):
             raise PhaseError(f"moves are taken in the negotiate and submit phases; now: {self.phase}")
         move = parse_move(raw, actor, self.compiled.actor_ids, self.compiled.issue_ids)
-        self._emit("move", actor, move=move.to_dict())
+        allowed = allowed_moves(self, actor)
+        if move.proposal is not None and not allowed["proposal"]:
+            raise MoveError(f"only this round's proposer ({allowed['proposer'] or 'nobody'}) puts a package on "
+                            "the table; a proposal from you would have no effect")
+        if move.response is not None and not allowed["response"]:
+            raise MoveError("your answer to the offer would not count: " + allowed["why"])
+        self._emit("move", actor, move=move.to_dict(), name=self._name(name, required=False))
         return move
 
     # --- facilitator actions -------------------------------------------------------------------------------
+    def start(self, code: str | None) -> None:
+        """Start the game: round 1's countdown begins now (not when the server started)."""
+        self.roster.facilitator(code)
+        if self.started:
+            raise PhaseError("the game has already started")
+        self._emit("start", FACILITATOR)
+
     def advance(self, code: str | None, reason: str = "") -> str:
         """Force the next phase now; returns the new phase."""
         self.roster.facilitator(code)
@@ -186,32 +224,12 @@ class ExerciseSession:
 
         ``visibility`` is ``"public"`` or a list of role ids that see the message; effects apply either way.
         """
-        from sim.scenario.schema import Effect
-
         self.roster.facilitator(code)
-        self._require_running()
-        if self.model.finished:
-            raise PhaseError("no round is left for an inject to fire in")
-        roles = self._visibility(visibility)
-        if event_id:
-            if event_id not in self.compiled.scenario.events:
-                raise MoveError(f"unknown event {event_id!r}; the library has "
-                                f"{', '.join(self.compiled.scenario.events) or 'no events'}")
-            self._emit("inject", FACILITATOR, event_id=event_id, visibility=roles)
-            return
-        if not label.strip():
-            raise MoveError("an ad-hoc inject needs a headline")
-        checked = []
-        for effect in effects or []:
-            try:
-                spec = Effect(**effect)
-            except (TypeError, ValueError) as exc:
-                raise MoveError(f"effect {effect}: {exc}") from None
-            if spec.path not in self.compiled.cells:
-                raise MoveError(f"effect: unknown parameter path {spec.path!r}")
-            checked.append(spec.model_dump(exclude_none=True))
-        self._emit("inject", FACILITATOR, label=label.strip(), description=description.strip(),
-                   effects=checked, visibility=roles)
+        if self.finished:
+            raise PhaseError("the game is over; open the debrief")
+        record = check_inject(self, event_id, label=label, description=description, effects=effects,
+                              visibility=visibility)
+        self._emit("inject", FACILITATOR, **record)
 
     def override(self, code: str | None, reason: str, *, package: dict[str, Any] | None = None,
                  parameter: str | None = None, value: Any = None, reopen: bool = False) -> None:
@@ -220,36 +238,12 @@ class ExerciseSession:
         self.roster.facilitator(code)
         if self.phase != "adjudicate":
             raise PhaseError(f"overrides are made in the adjudicate phase; now: {self.phase}")
-        if not reason or not reason.strip():
-            raise MoveError("an override needs a reason (it goes into the log and the debrief)")
-        if (package is not None) + (parameter is not None) + bool(reopen) != 1:
-            raise MoveError("override one thing: the agreement (package), one parameter, or reopen the talks")
-        if reopen:
-            refusal = self.model.reopen_refusal()
-            if refusal:
-                raise PhaseError(refusal)
-            self._emit("override", FACILITATOR, reason=reason.strip(), reopen=True)
-            return
-        if package is not None:
-            if self.model.finished and self.model.final is not None and self.model.final.agreed:
-                raise PhaseError("this round already closed an agreement")
-            move = parse_move({"proposal": package}, FACILITATOR, self.compiled.actor_ids,
-                              self.compiled.issue_ids)
-            self._emit("override", FACILITATOR, reason=reason.strip(), package=move.proposal)
-            return
-        if parameter not in self.compiled.cells:
-            raise MoveError(f"unknown parameter path {parameter!r}")
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise MoveError(f"{parameter}: expected a number, got {value!r}") from None
-        if not np.isfinite(number):
-            raise MoveError(f"{parameter}: expected a finite number")
-        self._emit("override", FACILITATOR, reason=reason.strip(), parameter=parameter, value=number)
+        self._emit("override", FACILITATOR, **check_override(self, reason, package, parameter, value, reopen))
 
     def tick(self) -> bool:
         """Called by a timer: when auto-advance is on and the countdown ran out, advance. True if it did."""
-        if self.settings.auto_advance and not self.paused and not self.finished and self.remaining() <= 0:
+        if self.settings.auto_advance and self.started and not self.paused and not self.finished \
+                and self.remaining() <= 0:
             self._emit("advance", "timer", reason="countdown ran out")
             return True
         return False
@@ -276,6 +270,14 @@ class ExerciseSession:
                 proposal=proposal, response=raw["response"],
                 pressures=tuple(PressureMove(p["target"], p["strength"], p["issue"])
                                 for p in raw["pressures"]))
+            self.submissions.setdefault(record["by"], []).append(  # issue order, whatever the log's key order
+                {"name": record.get("name", ""), "t": t, "seq": record["seq"],
+                 "move": self.moves[record["by"]].to_dict()})
+        elif kind == "join":
+            self.joined.setdefault(record["by"], []).append({"name": record["name"], "t": t})
+        elif kind == "start":
+            self.phase = PHASES[0]
+            self.countdown = Countdown(started=t, duration=self.settings.durations[self.phase])
         elif kind == "advance":
             self._next_phase(t)
         elif kind == "pause":
@@ -296,22 +298,7 @@ class ExerciseSession:
             raise ReplayError(f"unknown record kind {kind!r} (seq {record.get('seq')})")
 
     def _apply_inject(self, record: dict[str, Any]) -> None:
-        from sim.scenario.schema import Effect, Event
-
-        if record.get("event_id"):
-            event = self.compiled.scenario.events[record["event_id"]]
-            self.model.inject(record["event_id"])
-            entry = {"event_id": record["event_id"], "label": event.label, "description": event.description}
-        else:
-            event = Event(label=record["label"], description=record.get("description", ""), library_only=True,
-                          effects=[Effect(**e) for e in record["effects"]])
-            self.model.inject(event)
-            entry = {"event_id": f"adhoc:{record['label']}", "label": record["label"],
-                     "description": record.get("description", "")}
-        fires = self.round + (1 if self.phase in ("adjudicate", "publish") else 0)
-        self.injects.append({**entry, "seq": record["seq"], "queued_round": self.round, "fires_round": fires,
-                             "visibility": record["visibility"], "effects": [
-                                 e.model_dump(exclude_none=True) for e in event.effects]})
+        self.injects.append(apply_inject(self, record))
 
     def _apply_override(self, record: dict[str, Any]) -> None:
         entry = {"seq": record["seq"], "round": self.round, "reason": record["reason"]}
@@ -328,9 +315,11 @@ class ExerciseSession:
         self.overrides.append(entry)
         if self.rounds:
             if "package" in entry or "reopen" in entry:  # the round's record now says who closed or reopened
-                self.rounds[-1]["result"] = round_summary(self.model, self.model.history[-1])
+                votes = self.rounds[-1]["result"].get("votes")
+                self.rounds[-1]["result"] = round_summary(self.model, self.model.history[-1], votes)
             self.rounds[-1]["overrides"].append(entry)
             self.rounds[-1]["after"] = state_snapshot(self.model)
+            self.rounds[-1]["world"] = world_state(self.model)
             self.rounds[-1]["outcome"] = outcome_summary(self.model)
 
     def _next_phase(self, t: float) -> None:
@@ -359,17 +348,19 @@ class ExerciseSession:
         """Feed the submitted moves into the human policies and let the model play one round."""
         feed(self.human, self.moves, self.compiled.actor_ids, self.compiled.issue_ids)
         before = state_snapshot(self.model)
+        self.ballot.clear()
         self.model.step()
         for policy in self.human.values():
             policy.clear()
         record = self.model.history[-1] if self.model.history else None
         self.rounds.append({
             "round": self.round, "moves": {a: m.to_dict() for a, m in self.moves.items()},
-            "result": round_summary(self.model, record), "before": before,
-            "after": state_snapshot(self.model),
+            "submitted_by": {a: [s["name"] for s in subs] for a, subs in self.submissions.items()},
+            "result": round_summary(self.model, record, self._votes()), "before": before,
+            "after": state_snapshot(self.model), "world": world_state(self.model),
             "outcome": outcome_summary(self.model), "overrides": [], "published": False,
         })
-        self.moves = {}
+        self.moves, self.submissions = {}, {}
 
     def _play_out(self) -> None:
         """After the class's last round the model plays every actor up to the scenario's deadline."""
@@ -378,11 +369,13 @@ class ExerciseSession:
             policy.clear()
         while not self.model.finished:
             before = state_snapshot(self.model)
+            self.ballot.clear()
             self.model.step()
             self.rounds.append({
                 "round": self.model.state.round, "moves": {},
-                "result": round_summary(self.model, self.model.history[-1]), "before": before,
-                "after": state_snapshot(self.model), "outcome": outcome_summary(self.model), "overrides": [],
+                "result": round_summary(self.model, self.model.history[-1], self._votes()), "before": before,
+                "after": state_snapshot(self.model), "world": world_state(self.model),
+                "outcome": outcome_summary(self.model), "overrides": [],
                 "published": True, "autoplayed": True,
             })
         self.round = self.model.state.round
@@ -392,15 +385,24 @@ class ExerciseSession:
     def _require_running(self) -> None:
         if self.finished:
             raise PhaseError("the game is over; open the debrief")
+        if not self.started:
+            raise PhaseError("the game has not started yet: start it first")
 
-    def _visibility(self, visibility: str | list[str]) -> str | list[str]:
-        if visibility in ("public", None, ""):
-            return "public"
-        roles = [visibility] if isinstance(visibility, str) else list(visibility)
-        unknown = [r for r in roles if r not in self.compiled.actor_ids]
-        if unknown or not roles:
-            raise MoveError(f"visibility: unknown roles {unknown}; use 'public' or role ids")
-        return roles
+    def _votes(self) -> dict[str, dict[str, Any]] | None:
+        """Votes the mechanism asked for in the round just played (None when its protocol has no votes)."""
+        record = self.model.history[-1] if self.model.history else None
+        if record is None or record.accepted is None:
+            return None
+        return self.ballot.by_actor(self.compiled.actor_ids)
+
+    @staticmethod
+    def _name(name: str, required: bool = True) -> str:
+        clean = " ".join(str(name or "").split())
+        if required and not clean:
+            raise MoveError("enter your name, so your team and the white cell see who joined")
+        if len(clean) > MAX_NAME:
+            raise MoveError(f"name: at most {MAX_NAME} characters")
+        return clean
 
 
-__all__ = ["DEBRIEF", "PHASES", "ExerciseSession", "Settings"]
+__all__ = ["DEBRIEF", "LOBBY", "PHASES", "ExerciseSession", "Settings"]

@@ -37,8 +37,12 @@ def state_snapshot(model: Any) -> dict[str, Any]:
     }
 
 
-def round_summary(model: Any, record: Any) -> dict[str, Any]:
-    """One model round record as a dict: events fired, proposer, offer, responses, agreement."""
+def round_summary(model: Any, record: Any, votes: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """One model round record as a dict: events fired, proposer, offer, responses, agreement.
+
+    ``votes`` are the answers the mechanism asked for ({actor: {"accept", "by"}}, see ``sim.classroom.ballot``);
+    ``accepted`` keeps the mechanism's raw per-actor flags, in which actors who do not vote count as accepting.
+    """
     if record is None:
         return {}
     actors, issues = model.state.actor_ids, model.state.issue_ids
@@ -52,6 +56,7 @@ def round_summary(model: Any, record: Any) -> dict[str, Any]:
         "proposer": None if record.proposer is None else actors[int(record.proposer)],
         "offer": None if record.offer is None else by_issue(np.asarray(record.offer), issues),
         "accepted": accepted,
+        "votes": votes,
         "agreed": bool(record.agreed),
         "note": record.note,
     }
@@ -71,3 +76,29 @@ def outcome_summary(model: Any) -> dict[str, Any] | None:
         "categories": dict(outcome.categories),
         "utilities": {a: _num(u) for a, u in zip(actors, outcome.utilities, strict=True)},
     }
+
+
+def world_state(model: Any, month: int | None = None) -> dict[str, dict[str, Any]]:
+    """Each base issue at the end of ``month`` (default: the last month played): the talks' status (signed /
+    unresolved / breakdown), the presence category and value, and the legal status, from the model's
+    month-by-month record (``sim.outcomes.timeline``). Empty before the first month."""
+    timeline = model.timeline()
+    month = timeline.months if month is None else month
+    if month < 1 or timeline.months == 0:
+        return {}
+    thresholds = model.compiled.scenario.outcomes.thresholds
+    issues = model.state.issue_ids
+    world = {}
+    for j, issue in enumerate(issues):
+        if not model.state.is_base_issue[j]:
+            continue
+        status, category, presence, legal = timeline.base_state(month, j, thresholds)
+        world[issue] = {"status": status, "category": category, "presence": _num(presence), "legal": legal}
+    return world
+
+
+def world_history(model: Any) -> list[dict[str, Any]]:
+    """:func:`world_state` for every month played, as rows (month, issue, status, category, presence, legal)."""
+    return [{"month": month, "issue": issue, **state}
+            for month in range(1, model.timeline().months + 1)
+            for issue, state in world_state(model, month).items()]

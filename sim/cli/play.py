@@ -46,6 +46,7 @@ def play(
 ) -> None:
     """Serve the classroom war game for SCENARIO; prints the join codes."""
     from sim.classroom import server
+    from sim.classroom.address import reachable_urls
     from sim.classroom.session import Settings
     from sim.cli.console import console, reported_errors
     from sim.scenario import load_scenario
@@ -59,21 +60,47 @@ def play(
                             class_rounds=rounds)
         team_roles = [r.strip() for r in roles.split(",") if r.strip()] if roles else None
         session, resumed = server.open_session(scenario, log, team_roles, seed, settings)
-        server.start(session, baseline_n=baseline)
+        urls = reachable_urls(host, port)
+        server.start(session, baseline_n=baseline, urls=urls)
     codes = session.roster
     console.print(f"[bold]{'Resumed' if resumed else 'New'} session[/] {loaded.title} · log {log} · seed "
                   f"{session.seed}")
     console.print(f"facilitator code: [bold]{codes.facilitator_code}[/]")
     for actor_id, role in codes.roles.items():
         console.print(f"  {actor_id:>5} {role.name:<28} {role.code or '(played by the model)'}")
-    console.print(f"open http://{host}:{port}/ in each team's browser (keep the log and codes private)")
-    serve(host, port)
+    console.print("open " + " or ".join(urls) + " in each team's browser (keep the log and codes private)")
+    console.print(f"projector view (no secrets): {urls[0]}projector · print code slips and briefs from the "
+                  "console's Print-outs tab")
+    if session.phase == "lobby":
+        console.print("the clock starts when you press 'Start the game' in the console")
+    serve(host, port, urls)
 
 
-def serve(host: str, port: int) -> None:
+class _StartLine:
+    """Stands in for ``rich`` in Solara's CLI module: its start line names the listening address (``0.0.0.0``
+    with ``--host 0.0.0.0``), which a browser cannot open; say where to open the app instead."""
+
+    def __init__(self, urls: list[str]) -> None:
+        import rich
+
+        self._rich, self._urls = rich, urls
+
+    def print(self, *args: object, **kwargs: object) -> None:
+        if args and "server is starting at" in str(args[0]):
+            args = ("Serving the war game at " + " or ".join(self._urls),)
+        self._rich.print(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._rich, name)
+
+
+def serve(host: str, port: int, urls: list[str] | None = None) -> None:
     """Run the Solara server for :mod:`sim.classroom.app` in this process (blocks until stopped)."""
+    import solara.__main__ as solara_main
     from solara.__main__ import cli as solara_cli
 
+    if urls:
+        solara_main.rich = _StartLine(urls)
     solara_cli.main(args=["run", "sim.classroom.app", "--host", host, "--port", str(port), "--production",
                            "--no-open", "--log-level", "warning", "--no-check-version"],
                      standalone_mode=False)
