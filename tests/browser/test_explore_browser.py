@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser.test_war_game import FLAGS, chromium  # noqa: F401 (the shared browser fixture)
+# the Chromium fixture comes from tests/browser/conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def test_listens_on_loopback_only(server):
         sock.connect((address, port))
 
 
-def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, server):  # noqa: F811
+def test_move_a_slider_see_the_difference_and_write_the_scenario(chromium, server):
     from playwright.sync_api import expect
 
     url, out, _ = server
