@@ -65,10 +65,12 @@ def _free_port() -> int:
 def hostile_scenario(folder: Path) -> Path:
     """The baseline, eight months long, with hostile text in Turkey's brief and in a library event."""
     brief = yaml.safe_load(BASELINE.read_text())["actors"]["TUR"]["brief"].strip()
+    # guarantee_lapses keeps its monthly probability; its window is cut to the eight months played
     data = {
         "extends": str(BASELINE), "name": "classroom_browser", "rounds": 8,  # a short play-out after the class
         "actors": {"TUR": {"brief": f"{brief} {HOSTILE_LINK} {HOSTILE_DATA} {HOSTILE_HTML}"}},
-        "events": {"leaked_cable": {
+        "events": {"guarantee_lapses": {"window": [3, 8]},  # inside the eight months (windows beyond are refused)
+                   "leaked_cable": {
             "label": "Leaked cable <script>window.__pwned=3</script>", "library_only": True,
             "description": f"A cable surfaces. {HOSTILE_LINK} {HOSTILE_HTML}",
             "effects": [{"path": "actors.TUR.capability", "add": 0.0}]}},
