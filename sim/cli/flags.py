@@ -17,25 +17,25 @@ def _blank_flags(params: list[Any]) -> None:
             param.metavar = ""
 
 
-class FlagCommand(TyperCommand):
+class _BlankFlags:
+    """Mixin: no ``<bool>`` placeholder after flags, the help flag included."""
+
+    params: list[Any]
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _blank_flags(self.params)
 
     def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
+        option = super().get_help_option(ctx)  # type: ignore[misc]
         if option is not None:
             _blank_flags([option])
         return option
 
 
-class FlagGroup(TyperGroup):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        _blank_flags(self.params)
+class FlagCommand(_BlankFlags, TyperCommand):
+    """A command whose help shows flags without a placeholder."""
 
-    def get_help_option(self, ctx: Any) -> Any:
-        option = super().get_help_option(ctx)
-        if option is not None:
-            _blank_flags([option])
-        return option
+
+class FlagGroup(_BlankFlags, TyperGroup):
+    """The app (group) with the same help rendering."""

@@ -56,6 +56,20 @@ def chromium():
         browser.close()
 
 
+def wait_for_server(url: str, proc: subprocess.Popen, log: Path, what: str, seconds: float) -> None:
+    """Poll ``url`` until the server answers (there is no page yet to wait on); fail with its log if it exits or
+    does not answer within ``seconds``."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=5).read(100)
+            return
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{what} did not start:\n" + log.read_text()) from None
+            time.sleep(0.5)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -96,15 +110,7 @@ def server(tmp_path_factory):
     proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT, env=env)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 180
-        while True:  # wait for the server to answer (polling a socket: there is no page yet to wait on)
-            try:
-                urllib.request.urlopen(url, timeout=5).read(100)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("sim play did not start:\n" + out_path.read_text()) from None
-                time.sleep(0.5)
+        wait_for_server(url, proc, out_path, "sim play", 180)
         text = out_path.read_text()
         codes = {"facilitator": re.search(r"facilitator code: (\S+)", text).group(1)}
         for actor in ("RUS", "SYR", "TUR"):

@@ -10,14 +10,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
 
-# the Chromium fixture comes from tests/browser/conftest.py
+from tests.browser.conftest import wait_for_server  # the Chromium fixture comes from conftest.py too
 
 pytestmark = pytest.mark.browser
 
@@ -49,15 +47,7 @@ def server(tmp_path_factory):
         proc = subprocess.Popen(cmd, stdout=sink, stderr=subprocess.STDOUT, cwd=folder, env=env)
         url = f"http://127.0.0.1:{port}/"
         try:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    urllib.request.urlopen(url, timeout=2).read(100)
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("sim explore did not start:\n" + log.read_text()) from None
-                    time.sleep(0.5)
+            wait_for_server(url, proc, log, "sim explore", 120)
             yield url, out, log
         finally:
             proc.terminate()
