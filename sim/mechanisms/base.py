@@ -80,6 +80,7 @@ class Mechanism(ABC):
     Params: ClassVar[type[BaseModel]] = NoParams
     batched: ClassVar[bool] = False
     deadline: ClassVar[bool] = True
+    veto_players: ClassVar[int | None] = None  # the number of veto players it is defined for (None: any)
 
     def __init__(self, **params: Any) -> None:
         self.params = self.Params(**params)

@@ -137,6 +137,7 @@ class CoerciveBargaining(Mechanism):
     Params = CoerciveParams
     batched = True
     deadline = False
+    veto_players = 2
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self.pair = veto_pair(state.veto)

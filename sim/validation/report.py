@@ -10,18 +10,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.mechanisms.registry import available
 from sim.validation.calibrate import CalibrationResult, nested_cv
 from sim.validation.deu import CITATION, DEUIssue, load_deu
-from sim.validation.runner import predict_issues
+from sim.validation.runner import default_mechanisms, predict_issues
 from sim.validation.score import score_table
 
 CALIBRATED = "calibrated (CV)"
 
 
 def benchmark_mechanisms() -> dict[str, dict[str, Any]]:
-    """Every registered mechanism with default parameters, plus the published readings worth comparing."""
-    mechs: dict[str, dict[str, Any]] = {name: {} for name in available()}
+    """Every listed mechanism that applies to many veto players, with default parameters, plus the published
+    readings worth comparing."""
+    mechs: dict[str, dict[str, Any]] = default_mechanisms()
     if "bdm" in mechs:
         mechs["bdm:median"] = {"forecast": "median"}
         mechs["bdm:type_priority"] = {"choice": "type_priority"}

@@ -79,8 +79,9 @@ def run_mechanism(mechanism: Mechanism, state: NegotiationState, rng: np.random.
 
 
 def default_mechanisms() -> dict[str, dict[str, Any]]:
-    """Every registered mechanism with its default parameters."""
-    return {name: {} for name in available()}
+    """Every listed mechanism that runs with any number of veto players (every EU actor is one), with its default
+    parameters; two-party mechanisms (``coercive``) do not apply to EU legislation."""
+    return {name: {} for name, cls in available().items() if cls.veto_players is None}
 
 
 JOINT = frozenset({"exchange"})  # mechanisms run on each proposal's issues together
