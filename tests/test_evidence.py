@@ -100,15 +100,18 @@ def test_group_coverage_is_counted(tmp_path):
     ({"label": "late", "probability": 0.5, "window": [8, 9]}, "events.late.window"),
 ])
 def test_events_that_can_never_fire_are_flagged(tmp_path, event, field):
+    """Refused at load with file:line (issue 14's horizon rule, stricter than a --strict warning)."""
     data = minimal_scenario(evidence={"actors": {"assumption": "x"}, "issues": {"assumption": "x"},
                                       "events": {"assumption": "x"}})
     data["events"] = {"late": event}
     data["evidence"]["events.late"] = {"assumption": "x"}
     del data["evidence"]["events"]
     path = write_scenario(tmp_path, data)
-    assert [f for f, _ in unreachable_events(load_scenario(path))] == [field]
+    with pytest.raises(ScenarioError, match="beyond the horizon") as info:
+        load_scenario(path)
+    assert field in str(info.value) and str(path) in str(info.value)
     result = runner.invoke(app, ["validate", "--strict", str(path)])
-    assert result.exit_code == 1 and "never fires" in result.output and field in result.output
+    assert result.exit_code == 2 and field in result.output
     data["rounds"] = 12
     assert unreachable_events(load_scenario(write_scenario(tmp_path, data))) == []
 
