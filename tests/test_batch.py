@@ -63,7 +63,8 @@ def test_other_mechanisms_fall_back_to_the_model(baseline):
 @given(data=st.data())
 def test_random_scenarios_with_events_are_identical(tmp_path, data):
     n, m = data.draw(st.integers(2, 6)), data.draw(st.integers(1, 4))
-    scenario = minimal_scenario(n, m, rounds=data.draw(st.integers(1, 15)))
+    rounds = data.draw(st.integers(1, 15))
+    scenario = minimal_scenario(n, m, rounds=rounds)
     unit = st.floats(0, 1)
     for actor in scenario["actors"].values():
         actor["capability"] = {"uniform": [0.0, data.draw(st.floats(0.01, 3))]}
@@ -81,7 +82,7 @@ def test_random_scenarios_with_events_are_identical(tmp_path, data):
         "shock": {"label": "shock", "probability": data.draw(unit),
                   "effects": [{"path": "issues.i0.disagreement", "add": -10},
                               {"path": "actors.A0.outside_option", "add": 0.1}]},
-        "late": {"label": "late", "at_round": data.draw(st.integers(1, 15)), "once": False,
+        "late": {"label": "late", "at_round": data.draw(st.integers(1, rounds)), "once": False,
                  "effects": [{"path": "actors.A1.capability", "scale": 2.0}]},
     }
     compiled = compile_scenario(load_scenario(write_scenario(tmp_path, scenario)))

@@ -20,7 +20,7 @@ def test_sim_run_baseline_end_to_end_through_the_console_script(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "sim", "run", str(BASELINE), "-n", "40", "--seed", "7",
                            "--out", str(out)], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert proc.returncode == 0, proc.stderr
-    assert "agreement reached" in proc.stdout and "tartus" in proc.stdout
+    assert "new agreement signed" in proc.stdout and "talks still open" in proc.stdout and "tartus" in proc.stdout
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["seed"] == 7 and manifest["replications"] == 40 and len(manifest["scenario_hash"]) == 64
     assert "syria-bases-sim" in manifest["versions"]

@@ -8,6 +8,7 @@ from typing import Any
 from sim.errors import MechanismError
 from sim.names import RULE, is_safe_name
 from sim.scenario.distributions import Normal, Triangular, Uniform
+from sim.scenario.lint import unreachable_events
 from sim.scenario.parameters import iter_parameters, parameter_table
 from sim.scenario.schema import Scenario
 from sim.scenario.sources import missing_seed_files
@@ -36,17 +37,21 @@ def _check_name(scenario: Scenario) -> list[Problem]:
 
 
 def _check_horizon(scenario: Scenario) -> list[Problem]:
-    """Numbers a schema type lets through: infinite or NaN thresholds, event timing beyond ``rounds``."""
+    """Numbers a schema type lets through: infinite or NaN thresholds, events that could only fire after ``rounds``.
+
+    A window that opens within the horizon and closes after it is fine: the rounds past the horizon are never
+    reached, so the event may or may not fire in a run (a shorter game is a shorter look at the same world).
+    An event a child scenario inherits and pushes past its horizon by shortening ``rounds`` is left to
+    ``sim validate`` (a warning; ``--strict`` fails): the parent stays valid on its own horizon.
+    """
     problems = []
     if not all(math.isfinite(t) for t in scenario.outcomes.thresholds):
         problems.append(("outcomes.thresholds", f"expected finite numbers, got {list(scenario.outcomes.thresholds)}"))
-    for event_id, event in scenario.events.items():
-        if event.at_round is not None and event.at_round > scenario.rounds:
-            problems.append((f"events.{event_id}.at_round", f"round {event.at_round} lies beyond the horizon "
-                                                            f"(rounds: {scenario.rounds}); the event would never fire"))
-        if event.window is not None and event.window[1] > scenario.rounds:
-            problems.append((f"events.{event_id}.window", f"window ends at round {event.window[1]}, beyond the "
-                                                          f"horizon (rounds: {scenario.rounds})"))
+    own_file = getattr(scenario, "_path", None)
+    for field, message in unreachable_events(scenario):
+        written_in = scenario._lines.get(tuple(field.split(".")), (own_file, 0))[0]
+        if written_in == own_file:  # an inherited event is the parent's; `sim validate` still warns about it
+            problems.append((field, message))
     return problems
 
 

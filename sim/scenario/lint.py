@@ -1,4 +1,4 @@
-"""Warnings about a scenario that loads but cannot mean what it says: events that can never fire."""
+"""Events that can never fire: their round, or the opening of their window, lies beyond the horizon."""
 
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ def unreachable_events(scenario: Scenario) -> list[tuple[str, str]]:
             continue
         if event.at_round is not None and event.at_round > scenario.rounds:
             problems.append((f"events.{event_id}.at_round",
-                             f"never fires: at_round {event.at_round} is after the last round ({scenario.rounds})"))
+                             f"never fires: round {event.at_round} lies beyond the horizon "
+                             f"(rounds: {scenario.rounds})"))
         if event.window is not None and event.window[0] > scenario.rounds:
             problems.append((f"events.{event_id}.window",
-                             f"never fires: the window opens in round {event.window[0]}, after the last round "
-                             f"({scenario.rounds})"))
+                             f"never fires: the window opens in round {event.window[0]}, beyond the horizon "
+                             f"(rounds: {scenario.rounds})"))
     return problems

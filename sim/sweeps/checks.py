@@ -169,7 +169,7 @@ def _check_bounds(spec: SweepSpec, ev: ModelEvaluator, c: Collector) -> None:
 def _trial(spec: SweepSpec, ev: Any, c: Collector) -> dict[str, Any] | None:
     """One run at the centre of the design, for its columns (None when the evaluator has no fixed columns)."""
     params = {p.path: p.centre for p in spec.parameters}
-    if spec.mechanisms:
+    if spec.arm_list:  # mechanism or scenario arms: the trial runs the first
         params[ARM_COLUMN] = 0.0
     try:
         return dict(ev(params, 0))

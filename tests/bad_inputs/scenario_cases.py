@@ -87,7 +87,7 @@ MUTATIONS: list[tuple[str, Callable[[Data], None], str, tuple[str, ...]]] = [
      "events.fixed.effects.0.path", ()),
     ("effect_set_bool", _set("events.fixed.effects.0", {"path": "actors.A1.salience.i0", "set": True}),
      "events.fixed.effects.0", ()),
-    ("window_beyond_horizon", _set("events.shock.window", [2, 500]), "events.shock.window", ("rounds",)),
+    ("window_beyond_horizon", _set("events.shock.window", [400, 500]), "events.shock.window", ("rounds",)),
     ("window_reversed", _set("events.shock.window", [5, 2]), "events.shock.window", ("[first, last]",)),
     ("window_zero", _set("events.shock.window", [0, 3]), "events.shock.window", ()),
     ("at_round_beyond_horizon", _set("events.fixed.at_round", 99), "events.fixed.at_round", ("rounds",)),
