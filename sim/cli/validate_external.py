@@ -1,5 +1,5 @@
-"""``sim validate-external``: score every mechanism on real decisions with known outcomes (DEU), or replay
-KTAB's own SMP reference runs with ``ktab_smp`` (KTAB)."""
+"""``sim validate-external``: score every mechanism on real decisions with known outcomes (DEU), replay
+KTAB's own SMP reference runs with ``ktab_smp`` (KTAB), or score every mechanism on the basing-rights benchmark."""
 
 from __future__ import annotations
 
@@ -12,20 +12,29 @@ from rich.table import Table
 from sim.cli.console import console, err_console, progress_bar, reported_errors
 from sim.errors import SimError
 
-DATASETS = ("deu", "ktab")
+DATASETS = ("deu", "ktab", "basing")
 
 
 def validate_external(
-    dataset: Annotated[str, typer.Argument(help="'deu' (EU decisions) or 'ktab' (KTAB's SMP reference runs)")] = "deu",
+    dataset: Annotated[str, typer.Argument(help="'deu' (EU decisions), 'ktab' (KTAB's SMP reference runs) or "
+                                                "'basing' (basing-rights benchmark)")] = "deu",
     data: Annotated[Path | None, typer.Option(help="deu: path to deu3.csv (default ../shared/data/deu3.csv); "
-                                                   "ktab: folder of the reference fixtures")] = None,
+                                                   "ktab: folder of the reference fixtures; basing: folder of the "
+                                                   "benchmark (default scenarios/basing)")] = None,
     out: Annotated[Path | None, typer.Option(help="folder for the CSV files and the plot (default out/<dataset>)")
                    ] = None,
     seed: Annotated[int, typer.Option(help="seed of mechanism streams, CV folds and bootstrap")] = 0,
     bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for the 95% intervals")] = 1000,
+    replications: Annotated[int, typer.Option(help="basing: replications per case and mechanism")] = 200,
+    mechanisms: Annotated[str | None, typer.Option(help="basing: mechanisms or settings to score, comma-separated "
+                                                        "(e.g. coercive:private,bdm; default all)")] = None,
+    cases: Annotated[str | None, typer.Option(help="basing: case ids to score, comma-separated (default all)")
+                     ] = None,
 ) -> None:
     """DEU: run every mechanism on every scorable issue; print MAE, median AE and hit shares with 95% CIs.
-    KTAB: replay KTAB's three SMP reference runs; print reference, ours and difference (exit 1 if any > 1 point)."""
+    KTAB: replay KTAB's three SMP reference runs; print reference, ours and difference (exit 1 if any > 1 point).
+    Basing: run every mechanism (coercive with complete and private information) on every case; print Brier score,
+    log loss and MAE at months 12 and 36 against the naive baselines, with 95% CIs."""
     from sim.validation.deu import CITATION, DataMissing
     from sim.validation.report import run_benchmark
 
@@ -34,6 +43,12 @@ def validate_external(
             raise SimError(f"unknown data set '{dataset}'; expected one of: {', '.join(DATASETS)}")
         if dataset == "ktab":
             _ktab(data, out or Path("out/ktab"))
+            return
+        if dataset == "basing":
+            from sim.cli import basing_cmd
+
+            basing_cmd.run(data, out or Path("out/basing"), replications=replications, seed=seed,
+                           bootstrap=bootstrap, mechanisms=mechanisms, cases=cases)
             return
         out = out or Path("out/deu")
         try:
