@@ -136,10 +136,10 @@ def test_a_mechanism_that_cannot_run_a_case_is_skipped_and_reported(bench, monke
 
     real = bf.run_case
 
-    def fails_on_k2(bench, case, setting, replications, seed):  # noqa: ANN001, ANN202
+    def fails_on_k2(bench, case, setting, replications, seed, workers=1):  # noqa: ANN001, ANN202
         if case == "k2_2005" and setting.name == "compromise":
             raise SimError("needs at most 1 actor")
-        return real(bench, case, setting, replications, seed)
+        return real(bench, case, setting, replications, seed, workers)
 
     monkeypatch.setattr(bf, "run_case", fails_on_k2)
     told = []
@@ -179,3 +179,26 @@ def test_bad_input_is_a_one_line_error(extra, message, tmp_path) -> None:
     errors = [line for line in result.output.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and message in errors[0], result.output
     assert "Traceback" not in result.output
+
+
+def test_end_forecast_reading_uses_the_final_forecast_at_every_month() -> None:
+    from sim.validation.basing_forecast import forecasts_from_replications
+
+    rows = []
+    for setting, labels, finals in (("iterative", ["unresolved:terms_2017", "forecast:access_only"],
+                                     "forecast:access_only"),
+                                    ("timed", ["unresolved:terms_2017", "breakdown:withdrawal"],
+                                     "breakdown:withdrawal")):
+        for h, label in zip((12, 36), labels, strict=True):
+            rows.append({"case": "c", "setting": setting, "replication": 0, "horizon": h, "label": label,
+                         "state": scored_state(label), "presence": 90.0 if h == 12 else 30.0,
+                         "final_label": finals, "final_value": 30.0})
+    long = pd.DataFrame(rows)
+    as_run = forecasts_from_replications(long)
+    assert as_run["iterative"].set_index("horizon").at[12, "unresolved:terms_2017"] == 1.0
+    end = forecasts_from_replications(long, reading="end_forecast")
+    assert set(end) == {"iterative"}  # a mechanism with a timed path keeps its as-run reading only
+    table = end["iterative"].set_index("horizon")
+    assert (table["signed:access_only"] == 1.0).all() and (table["presence"] == 30.0).all()
+    with pytest.raises(SimError, match="unknown reading"):
+        forecasts_from_replications(long, reading="sometimes")

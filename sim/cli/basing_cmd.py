@@ -20,7 +20,7 @@ def _names(text: str | None, what: str) -> list[str] | None:
 
 
 def run(data: Path | None, out: Path, *, replications: int, seed: int, bootstrap: int, mechanisms: str | None,
-        cases: str | None) -> None:
+        cases: str | None, workers: int = 1) -> None:
     """Forecast, score, print the score and difference tables, and list the files written."""
     from sim.validation.basing import load_benchmark
     from sim.validation.basing_forecast import settings
@@ -37,7 +37,7 @@ def run(data: Path | None, out: Path, *, replications: int, seed: int, bootstrap
     with progress_bar("basing cases x mechanisms") as bar:
         task = bar.add_task("runs", total=n_cases * len(chosen))
         result = run_basing(bench, chosen, out, replications=replications, seed=seed, n_boot=bootstrap,
-                            cases=picked, progress=lambda case, setting: bar.advance(task),
+                            cases=picked, workers=workers, progress=lambda case, setting: bar.advance(task),
                             on_skip=lambda case, setting, why: warn(f"skipped {setting} on {case}: {why}"))
     scores, diffs = result.scores, result.differences
     title = (f"Basing-rights benchmark: {int(scores['n_cases'].max())} cases, {replications} replications per case "

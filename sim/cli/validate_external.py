@@ -30,6 +30,8 @@ def validate_external(
                                                         "(e.g. coercive:private,bdm; default all)")] = None,
     cases: Annotated[str | None, typer.Option(help="basing: case ids to score, comma-separated (default all)")
                      ] = None,
+    workers: Annotated[int, typer.Option(min=1, help="basing: local worker processes per run (same rows for any N)")
+                       ] = 1,
 ) -> None:
     """DEU: run every mechanism on every scorable issue; print MAE, median AE and hit shares with 95% CIs.
     KTAB: replay KTAB's three SMP reference runs; print reference, ours and difference (exit 1 if any > 1 point).
@@ -48,7 +50,7 @@ def validate_external(
             from sim.cli import basing_cmd
 
             basing_cmd.run(data, out or Path("out/basing"), replications=replications, seed=seed,
-                           bootstrap=bootstrap, mechanisms=mechanisms, cases=cases)
+                           bootstrap=bootstrap, mechanisms=mechanisms, cases=cases, workers=workers)
             return
         out = out or Path("out/deu")
         try:

@@ -88,12 +88,14 @@ class BasingForecasts:
     skipped: list[tuple[str, str, str]]  # (case, setting, reason)
 
 
-def run_case(bench: Benchmark, case: str, setting: Setting, replications: int, seed: int) -> pd.DataFrame:
+def run_case(bench: Benchmark, case: str, setting: Setting, replications: int, seed: int,
+             workers: int = 1) -> pd.DataFrame:
     """Run one case under one setting; a long table: replication, horizon, raw label, scored state, presence,
     and the run's final label and value (for reading the iterative forecasters' end point)."""
     issue = bench.outcomes.cases[case].issue
     result = sim.run(bench.scenarios[case], n=replications, seed=seed, mechanism=setting.mechanism,
-                     mechanism_params=setting.params or None, months=tuple(bench.horizons), trajectories=False)
+                     mechanism_params=setting.params or None, months=tuple(bench.horizons), trajectories=False,
+                     workers=workers)
     reps = result.replications
     parts = []
     for h in bench.horizons:
@@ -108,12 +110,13 @@ def run_case(bench: Benchmark, case: str, setting: Setting, replications: int, s
 
 
 def forecast_benchmark(bench: Benchmark, chosen: Sequence[Setting], *, replications: int = DEFAULT_REPLICATIONS,
-                       seed: int = 0, cases: Sequence[str] | None = None,
+                       seed: int = 0, cases: Sequence[str] | None = None, workers: int = 1,
                        progress: Callable[[str, str], None] | None = None,
                        on_skip: Callable[[str, str, str], None] | None = None) -> BasingForecasts:
     """Every chosen setting on every case (``cases``: a subset, benchmark order kept). A setting that cannot run a
     case (a SimError, e.g. an actor-count limit) is skipped for that case and reported through ``on_skip``;
-    ``progress(case, setting)`` is called after each pair."""
+    ``progress(case, setting)`` is called after each pair. ``workers`` (local processes per run) changes the
+    speed, never the rows."""
     if replications < 1:
         raise SimError(f"replications must be at least 1, got {replications}")
     order = bench.cases
@@ -127,7 +130,7 @@ def forecast_benchmark(bench: Benchmark, chosen: Sequence[Setting], *, replicati
     for case in order:
         for setting in chosen:
             try:
-                frames.append(run_case(bench, case, setting, replications, seeds[case]))
+                frames.append(run_case(bench, case, setting, replications, seeds[case], workers))
             except SimError as exc:
                 skipped.append((case, setting.name, str(exc)))
                 if on_skip is not None:
@@ -137,10 +140,29 @@ def forecast_benchmark(bench: Benchmark, chosen: Sequence[Setting], *, replicati
     long = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["case", "setting", "replication", "horizon", "label", "state", "presence", "final_label",
                  "final_value"])
-    forecasts = {}
-    for setting in chosen:
-        rows = [forecast_row(case, int(h), part["state"], part["presence"])
-                for (case, h), part in long[long["setting"] == setting.name].groupby(["case", "horizon"], sort=False)]
-        if rows:
-            forecasts[setting.name] = forecast_frame(rows)
+    forecasts = forecasts_from_replications(long, [s.name for s in chosen])
     return BasingForecasts(forecasts, long, skipped)
+
+
+def forecasts_from_replications(long: pd.DataFrame, names: Sequence[str] | None = None,
+                                reading: str = "as_run") -> dict[str, pd.DataFrame]:
+    """Forecast tables per setting from the per-replication table (``BasingForecasts.replications`` or the
+    command's replications.csv). ``reading="as_run"``: the state each run reports at each month (the scored
+    reading). ``reading="end_forecast"``: only for settings whose every run ends in ``forecast:<c>``, that end
+    forecast (and its value) at every month - the reading docs/mechanisms.md describes for forecast mechanisms;
+    the alternative reading the docs report beside the scored one."""
+    if reading not in ("as_run", "end_forecast"):
+        raise SimError(f"unknown reading '{reading}'; expected as_run or end_forecast")
+    names = list(dict.fromkeys(long["setting"])) if names is None else list(names)
+    forecasts = {}
+    for name in names:
+        mine = long[long["setting"] == name]
+        if reading == "end_forecast":
+            if mine.empty or not mine["final_label"].astype(str).str.startswith("forecast:").all():
+                continue
+            mine = mine.assign(state=[scored_state(x) for x in mine["final_label"]], presence=mine["final_value"])
+        rows = [forecast_row(case, int(h), part["state"], part["presence"])
+                for (case, h), part in mine.groupby(["case", "horizon"], sort=False)]
+        if rows:
+            forecasts[name] = forecast_frame(rows)
+    return forecasts

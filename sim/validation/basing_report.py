@@ -68,13 +68,13 @@ def score_forecasts(forecasts: dict[str, pd.DataFrame], bench: Benchmark, *, n_b
 
 
 def run_basing(bench: Benchmark, chosen: Sequence[Setting], out: Path | None = None, *, replications: int,
-               seed: int = 0, n_boot: int = 1000, cases: Sequence[str] | None = None,
+               seed: int = 0, n_boot: int = 1000, cases: Sequence[str] | None = None, workers: int = 1,
                progress: Callable[[str, str], None] | None = None,
                on_skip: Callable[[str, str, str], None] | None = None) -> BasingResult:
     """Forecast, score, and (with ``out``) write forecasts.csv, replications.csv, scores.csv, differences.csv and
     basing_scores.png."""
-    fc = forecast_benchmark(bench, chosen, replications=replications, seed=seed, cases=cases, progress=progress,
-                            on_skip=on_skip)
+    fc = forecast_benchmark(bench, chosen, replications=replications, seed=seed, cases=cases, workers=workers,
+                            progress=progress, on_skip=on_skip)
     scores, diffs = score_forecasts(fc.forecasts, bench, n_boot=n_boot, seed=seed)
     files: dict[str, Path] = {}
     if out is not None:
