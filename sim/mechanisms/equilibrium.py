@@ -200,15 +200,23 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
     return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)
 
 
+MAX_RISES = 25  # growing changes after which value iteration counts as cycling
+
+
 def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: np.ndarray, flow: np.ndarray,
              delta: np.ndarray, recognition: np.ndarray | None, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
     """Value iteration from ``start`` (2, K, 2) for the K elements no closed-form branch fits, each on its own
-    stopping rule (so an element's values never depend on the rest of the batch)."""
+    stopping rule (so an element's values never depend on the rest of the batch).
+
+    On one branch the map contracts (each change at most ``d`` times the last); an element whose change grows
+    ``MAX_RISES`` times is switching branches without end (a cycle) and stops early: it keeps ``start``."""
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     needed = np.minimum(max_iter, 5 + np.ceil(np.log(tol) / np.log(np.maximum(d_elem, 1e-12)))).astype(int)
     values = start
     live = np.ones(d_elem.shape, dtype=bool)
     converged = np.zeros(d_elem.shape, dtype=bool)
+    rises = np.zeros(d_elem.shape, dtype=int)
+    last = np.full(d_elem.shape, np.inf)
     iterations = 0
     for iterations in range(1, int(needed.max()) + 1):  # noqa: B007 - the count is reported
         new = _step(frontiers, values, outside, flow, delta, recognition)
@@ -216,7 +224,9 @@ def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: n
         values = np.where(live[None, ..., None], new, values)
         settled = change < tol * (1.0 - d_elem)
         converged |= live & settled
-        live &= ~settled & (iterations < needed)
+        rises += change > last * (1.0 + 1e-9)
+        last = change
+        live &= ~settled & (iterations < needed) & (rises < MAX_RISES)
         if not live.any():
             break
     # where the map never settles it cycles: no stationary equilibrium in pure strategies; the closest
