@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
+from sim.core.seeds import replication_generator
 from sim.errors import MechanismError, ScenarioError
 from sim.mechanisms.base import FinalOutcome, Mechanism
 from sim.mechanisms.influence import apply_influence
@@ -18,7 +19,6 @@ from sim.mechanisms.registry import check_scenario_mechanism, create
 from sim.model.agents import Stakeholder
 from sim.model.events import EventSchedule, FiredEvent, apply_effects
 from sim.model.mesa_compat import release_mesa_models
-from sim.model.streams import replication_generator
 from sim.outcomes.classify import Outcome, classify
 from sim.outcomes.timeline import Timeline
 from sim.policies.base import Policy

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from sim.core.seeds import replication_generator
 from sim.model.mesa_compat import release_mesa_models
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ class IshigamiEvaluator:
             time.sleep(self.delay)
         x1, x2, x3 = (float(params.get(n, 0.0)) for n in self.names)
         y = math.sin(x1) + self.a * math.sin(x2) ** 2 + self.b * x3**4 * math.sin(x1)
-        eps = float(np.random.default_rng(seed).normal(0.0, self.noise)) if self.noise else 0.0
+        eps = float(replication_generator(seed).normal(0.0, self.noise)) if self.noise else 0.0
         return {"y": y + eps, "y_exact": y, "positive": (y + eps) > 0}
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.seeds import replication_generator, spawned
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.registry import available, create
@@ -104,11 +105,11 @@ def predict_issues(issues: list[DEUIssue], mechanisms: dict[str, dict[str, Any]]
         groups.setdefault(issue.proposal_id, []).append(issue)
     rows: list[dict[str, Any]] = []
     done = 0
-    for group, seq in zip(groups.values(), np.random.SeedSequence(seed).spawn(len(groups)), strict=True):
-        streams = dict(zip(mechanisms, seq.spawn(len(mechanisms)), strict=True))
+    for group, seq in zip(groups.values(), spawned(seed, len(groups)), strict=True):
+        streams = dict(zip(mechanisms, spawned(seq, len(mechanisms)), strict=True))
         preds: dict[str, list[dict[str, Any]]] = {}
         for key, params in mechanisms.items():
-            rng = np.random.default_rng(streams[key])
+            rng = replication_generator(streams[key])
             if key.split(":")[0] in joint:
                 preds[key] = _predict(key, params, group, n_rounds, rng)
             else:
