@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from .spec import _Collector
+    from .checks import Collector
 
 
-def scenario_arms(c: _Collector, raw: Any, evaluator: str, base_dir: Path | None) -> tuple[dict[str, Any], ...]:
+def scenario_arms(c: Collector, raw: Any, evaluator: str, base_dir: Path | None) -> tuple[dict[str, Any], ...]:
     """The ``scenarios:`` list: at least two scenario files (a path, or ``{file, label}``) with distinct labels
     (default: the scenario's name). Each arm records the file's resolved path and content hash."""
     from sim.scenario.loader import load_scenario  # noqa: PLC0415
