@@ -35,7 +35,7 @@ def reported_errors() -> Iterator[None]:
             warnings.simplefilter("always", SimWarning)
             shown = warnings.showwarning
 
-            def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+            def show(message, category, filename, lineno, file=None, line=None):
                 if issubclass(category, SimWarning):
                     warn(str(message))
                 else:

@@ -149,7 +149,7 @@ def _known(ev: Any) -> set[str] | None:
 
 
 def _check_bounds(spec: SweepSpec, ev: ModelEvaluator, c: Collector) -> None:
-    from sim.scenario.schema import BOUNDS  # noqa: PLC0415
+    from sim.scenario.schema import BOUNDS
 
     kinds = ev.compiled.kinds
     for p in spec.parameters:

@@ -219,7 +219,7 @@ def _rebuilt(root: Path, damage: DamagedManifest, gen_info: dict[str, Any], desi
         try:
             old = pd.read_parquet(stored[0]).drop(columns="point").to_numpy(float)
             same = old.shape == design.shape and bool(np.array_equal(old, design, equal_nan=True))
-        except Exception:  # a damaged design file is no evidence either way  # noqa: BLE001
+        except Exception:  # a damaged design file is no evidence either way
             same = False
     if not same:
         raise StoreMismatchError(f"{damage}; the stored design does not show it is this sweep, so it cannot be "
