@@ -26,8 +26,8 @@ LAYERS: list[set[str]] = [
     {"sim.mechanisms"},
     {"sim.model"},
     {"sim.experiments", "sim.sweeps"},
+    {"sim"},  # the public API (run, compare, load_scenario, ...), which analyses and faces may use
     {"sim.sweeps.plots", "sim.sweeps.report", "sim.sweeps.report_notes", "sim.plots", "sim.validation"},
-    {"sim"},
     {"sim.classroom", "sim.explore"},
     {"sim.cli", "sim.__main__"},  # `python -m sim` is the CLI's entry
 ]
