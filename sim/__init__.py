@@ -9,6 +9,7 @@ the engine (Mesa, pandas, SciPy, networkx) is imported only when a run needs it.
 from __future__ import annotations
 
 from importlib import import_module
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -40,6 +41,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(_PUBLIC[name]), name)
         globals()[name] = value  # later look-ups skip this hook
         return value
+    if not name.startswith("_") and (Path(__file__).parent / name).is_dir():  # `sim.scenario.X` without an import
+        return import_module(f"sim.{name}")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")
 
 

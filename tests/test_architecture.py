@@ -146,5 +146,6 @@ def test_public_api_names_still_resolve():
 
     for name in sim.__all__:
         assert getattr(sim, name) is not None, name
+    assert sim.outcomes.CATEGORIES  # a subpackage is reachable as an attribute, imported on first use
     with pytest.raises(AttributeError):
         sim.no_such_name  # noqa: B018
