@@ -1,4 +1,4 @@
-"""Wall time of the DEU benchmark (issue 3): every mechanism on every scorable issue, scoring and calibration.
+"""Wall time of the DEU benchmark (issue 3): every mechanism on every scorable issue, scoring, calibration, stacking.
 
 Target: ``sim validate-external deu`` prints its table well under 10 minutes on 2 cores. This script times the
 same pipeline in-process, stage by stage, and (``--cli``) the command itself end to end.
@@ -22,6 +22,7 @@ from pathlib import Path
 
 from sim.validation.calibrate import nested_cv
 from sim.validation.deu import DataMissing, load_deu
+from sim.validation.ensemble import stacked_cv
 from sim.validation.report import benchmark_mechanisms
 from sim.validation.runner import predict_issues
 from sim.validation.score import score_table
@@ -47,9 +48,14 @@ def main() -> int:
     t3 = time.perf_counter()
     nested_cv(issues, n_boot=args.bootstrap)
     t4 = time.perf_counter()
+    forecasts = {m: table.loc[table["method"] == m, "prediction"].to_numpy(float)
+                 for m in ("weighted_mean", *mechanisms)}
+    stacked_cv(forecasts, table.drop_duplicates("issue")["outcome"].to_numpy(float),
+               [i.proposal_id for i in issues], n_boot=args.bootstrap)
+    t5 = time.perf_counter()
     print(f"cores available: {os.cpu_count()}; issues: {len(issues)}; methods: {table['method'].nunique()}")
     print(f"load {t1 - t0:6.2f} s | mechanisms {t2 - t1:6.2f} s | scoring {t3 - t2:6.2f} s | "
-          f"calibration {t4 - t3:6.2f} s | total {t4 - t0:6.2f} s")
+          f"calibration {t4 - t3:6.2f} s | stacking {t5 - t4:6.2f} s | total {t5 - t0:6.2f} s")
     per = {m: 0.0 for m in mechanisms}
     for name in mechanisms:
         start = time.perf_counter()

@@ -4,13 +4,16 @@ KTAB's own SMP reference runs with ``ktab_smp`` (KTAB)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from sim.cli.console import console, err_console, progress_bar, reported_errors
 from sim.errors import SimError
+
+if TYPE_CHECKING:
+    from sim.validation.ensemble import StackingResult
 
 DATASETS = ("deu", "ktab")
 
@@ -23,6 +26,8 @@ def validate_external(
                    ] = None,
     seed: Annotated[int, typer.Option(help="seed of mechanism streams, CV folds and bootstrap")] = 0,
     bootstrap: Annotated[int, typer.Option(min=0, help="bootstrap resamples for the 95% intervals")] = 1000,
+    cache: Annotated[bool, typer.Option(help="deu: reuse the mechanism forecasts cached in <out>/cache when "
+                                             "nothing they depend on changed")] = True,
 ) -> None:
     """DEU: run every mechanism on every scorable issue; print MAE, median AE and hit shares with 95% CIs.
     KTAB: replay KTAB's three SMP reference runs; print reference, ours and difference (exit 1 if any > 1 point)."""
@@ -40,7 +45,7 @@ def validate_external(
             with progress_bar("DEU issues") as bar:
                 task = bar.add_task("issues", total=None)
                 result = run_benchmark(
-                    data, out, seed=seed, n_boot=bootstrap,
+                    data, out, seed=seed, n_boot=bootstrap, cache=out / "cache" if cache else None,
                     on_start=lambda n: bar.update(task, total=n),
                     progress=lambda done: bar.update(task, completed=done))
         except DataMissing as exc:
@@ -62,9 +67,26 @@ def validate_external(
     cal = result.calibration
     console.print(f"calibrated family, out of fold: MAE {cal.mae:.2f} vs weighted mean {cal.baseline_mae:.2f} "
                   f"(difference 95% CI {cal.diff_ci[0]:+.2f} to {cal.diff_ci[1]:+.2f})")
+    if result.stacking is not None:
+        _stacking(result.stacking)
+    if result.cache_file is not None:
+        console.print(f"mechanism forecasts {'read from' if result.cached else 'cached in'} {result.cache_file}")
     for name, path in result.files.items():
         console.print(f"{name}: {path}")
     console.print(f"Data: {CITATION}", style="dim")
+
+
+def _stacking(stack: StackingResult) -> None:
+    """The stacked ensemble against the weighted mean, out of sample, with its mean weights over the folds."""
+    table = Table(title=f"Stacked ensemble vs weighted mean, out of sample ({len(stack.weights)} folds by proposal; "
+                        f"95% CI resampling {stack.n_proposals} proposals)")
+    for col in ("forecast", "MAE", "difference to weighted mean [95% CI]"):
+        table.add_column(col, justify="left" if col == "forecast" else "right")
+    table.add_row("stacked (CV)", f"{stack.mae:.2f}",
+                  f"{stack.diff:+.2f} [{stack.diff_ci[0]:+.2f}, {stack.diff_ci[1]:+.2f}]")
+    table.add_row("weighted_mean", f"{stack.baseline_mae:.2f}", "")
+    console.print(table)
+    console.print("mean weights over folds: " + stack.summary().loc[0, "mean_weights"])
 
 
 def _ci(value: float, lo: float, hi: float, pct: bool = False) -> str:

@@ -20,7 +20,6 @@ Arrays carry any leading batch axes (replications, viewers, types of the other p
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -86,12 +85,13 @@ def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.
 
 
 def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
-           recognition: np.ndarray | None, steps: int = 32) -> np.ndarray:
-    """The fixed point on the branch where both proposers make accepted offers, by bisection on player 0's value.
+           recognition: np.ndarray | None, steps: int = 60) -> np.ndarray:
+    """The fixed point on the branch where both proposers make accepted offers, by a bracketing root search on
+    player 0's value.
 
     On that branch the month-to-month map reduces to one monotone scalar map (player 0's value through a full
-    cycle), so bisection converges whatever the discount factors; :func:`solve` checks the guess and iterates
-    from it where another branch (no deal in some month, breakdown) holds."""
+    cycle), so the bracketing search converges whatever the discount factors; :func:`solve` checks the guess and
+    iterates from it where another branch (no deal in some month, breakdown) holds."""
     def keep(i: int, c: np.ndarray) -> np.ndarray:
         return np.maximum(outside[..., i], (1.0 - delta[..., i]) * flow[..., i] + delta[..., i] * c)
 
@@ -115,12 +115,7 @@ def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.n
 
         def cycle(c0: np.ndarray) -> np.ndarray:
             return own(0, 0, own(1, 1, c0))
-    lo, hi = np.zeros(outside.shape[:-1]), np.ones(outside.shape[:-1])
-    for _ in range(steps):
-        mid = 0.5 * (lo + hi)
-        up = cycle(mid) > mid
-        lo, hi = np.where(up, mid, lo), np.where(up, hi, mid)
-    v0 = 0.5 * (lo + hi)
+    v0 = _root(lambda x: cycle(x) - x, outside.shape[:-1], steps)
     if recognition is None:
         p1, r0 = offer_value(1, keep(0, v0))
         a0, r1 = offer_value(0, keep(1, p1))
@@ -128,6 +123,34 @@ def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.n
     c1 = own(1, 1, v0)
     both = np.stack([v0, c1], -1)
     return np.stack([both, both])
+
+
+def _root(g, shape: tuple[int, ...], steps: int, tol: float = 1e-13) -> np.ndarray:
+    """A root in [0, 1] of the decreasing function ``g`` (g(0) >= 0 >= g(1)), element by element, by the Illinois
+    variant of false position (Dowell & Jarratt 1971, BIT 11): exact in one step on a linear piece, never leaving
+    the bracket. Each element stops on its own, so its root never depends on the rest of the batch."""
+    lo, hi = np.zeros(shape), np.ones(shape)
+    g_lo, g_hi = g(lo), g(hi)
+    side = np.zeros(shape)
+    x = np.where(g_lo <= 0, lo, np.where(g_hi >= 0, hi, 0.5))
+    open_ = (g_lo > 0) & (g_hi < 0)
+    for _ in range(steps):
+        if not open_.any():
+            break
+        span = g_lo - g_hi
+        trial = np.where(span > 0, lo + g_lo * (hi - lo) / np.where(span > 0, span, 1.0), 0.5 * (lo + hi))
+        trial = np.where(open_, np.clip(trial, lo, hi), x)
+        g_x = g(trial)
+        x = np.where(open_, trial, x)
+        up = open_ & (g_x > 0)
+        down = open_ & (g_x < 0)
+        g_hi = np.where(up & (side > 0), 0.5 * g_hi, g_hi)  # Illinois: halve the stale end's value
+        g_lo = np.where(down & (side < 0), 0.5 * g_lo, g_lo)
+        lo, g_lo = np.where(up, trial, lo), np.where(up, g_x, g_lo)
+        hi, g_hi = np.where(down, trial, hi), np.where(down, g_x, g_hi)
+        side = np.where(up, 1.0, np.where(down, -1.0, side))
+        open_ &= (np.abs(g_x) > tol) & (hi - lo > tol)
+    return x
 
 
 def _candidates(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
@@ -167,17 +190,45 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
     # else the closest
     best = np.where(exact.any(axis=0), np.argmax(exact, axis=0), np.argmin(stacked, axis=0))
     values = np.choose(best[None, ..., None], options)
-    # each element stops on its own criterion, so its values never depend on the rest of the batch
-    d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
-    d_max = float(np.max(d_elem)) if d_elem.size else 0.0
-    needed = min(max_iter, 5 + math.ceil(math.log(tol) / math.log(max(d_max, 1e-12))))
-    open_ = np.ones(d_elem.shape, dtype=bool)
+    open_ = ~exact.any(axis=0)  # an exact candidate is the fixed point to within tol: nothing to iterate
     iterations = 0
-    for iterations in range(1, needed + 1):  # noqa: B007 - the count is reported
+    if open_.any():
+        values = values.copy()
+        values[:, open_], iterations = _iterate(
+            (frontiers[0].take(open_), frontiers[1].take(open_)), values[:, open_], outside[open_], flow[open_],
+            delta[open_], None if recognition is None else recognition[open_], tol, max_iter)
+    return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)
+
+
+MAX_RISES = 25  # growing changes after which value iteration counts as cycling
+
+
+def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+             delta: np.ndarray, recognition: np.ndarray | None, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
+    """Value iteration from ``start`` (2, K, 2) for the K elements no closed-form branch fits, each on its own
+    stopping rule (so an element's values never depend on the rest of the batch).
+
+    On one branch the map contracts (each change at most ``d`` times the last); an element whose change grows
+    ``MAX_RISES`` times is switching branches without end (a cycle) and stops early: it keeps ``start``."""
+    d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
+    needed = np.minimum(max_iter, 5 + np.ceil(np.log(tol) / np.log(np.maximum(d_elem, 1e-12)))).astype(int)
+    values = start
+    live = np.ones(d_elem.shape, dtype=bool)
+    converged = np.zeros(d_elem.shape, dtype=bool)
+    rises = np.zeros(d_elem.shape, dtype=int)
+    last = np.full(d_elem.shape, np.inf)
+    iterations = 0
+    for iterations in range(1, int(needed.max()) + 1):  # noqa: B007 - the count is reported
         new = _step(frontiers, values, outside, flow, delta, recognition)
         change = np.abs(new - values).max(axis=(0, -1))
-        values = np.where(open_[None, ..., None], new, values)
-        open_ &= change >= tol * (1.0 - d_elem)
-        if not open_.any():
+        values = np.where(live[None, ..., None], new, values)
+        settled = change < tol * (1.0 - d_elem)
+        converged |= live & settled
+        rises += change > last * (1.0 + 1e-9)
+        last = change
+        live &= ~settled & (iterations < needed) & (rises < MAX_RISES)
+        if not live.any():
             break
-    return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)
+    # where the map never settles it cycles: no stationary equilibrium in pure strategies; the closest
+    # closed-form branch (the start) stands in for it
+    return np.where(converged[None, ..., None], values, start), iterations

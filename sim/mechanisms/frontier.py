@@ -17,7 +17,7 @@ All functions take arrays with any leading batch axes (replications, viewers, ty
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -59,6 +59,11 @@ class Frontier:
         base_r = (w_r * (1.0 - np.abs(start - ideal_r) / 100.0)).sum(axis=-1)
         return cls(start, step, order, gain_o, cost_o, np.concatenate([zeros, np.cumsum(gain_o, axis=-1)], -1),
                    np.concatenate([zeros, np.cumsum(cost_o, axis=-1)], -1), base_p, base_r)
+
+    def take(self, index: np.ndarray) -> Frontier:
+        """The frontiers of the batch elements picked by ``index`` (a boolean mask over the leading axes, or
+        integer indices along the first), flattened to one leading axis."""
+        return Frontier(*(getattr(self, f.name)[index] for f in fields(self)))
 
     def _cut(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Masks of the issues conceded fully and of the one conceded in part, that part's share, feasibility

@@ -62,10 +62,12 @@ def candidates(issues: list[DEUIssue], mechanisms: dict[str, np.ndarray] | None 
     return np.column_stack(cols), desc
 
 
-def fold_ids(groups: list[str], folds: int, seed: int) -> np.ndarray:
-    """Fold number per issue; whole groups (proposals) are assigned to folds at random (seeded)."""
+def fold_ids(groups: list[str], folds: int, seed: int | np.random.SeedSequence) -> np.ndarray:
+    """Fold number per issue; whole groups (proposals) are assigned to folds at random (seeded by an int or a
+    SeedSequence)."""
     unique = list(dict.fromkeys(groups))
-    perm = np.random.default_rng(np.random.SeedSequence(seed)).permutation(len(unique))
+    seq = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)
+    perm = np.random.default_rng(seq).permutation(len(unique))
     fold_of = {unique[g]: int(rank % folds) for rank, g in enumerate(perm)}
     return np.array([fold_of[g] for g in groups])
 
