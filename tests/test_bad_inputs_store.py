@@ -109,9 +109,9 @@ def test_two_concurrent_sweeps_on_one_folder_end_with_one_row_per_run(tmp_path):
 
 def test_dask_workers_that_keep_dying_end_in_one_line_with_resume_advice(tmp_path):
     pytest.importorskip("dask.distributed")
-    import dask  # noqa: PLC0415
+    import dask
 
-    from sim.sweeps.executors import DaskExecutor, WorkersLost  # noqa: PLC0415
+    from sim.sweeps.executors import DaskExecutor, WorkersLost
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}):
         ex = DaskExecutor(workers=1, resubmits=1, cluster_kwargs={"n_workers": 1, "processes": True})
@@ -123,7 +123,7 @@ def test_dask_workers_that_keep_dying_end_in_one_line_with_resume_advice(tmp_pat
 
 
 def test_workers_lost_mid_sweep_keeps_the_rows_and_says_how_to_resume(tmp_path, monkeypatch, reference):
-    from sim.sweeps import executors, run  # noqa: PLC0415
+    from sim.sweeps import executors, run
 
     class Flaky(executors.SerialExecutor):
         def map(self, fn, ref, tasks):

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
 
 
-def _commands(group, prefix: str = "sim"):  # noqa: ANN001 - typer's click group
+def _commands(group, prefix: str = "sim"):  # typer's click group
     """Walk the typer app independently of the generator: every command, sub-groups included."""
     for name, command in group.commands.items():
         yield f"{prefix} {name}", command
@@ -114,7 +114,7 @@ def test_evidence_ledger_lists_every_baseline_parameter() -> None:
     assert "**bare**" not in text.split("## What the library scenarios change")[0]
 
 
-def _nav_pages(nav) -> list[str]:  # noqa: ANN001 - YAML structure
+def _nav_pages(nav) -> list[str]:  # YAML structure
     pages = []
     for entry in nav:
         value = next(iter(entry.values())) if isinstance(entry, dict) else entry

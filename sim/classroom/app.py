@@ -48,7 +48,7 @@ def JoinPage() -> None:
 
 @solara.component
 def Page() -> None:
-    def subscribe():  # noqa: ANN202 (use_effect cleanup)
+    def subscribe():  # use_effect cleanup
         stop_state = server.hub.subscribe("state", lambda: version.set(version.value + 1))
         stop_clock = server.hub.subscribe("clock", lambda: clock.set(clock.value + 1))
 

@@ -10,15 +10,15 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.ticker import MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from sim.classroom import debrief  # noqa: E402
-from sim.classroom.session import ExerciseSession  # noqa: E402
-from sim.classroom.text import cell, chart_text  # noqa: E402
-from sim.outcomes import CATEGORIES, CATEGORY_LABELS  # noqa: E402
+from sim.classroom import debrief
+from sim.classroom.session import ExerciseSession
+from sim.classroom.text import cell, chart_text
+from sim.outcomes import CATEGORIES, CATEGORY_LABELS
 
 MARK_STYLE = {"inject": ("tab:orange", "--"), "veto": ("tab:red", "-")}
 

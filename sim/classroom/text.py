@@ -47,7 +47,7 @@ class _Neutralise(Treeprocessor):
 
 
 class _SafeLinks(Extension):
-    def extendMarkdown(self, md: Any) -> None:  # noqa: N802 (Markdown's API)
+    def extendMarkdown(self, md: Any) -> None:  # Markdown's API
         md.treeprocessors.register(_Neutralise(md), "classroom-safe-links", 0)  # after inline patterns
 
 

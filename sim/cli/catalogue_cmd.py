@@ -9,8 +9,6 @@ from rich.table import Table
 
 from sim.cli.console import console
 from sim.errors import SimError
-from sim.mechanisms.registry import available
-from sim.scenario.loader import load_scenario
 
 # A benchmark folder (scenarios/basing/) keeps its recorded outcomes beside its case scenarios under this name
 # (sim.validation.basing.OUTCOMES_FILE; not imported here so that the listing stays light).
@@ -25,6 +23,8 @@ def scenarios(
 ) -> None:
     """List the scenario files in FOLDER with the question each one asks, and flag a scenario whose change over
     the file it extends does not move the base outcomes beyond seed noise under its mechanism."""
+    from sim.scenario.loader import load_scenario  # here, not at the top: keeps `sim --help` light
+
     paths = sorted(folder.glob("*.yaml"))
     questions = {}
     for path in paths:
@@ -38,7 +38,7 @@ def scenarios(
             questions[path] = f"[red]invalid: {str(exc).splitlines()[0]}[/]"
     effects = {}
     if n:
-        from sim.experiments.compare import defining_change_effects  # noqa: PLC0415 (keeps `sim --help` light)
+        from sim.experiments.compare import defining_change_effects
 
         valid = [p for p in paths if not questions[p].startswith(("[red]", "[dim]"))]
         with console.status(f"effect check: each scenario against the file it extends, {n} common seeds"):
@@ -68,6 +68,8 @@ def scenarios(
 
 def mechanisms() -> None:
     """List the negotiation mechanisms with their references."""
+    from sim.mechanisms.registry import available
+
     table = Table(title="Mechanisms")
     for column in ("name", "title", "outcome", "stochastic", "reference"):
         table.add_column(column)

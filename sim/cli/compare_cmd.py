@@ -22,7 +22,7 @@ def compare(
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write the difference figure."),
 ) -> None:
     """Run every scenario on common random numbers and print paired differences against the first."""
-    from sim.experiments.compare import compare as run_compare  # noqa: PLC0415 (keeps `sim --help` light)
+    from sim.experiments.compare import compare as run_compare  # keeps `sim --help` light
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files; the first is the reference",
@@ -43,8 +43,8 @@ def compare(
         print_differences(result)
         written = ["differences.csv", *(f"replications.{t}" for t in tables), "manifest.json"]
         if plots:
-            from sim.plots.compare_plots import difference_plot  # noqa: PLC0415
-            from sim.plots.style import save  # noqa: PLC0415
+            from sim.plots.compare_plots import difference_plot
+            from sim.plots.style import save
 
             save(difference_plot(result.differences, result.scenarios[0], n), folder / "plots" / "differences",
                  figures)
@@ -52,7 +52,7 @@ def compare(
         console.print(f"results written to [bold]{folder}[/] ({', '.join(written)})")
 
 
-def print_differences(result) -> None:  # noqa: ANN001 (Comparison; imported lazily)
+def print_differences(result) -> None:  # Comparison; imported lazily
     """One table per compared scenario: category shares, agreement and mean final base values."""
     frame = result.differences
     bases = [f"outcome.{b}" for b in result.scenarios[0].base_issues] + ["agreement_round"]

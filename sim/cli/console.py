@@ -9,13 +9,16 @@ from __future__ import annotations
 import contextlib
 import warnings
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.markup import escape as esc
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 from sim.errors import SimError, SimWarning
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 console = Console()
 if not console.is_terminal:  # piped or captured: wide enough for the tables instead of 80 columns
@@ -32,7 +35,7 @@ def reported_errors() -> Iterator[None]:
             warnings.simplefilter("always", SimWarning)
             shown = warnings.showwarning
 
-            def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001, ANN202
+            def show(message, category, filename, lineno, file=None, line=None):
                 if issubclass(category, SimWarning):
                     warn(str(message))
                 else:
@@ -60,6 +63,8 @@ def warn(message: str) -> None:
 
 
 def progress_bar(description: str) -> Progress:
-    return Progress(TextColumn(f"[bold]{esc(description)}"), BarColumn(), MofNCompleteColumn(), TextColumn("•"),
-                    TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(), console=err_console,
-                    transient=False)
+    from rich import progress as bars  # here, not at the top: keeps `sim --help` light
+
+    return bars.Progress(bars.TextColumn(f"[bold]{esc(description)}"), bars.BarColumn(), bars.MofNCompleteColumn(),
+                         bars.TextColumn("•"), bars.TimeElapsedColumn(), bars.TextColumn("eta"),
+                         bars.TimeRemainingColumn(), console=err_console, transient=False)

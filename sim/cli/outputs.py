@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sim.errors import SimError
 from sim.names import ensure_folder
-from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 RUN_FILES = ("manifest.json", "replications.parquet", "rounds.parquet", "trajectories.parquet",
              "outcome_table.csv", "issue_means.csv")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.table import Table
 
@@ -12,11 +12,10 @@ from sim.cli.console import console, esc, progress_bar, reported_errors
 from sim.cli.formats import format_option, split_formats
 from sim.cli.outputs import check_size, prepare_run_folder
 from sim.errors import SimError
-from sim.experiments.runner import RunResult
-from sim.experiments.runner import run as run_replications
-from sim.mechanisms.registry import get as get_mechanism
 from sim.names import named_folder
-from sim.scenario.loader import load_scenario
+
+if TYPE_CHECKING:
+    from sim.experiments.runner import RunResult
 
 
 def run(
@@ -41,6 +40,10 @@ def run(
                                                       "`sim run` result (an earlier result is always replaced)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
+    from sim.experiments.runner import run as run_replications  # the engine, only when a command runs
+    from sim.mechanisms.registry import get as get_mechanism
+    from sim.scenario.loader import load_scenario
+
     with reported_errors():
         if seed < 0:
             raise SimError(f"--seed: expected an integer >= 0, got {seed}")
@@ -125,6 +128,8 @@ def print_table(result: RunResult) -> None:
 
 def print_months(result: RunResult, months: list[int]) -> None:
     """P(signed by k), P(breakdown by k), P(still open) and each base's most likely states at each month."""
+    import pandas as pd
+
     frame = result.by_month
     table = Table(title="Month by month (95% intervals); base states listed when at least 2%")
     for column in ("month", "issue", "state", "probability", "95% interval"):

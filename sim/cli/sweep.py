@@ -24,7 +24,7 @@ def sweep(
     fmt: str = typer.Option("png", "--format", help="Report figure formats, comma-separated: png, pdf, svg."),
 ) -> None:
     """Run (or resume) the sweep in SWEEP_FILE; finished runs are never repeated."""
-    from sim.sweeps import load_sweep, run_sweep  # noqa: PLC0415
+    from sim.sweeps import load_sweep, run_sweep
 
     if executor not in ("serial", "processes", "dask"):
         raise typer.BadParameter(f"{executor!r}; expected serial, processes or dask", param_hint="--executor")
@@ -51,7 +51,7 @@ def sweep(
         console.print(f"{result.n_ran} runs in {result.seconds:.1f} s ({result.runs_per_second:.0f} runs/s); "
                       f"{result.n_done_before} were already done; results in [bold]{esc(str(folder))}[/]")
         if report:
-            from sim.sweeps.report import render_report  # noqa: PLC0415
+            from sim.sweeps.report import render_report
 
             console.print(f"report: [bold]{esc(str(render_report(folder, formats=formats)))}[/]")
 
@@ -62,7 +62,7 @@ def report(
     fmt: str = typer.Option("png", "--format", help="Figure formats, comma-separated: png, pdf, svg."),
 ) -> None:
     """Render a Markdown report with tables and figures for the sweep in DIRECTORY."""
-    from sim.sweeps.report import render_report  # noqa: PLC0415
+    from sim.sweeps.report import render_report
 
     with reported_errors():
         console.print(f"report: [bold]{esc(str(render_report(directory, out, figure_formats(fmt))))}[/]")
@@ -70,7 +70,7 @@ def report(
 
 def figure_formats(text: str) -> tuple[str, ...]:
     """``"png,pdf"`` -> ("png", "pdf"); a one-line error for anything but png, pdf, svg."""
-    from sim.experiments.tables_io import parse_formats  # noqa: PLC0415
-    from sim.plots.style import FIGURE_FORMATS  # noqa: PLC0415
+    from sim.experiments.tables_io import parse_formats
+    from sim.plots.style import FIGURE_FORMATS
 
     return parse_formats(text, allowed=FIGURE_FORMATS) or ("png",)

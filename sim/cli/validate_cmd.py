@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.markup import escape
 
 from sim.cli.console import console, esc, reported_errors
-from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
-from sim.scenario.compiled import compile_scenario
-from sim.scenario.evidence import INHERITED_MESSAGE, evidence_report
-from sim.scenario.lint import unreachable_events
-from sim.scenario.loader import load_scenario
-from sim.scenario.schema import Scenario
+
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
 
 
 def validate(
@@ -23,8 +21,15 @@ def validate(
                                 "a changed value keeps the parent's evidence, or an event can never fire."),
 ) -> None:
     """Check SCENARIO (schema, references, bounds) and report cited / assumed / bare parameters."""
+    from sim.mechanisms.registry import check_scenario_mechanism  # here, not at the top: keeps `sim --help` light
+    from sim.scenario.compiled import compile_scenario
+    from sim.scenario.evidence import INHERITED_MESSAGE, evidence_report
+    from sim.scenario.lint import unreachable_events
+    from sim.scenario.loader import load_scenario
+
     with reported_errors():
         loaded = load_scenario(scenario)
+        check_scenario_mechanism(loaded)  # the mechanism's options (the loader checks only its name)
         report = evidence_report(loaded)
     console.print(f"[green]ok[/] {esc(str(scenario))}: {esc(loaded.title)}")
     console.print(f"  {len(loaded.actors)} actors, {len(loaded.issues)} issues, {len(loaded.relations)} relations, "
@@ -60,6 +65,9 @@ def _where(scenario: Scenario, field: str) -> str:
 
 def print_zones(loaded: Scenario) -> list:
     """The zone of agreement per issue among the veto players (central values) and inverted bottom lines."""
+    from sim.mechanisms.zone import inverted_bottom_lines, issue_zones, package_zone
+    from sim.scenario.compiled import compile_scenario
+
     compiled = compile_scenario(loaded)
     state = compiled.sample(None).state
     console.print("  zone of agreement among the veto players (bottom lines at central values):")

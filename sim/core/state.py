@@ -40,6 +40,7 @@ class NegotiationState:
     outside_centre: np.ndarray | None = None  # (N,) public prior centre of each outside option
     outside_spread: np.ndarray | None = None  # (N,) public prior half-width (NaN: the mechanism's default)
     reservation_range: np.ndarray | None = None  # (N, M, 2) public range of each bottom line (the prior)
+    outside_support: np.ndarray | float = 0.0  # weight of third parties' backing in veto players' outside options
     initial_position: np.ndarray = field(init=False)
 
     def __post_init__(self) -> None:

@@ -38,11 +38,31 @@ def utilities(ideal: np.ndarray, salience: np.ndarray, package: np.ndarray) -> n
     return np.sum(issue_weights(sal) * closeness, axis=-1) / 100.0
 
 
-def outside_options(state: NegotiationState) -> np.ndarray:
-    """Each actor's outside option: the scenario's value, or (where omitted, NaN) the utility it gets from the
+def own_outside_options(state: NegotiationState) -> np.ndarray:
+    """Each actor's own outside option: the scenario's value, or (where omitted, NaN) the utility it gets from the
     disagreement package that applies if talks fail."""
     given = state.outside_option
     if not np.isnan(given).any():
         return given
     derived = utilities(state.position, state.salience, state.disagreement)
     return np.where(np.isnan(given), derived, given)
+
+
+def outside_options(state: NegotiationState) -> np.ndarray:
+    """Each actor's outside option now: its own (:func:`own_outside_options`) plus, for veto players, the backing
+    of third parties (``dynamics.outside_support``, see :func:`third_party_backing`), within [0, 1]."""
+    own = own_outside_options(state)
+    weight = float(state.outside_support)
+    if weight == 0.0:
+        return own
+    return np.clip(own + weight * third_party_backing(state.influence, state.alignment, state.veto), 0.0, 1.0)
+
+
+def third_party_backing(influence: np.ndarray, alignment: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """(..., N) for each veto player i, sum_k influence_ki * alignment_ki over the non-veto actors k (0 for the
+    others): friendly, influential outsiders widen a bargainer's alternatives, hostile ones narrow them (the
+    outside-option reading of third-party support, e.g. Cooley 2008 on host governments courting rival
+    patrons). Arrays (..., N, N) with ``[k, i]`` = k on i."""
+    third = ~np.asarray(veto, dtype=bool)
+    backing = (influence * alignment * third[:, None]).sum(axis=-2)
+    return np.where(veto, backing, 0.0)

@@ -14,17 +14,15 @@ from typing import Any
 
 import numpy as np
 
+from sim.core.seeds import Seed, replication_generator
 from sim.experiments.replication import run_replication, summarize
 from sim.mechanisms.base import Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
 from sim.model.events import EventSchedule, apply_effects
-from sim.model.streams import replication_generator
 from sim.outcomes.classify import classify
 from sim.outcomes.timeline import Timeline
 from sim.scenario.compiled import CompiledScenario, ParameterValues
-
-Seed = int | np.random.SeedSequence
 
 
 def run_batch(compiled: CompiledScenario, seeds: list[Seed], overrides: list[dict[str, float] | None] | None = None,

@@ -21,6 +21,7 @@ from sim.experiments.manifest import make_manifest, resolved_scenario
 from sim.experiments.replication import ReplicationResult, run_replication
 from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.experiments.tables_io import write_table
+from sim.mechanisms.registry import check_scenario_mechanism
 from sim.mechanisms.registry import get as get_mechanism
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.loader import load_scenario
@@ -94,6 +95,8 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         scenario = load_scenario(scenario)
     if mechanism is not None:
         get_mechanism(mechanism)
+    else:
+        check_scenario_mechanism(scenario)  # the file's options, located, before any worker starts
     months = tuple(sorted({int(m) for m in months} | ({int(horizon)} if horizon else set())))
     bad = [m for m in months if not 1 <= m <= scenario.rounds]
     if bad:

@@ -145,7 +145,7 @@ def Results(result: Comparison, titles: dict[str, str], short: dict[str, str]) -
 
 @solara.component
 def Page() -> None:
-    def subscribe():  # noqa: ANN202 (use_effect cleanup)
+    def subscribe():  # use_effect cleanup
         return host.hub.subscribe("state", lambda: version.set(version.value + 1))
 
     solara.use_effect(subscribe, [])

@@ -99,7 +99,7 @@ def months_figure(result: Comparison, titles: dict[str, str]) -> Figure:
     return fig
 
 
-def _reached(result: Comparison, table) -> np.ndarray:  # noqa: ANN001 (a DataFrame slice)
+def _reached(result: Comparison, table) -> np.ndarray:  # a DataFrame slice
     """Rows whose state some run of either arm reached."""
     seen = result.distribution[result.distribution["probability"] > 0]
     keys = set(zip(seen["issue"], seen["outcome"], strict=True))

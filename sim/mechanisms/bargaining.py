@@ -136,14 +136,13 @@ class AlternatingOffers(Mechanism):
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
         k = self.params.initial_concession
-        vetoes = getattr(self, "_vetoes", None)
+        vetoes = self._vetoes
         proposer = choose_proposer(state, rng, self.params.proposer, vetoes)
         fraction = state.time_fraction
         suggestion = offers(state.position, state.reservation, fraction, state.concession_beta, k)[proposer]
         if self.params.offers == "tradeoff":
             aspiration = float(utilities(state.position[proposer], state.salience[proposer], suggestion))
-            responders = vetoes[vetoes != proposer] if vetoes is not None else np.flatnonzero(state.veto)
-            responders = responders[responders != proposer]
+            responders = vetoes[vetoes != proposer]
             suggestion = tradeoff_offer(state.position, state.salience, proposer, responders, aspiration)
         offer = np.asarray(policies[proposer].propose(proposer, state, suggestion), dtype=float)
         offer = np.minimum(np.maximum(offer, 0.0), 100.0)

@@ -239,8 +239,6 @@ class BDMChallenge(Mechanism):
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
-        if not hasattr(self, "_played"):
-            self.start(state, rng)
         if self.params.stop == "converge":
             return self._solve(state)
         limit = self.params.rounds

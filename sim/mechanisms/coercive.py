@@ -37,7 +37,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.state import NegotiationState
-from sim.core.utility import outside_options, utilities
+from sim.core.utility import outside_options, third_party_backing, utilities
 from sim.mechanisms.base import BatchStep, FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.coercive_round import RoundInputs, decide, responder_accepts, update_beliefs
 
@@ -110,13 +110,18 @@ def prior_types(position: np.ndarray, reservation: np.ndarray, reservation_range
     return Types(res, out0, outside.copy(), belief)
 
 
-def batch_outside(arrays: dict[str, np.ndarray], rows: np.ndarray | None = None) -> np.ndarray:
-    """Outside options (R, N) of stacked replications: given values, else the utility of the disagreement package
-    (as ``sim.core.utility.outside_options`` for one)."""
+def batch_outside(arrays: dict[str, np.ndarray], veto: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """Outside options (R, N) of stacked replications: given values, else the utility of the disagreement package,
+    plus third parties' backing (as ``sim.core.utility.outside_options`` for one)."""
     rows = slice(None) if rows is None else rows
     given = arrays["outside_option"][rows]
     derived = utilities(arrays["position"][rows], arrays["salience"][rows], arrays["disagreement"][rows][:, None, :])
-    return np.where(np.isnan(given), derived, given)
+    own = np.where(np.isnan(given), derived, given)
+    weight = arrays["outside_support"][rows]
+    if not weight.any():
+        return own
+    backing = third_party_backing(arrays["influence"][rows], arrays["alignment"][rows], veto)
+    return np.clip(own + weight[:, None] * backing, 0.0, 1.0)
 
 
 def proposer_of(round_: int, rule: str, capability: np.ndarray, rng: np.random.Generator) -> int:
@@ -181,11 +186,11 @@ class CoerciveBargaining(Mechanism):
         return RoundResult(proposer=proposer, offer=offer, accepted=accepted, info=info)
 
     def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
-        self.pair = veto_pair(veto)
+        self.pair, self.veto = veto_pair(veto), veto
         pair = self.pair
         a = arrays
         self.types = prior_types(a["position"][:, pair], a["reservation"][:, pair], a["reservation_range"][:, pair],
-                                 batch_outside(a)[:, pair], a["outside_centre"][:, pair],
+                                 batch_outside(a, veto)[:, pair], a["outside_centre"][:, pair],
                                  a["outside_spread"][:, pair], self.params)
 
     def batch_step(self, arrays: dict[str, np.ndarray], active: np.ndarray, round_: int, n_rounds: int,
@@ -193,7 +198,7 @@ class CoerciveBargaining(Mechanism):
         a, pair = arrays, self.pair
         k = np.array([proposer_of(round_, self.params.proposer, a["capability"][r, pair], generators[r])
                       for r in active], dtype=int)
-        outside = batch_outside(a, active)
+        outside = batch_outside(a, self.veto, active)
         base = a["is_base"]
         interim = (np.where(base, a["presence"][active], a["status_quo"][active])
                    if self.params.interim == "status_quo" else None)

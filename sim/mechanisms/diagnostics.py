@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.core.seeds import replication_generator
 from sim.core.state import NegotiationState
 from sim.core.utility import issue_weights, utilities
 
@@ -101,7 +102,7 @@ def nash_point(state: NegotiationState, players: np.ndarray | None = None,
             return 1e6 - 1e3 * float(np.minimum(surplus, 0).sum())
         return -float(np.log(surplus).sum())
 
-    rng = np.random.default_rng(seed)
+    rng = replication_generator(seed)
     weights = state.capability[idx][:, None] * sal
     total = weights.sum(axis=0)
     centre = np.where(total > 0, (weights * ideal).sum(axis=0) / np.where(total > 0, total, 1), ideal.mean(0))

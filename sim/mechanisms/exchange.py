@@ -196,8 +196,7 @@ class ExchangeModel(Mechanism):
         done = [(ids[i], ids[o], iss[j], iss[k], g) for g, i, o, j, k in
                 zip(take.gain.tolist(), take.i.tolist(), take.o.tolist(), take.j.tolist(), take.k.tolist(),
                     strict=True)]
-        if hasattr(self, "log"):
-            self.log.extend((state.round, *row) for row in done)
+        self.log.extend((state.round, *row) for row in done)
         state.clip()
         return RoundResult(offer=self.forecast(state), info={"exchanges": done})
 

@@ -148,7 +148,7 @@ class KTABSpatial(Mechanism):
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
-        if getattr(self, "converged_round", None) is not None:
+        if self.converged_round is not None:
             return RoundResult(offer=self.forecast(state), info={"converged": self.converged_round})
         moved = 0.0
         for j in range(state.n_issues):

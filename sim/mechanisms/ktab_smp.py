@@ -126,13 +126,11 @@ class KTABSMP(Mechanism):
         acc = self.params.accommodation * np.eye(state.n_actors)
         actors = SMPActors(np.maximum(state.capability, FLOOR), np.maximum(sal, FLOOR), acc)
         pos = np.clip(state.position, 0.0, 100.0) / 100.0
-        ideal = pos.copy() if self.params.accommodation == 1.0 else getattr(self, "_ideal", pos.copy())
+        ideal = pos.copy() if self.params.accommodation == 1.0 else self._ideal
         return SMPTurnState(pos, ideal, actors, self.params.options())
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
-        if not hasattr(self, "turns"):
-            self.start(state, rng)
         moved = 0.0
         for _ in range(self.params.turns_per_round):
             if self.converged_turn is not None or self.turns >= self.params.max_turns:

@@ -1,30 +1,26 @@
 """The explicit list of mechanisms and the name -> class lookup.
 
 A new mechanism is one module with one :class:`~sim.mechanisms.base.Mechanism` subclass, added to
-:data:`MECHANISMS` below; the contract tests (tests/test_mechanism_contract.py) then run it automatically.
-Modules are imported on first lookup, so importing this registry stays cheap.
+:data:`~sim.core.mechanism_list.MECHANISMS` (the list lives on the ground floor, so the scenario layer can check a
+name without importing mechanisms); the contract tests (tests/test_mechanism_contract.py) then run it
+automatically. Modules are imported on first lookup, so importing this registry stays cheap.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from sim.errors import MechanismError
+from sim.core.mechanism_list import MECHANISMS, unknown_mechanism
+from sim.errors import MechanismError, ScenarioError
 from sim.mechanisms.base import Mechanism
 
-#: name -> "module:Class" of every built-in mechanism, in the order tools list them.
-MECHANISMS: dict[str, str] = {
-    "coercive": "sim.mechanisms.coercive:CoerciveBargaining",
-    "bargaining": "sim.mechanisms.bargaining:AlternatingOffers",
-    "compromise": "sim.mechanisms.compromise:CompromiseModel",
-    "bdm": "sim.mechanisms.bdm:BDMChallenge",
-    "ktab": "sim.mechanisms.ktab:KTABSpatial",
-    "ktab_smp": "sim.mechanisms.ktab_smp:KTABSMP",
-    "exchange": "sim.mechanisms.exchange:ExchangeModel",
-}
+if TYPE_CHECKING:
+    from sim.scenario.schema import Scenario
+
+__all__ = ["MECHANISMS", "available", "check_scenario_mechanism", "create", "get"]
 
 _LOADED: dict[str, type[Mechanism]] = {}
 
@@ -45,8 +41,9 @@ def available() -> dict[str, type[Mechanism]]:
 
 
 def get(name: str) -> type[Mechanism]:
-    if name not in MECHANISMS:
-        raise MechanismError(f"unknown mechanism '{name}'; expected one of: {', '.join(sorted(MECHANISMS))}")
+    problem = unknown_mechanism(name)
+    if problem:
+        raise MechanismError(problem)
     return _load(name)
 
 
@@ -58,3 +55,14 @@ def create(name: str, params: dict[str, Any] | None = None) -> Mechanism:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         raise MechanismError(f"bad parameters for mechanism '{name}': {problems}") from None
+
+
+def check_scenario_mechanism(scenario: Scenario) -> None:
+    """Build ``scenario``'s mechanism once with the file's parameters; a bad parameter is a ScenarioError naming
+    the file and line of ``mechanism`` (the loader checks only the name: it sits below the mechanisms)."""
+    try:
+        create(scenario.mechanism.name, scenario.mechanism.params)
+    except MechanismError as exc:
+        where = scenario.line_of("mechanism.params") or scenario.line_of("mechanism")
+        raise ScenarioError(str(exc), file=where[0] if where else scenario.path, line=where[1] if where else None,
+                            field="mechanism") from None

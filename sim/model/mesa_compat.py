@@ -26,7 +26,7 @@ def release_mesa_models() -> None:
     with this scenario) stays in memory for the life of the process: 1.4 GB per worker after 50,000 runs.
     Replacing it by a weak-keyed mapping with the same behaviour lets finished models be collected.
     """
-    import mesa  # noqa: PLC0415
+    import mesa
 
     ids = getattr(mesa.Agent, "_ids", None)
     if isinstance(ids, defaultdict):

@@ -11,14 +11,14 @@ from dataclasses import dataclass, field
 import mesa
 import numpy as np
 
-from sim.errors import ScenarioError
+from sim.core.seeds import replication_generator
+from sim.errors import MechanismError, ScenarioError
 from sim.mechanisms.base import FinalOutcome, Mechanism
 from sim.mechanisms.influence import apply_influence
-from sim.mechanisms.registry import create
+from sim.mechanisms.registry import check_scenario_mechanism, create
 from sim.model.agents import Stakeholder
 from sim.model.events import EventSchedule, FiredEvent, apply_effects
 from sim.model.mesa_compat import release_mesa_models
-from sim.model.streams import replication_generator
 from sim.outcomes.classify import Outcome, classify
 from sim.outcomes.timeline import Timeline
 from sim.policies.base import Policy
@@ -91,7 +91,11 @@ class NegotiationModel(mesa.Model):
             return mechanism
         spec = self.compiled.scenario.mechanism
         if mechanism is None or mechanism == spec.name:
-            return create(spec.name, self.values.mechanism_params(spec.params) | (params or {}))
+            try:
+                return create(spec.name, self.values.mechanism_params(spec.params) | (params or {}))
+            except MechanismError:
+                check_scenario_mechanism(self.compiled.scenario)  # the file's own options: say where they are
+                raise
         return create(mechanism, params or {})
 
     @property

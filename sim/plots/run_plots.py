@@ -133,7 +133,7 @@ def relation_network(scenario: Scenario) -> plt.Figure:
     return fig
 
 
-def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",)) -> list[Path]:  # noqa: ANN001
+def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",)) -> list[Path]:
     """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format."""
     folder = Path(out) / "plots"
     paths = [save(outcome_distribution(result.table, result.scenario.title, result.scenario), folder / "outcomes",

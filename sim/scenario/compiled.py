@@ -79,11 +79,11 @@ class ParameterValues:
 
     def _derived(self, path: str) -> float:
         """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
-        from sim.core.utility import outside_options
+        from sim.core.utility import own_outside_options
 
         key, index = self._cell(path)
-        if key == "outside_option":
-            return float(outside_options(self.state)[index])
+        if key == "outside_option":  # an event adds to the actor's own value; third-party backing stays on top
+            return float(own_outside_options(self.state)[index])
         if key == "reservation":
             return float(self.state.disagreement[index[1]])
         return 0.0
@@ -166,6 +166,7 @@ class CompiledScenario:
             drift_rate=arrays["drift_rate"], suspended=arrays["suspended"],
             outside_centre=arrays["outside_centre"], outside_spread=arrays["outside_spread"],
             reservation_range=np.stack([arrays["reservation_lo"], arrays["reservation_hi"]], axis=-1),
+            outside_support=arrays["outside_support"],
         )
 
 
@@ -231,7 +232,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
         "concession_beta": np.ones(n), "position": np.zeros((n, m)), "salience": np.zeros((n, m)),
         "reservation": np.full((n, m), np.nan), "influence": np.zeros((n, n)), "alignment": np.zeros((n, n)),
         "status_quo": np.zeros(m), "disagreement": np.zeros(m), "event_probability": np.zeros(len(events)),
-        "influence_rate": np.array(0.0), "alignment_weight": np.array(0.0),
+        "influence_rate": np.array(0.0), "alignment_weight": np.array(0.0), "outside_support": np.array(0.0),
         "discount": np.full(n, 0.97), "presence": np.full(m, np.nan), "drift_target": np.full(m, np.nan),
         "drift_rate": np.zeros(m), "suspended": np.zeros(m),
         "outside_centre": np.full(n, np.nan), "outside_spread": np.full(n, np.nan),

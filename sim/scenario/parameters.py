@@ -66,6 +66,8 @@ def iter_parameters(scenario: Scenario) -> Iterator[Parameter]:
                     "influence_rate" in scenario.dynamics.model_fields_set)
     yield Parameter("dynamics.alignment_weight", scenario.dynamics.alignment_weight, "alignment_weight",
                     "alignment_weight" in scenario.dynamics.model_fields_set)
+    yield Parameter("dynamics.outside_support", scenario.dynamics.outside_support, "outside_support",
+                    "outside_support" in scenario.dynamics.model_fields_set)
     for name, value in scenario.mechanism.params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
             yield Parameter(f"mechanism.params.{name}", float(value), "mechanism")

@@ -30,6 +30,7 @@ BOUNDS: dict[str, tuple[float, float]] = {
     "probability": (0.0, 1.0),
     "influence_rate": (0.0, 1.0),
     "alignment_weight": (0.0, 1.0),
+    "outside_support": (0.0, 1.0),
     "mechanism": (-1e9, 1e9),
     "discount": (0.0, 0.9999),
     "presence": (0.0, 100.0),
@@ -175,6 +176,10 @@ class Dynamics(Strict):
     alignment_weight: Value = Field(
         0.0, description="how far relation alignment signs the influence (0-1): 0 ignores alignment; 1 makes "
                          "hostile ties repel and aligned ties attract in proportion to alignment")
+    outside_support: Value = Field(
+        0.0, description="how far third parties' backing moves a veto player's outside option (0-1): it gains "
+                         "w * sum_k influence_ki * alignment_ki over the non-veto actors k, so events that change "
+                         "relations change the alternatives; 0 (default) leaves outside options to events alone")
 
 
 class Outcomes(Strict):

@@ -23,7 +23,7 @@ from .evaluators import ARM_COLUMN, EvaluatorRef, IshigamiEvaluator, ModelEvalua
 from .outputs import Output, parse_output
 
 if TYPE_CHECKING:
-    from .spec import Parameter, SweepSpec
+    from .spec import SweepSpec, SweptParameter
 
 MAX_RUNS = 20_000_000
 MAX_POINTS = 2_000_000
@@ -68,7 +68,7 @@ def check_options(c: Collector, design: str, options: dict[str, Any]) -> None:
             c.add(("options", key), f"expected {expected}, got {value!r}")
 
 
-def n_points(design: str, samples: int, params: list[Parameter], options: dict[str, Any], arms: int) -> int:
+def n_points(design: str, samples: int, params: list[SweptParameter], options: dict[str, Any], arms: int) -> int:
     """How many design points the keys ask for (before sampling anything)."""
     d = len(params)
     sizes = [len(p.levels) if p.levels is not None else samples for p in params]
@@ -85,7 +85,7 @@ def n_points(design: str, samples: int, params: list[Parameter], options: dict[s
     return points * max(1, arms)
 
 
-def check_size(c: Collector, design: str, samples: int, reps: int, params: list[Parameter],
+def check_size(c: Collector, design: str, samples: int, reps: int, params: list[SweptParameter],
                options: dict[str, Any], arms: int, evaluator: str) -> None:
     points = n_points(design, samples, params, options, arms)
     runs = points * reps
@@ -149,7 +149,7 @@ def _known(ev: Any) -> set[str] | None:
 
 
 def _check_bounds(spec: SweepSpec, ev: ModelEvaluator, c: Collector) -> None:
-    from sim.scenario.schema import BOUNDS  # noqa: PLC0415
+    from sim.scenario.schema import BOUNDS
 
     kinds = ev.compiled.kinds
     for p in spec.parameters:

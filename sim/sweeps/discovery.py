@@ -46,7 +46,7 @@ def default_target(columns: list[str]) -> str | None:
 def discover(X: pd.DataFrame, p: np.ndarray, target: str = "target", max_depth: int = 3,
              min_leaf: float = 0.05, seed: int = 0) -> Discovery:
     """Fit the tree on parameters ``X`` (one row per point) and target probabilities ``p``."""
-    from sklearn.tree import DecisionTreeRegressor, export_text  # noqa: PLC0415 - optional dependency
+    from sklearn.tree import DecisionTreeRegressor, export_text  # optional dependency
 
     n = len(X)
     tree = DecisionTreeRegressor(max_depth=max_depth, min_samples_leaf=max(2, int(min_leaf * n)),

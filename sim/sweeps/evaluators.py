@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from sim.core.seeds import replication_generator
 from sim.model.mesa_compat import release_mesa_models
 
 if TYPE_CHECKING:
@@ -70,7 +69,7 @@ class IshigamiEvaluator:
             time.sleep(self.delay)
         x1, x2, x3 = (float(params.get(n, 0.0)) for n in self.names)
         y = math.sin(x1) + self.a * math.sin(x2) ** 2 + self.b * x3**4 * math.sin(x1)
-        eps = float(np.random.default_rng(seed).normal(0.0, self.noise)) if self.noise else 0.0
+        eps = float(replication_generator(seed).normal(0.0, self.noise)) if self.noise else 0.0
         return {"y": y + eps, "y_exact": y, "positive": (y + eps) > 0}
 
 
@@ -95,7 +94,7 @@ class ModelEvaluator:
     @property
     def compiled(self) -> Any:
         if self._compiled is None:
-            from sim.scenario import compile_scenario, load_scenario  # noqa: PLC0415
+            from sim.scenario import compile_scenario, load_scenario
 
             self._compiled = compile_scenario(load_scenario(self.scenario))
         return self._compiled
@@ -105,7 +104,7 @@ class ModelEvaluator:
         if arm is None or "scenario" not in arm:
             return self.compiled
         if arm["scenario"] not in self._arm_compiled:
-            from sim.scenario import compile_scenario, load_scenario  # noqa: PLC0415
+            from sim.scenario import compile_scenario, load_scenario
 
             self._arm_compiled[arm["scenario"]] = compile_scenario(load_scenario(arm["scenario"]))
         return self._arm_compiled[arm["scenario"]]
@@ -123,7 +122,7 @@ class ModelEvaluator:
         return "scenario" if self.arms and "scenario" in self.arms[0] else "mechanism"
 
     def __call__(self, params: Mapping[str, float], seed: int) -> dict[str, Scalar]:
-        from sim.experiments.replication import run_replication  # noqa: PLC0415
+        from sim.experiments.replication import run_replication
 
         values, mech, label = self._split(params)
         result = run_replication(self._scenario_of(mech), seed, overrides=values, mechanism=mech.get("name"),
@@ -133,7 +132,7 @@ class ModelEvaluator:
     def batch(self, params: list[Mapping[str, float]], seeds: list[int]) -> list[dict[str, Scalar]]:
         """The same rows as calling this evaluator once per run, computed together (``sim.experiments.batch``),
         one batch per mechanism arm."""
-        from sim.experiments.batch import run_batch  # noqa: PLC0415
+        from sim.experiments.batch import run_batch
 
         runs = [self._split(p) for p in params]
         rows: list[dict[str, Scalar]] = [{} for _ in runs]

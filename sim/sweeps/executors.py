@@ -77,7 +77,7 @@ class DaskExecutor:
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
                  cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2) -> None:
-        from dask.distributed import Client, LocalCluster  # noqa: PLC0415 - optional dependency
+        from dask.distributed import Client, LocalCluster  # optional dependency
 
         self.retries, self.resubmits = retries, resubmits
         self.cluster = None
@@ -96,8 +96,8 @@ class DaskExecutor:
         """Yield finished chunks; a chunk whose workers kept dying (Dask's ``KilledWorker``, raised after the
         scheduler's own ``allowed-failures``) is submitted afresh up to ``resubmits`` times, then the sweep
         stops with :class:`WorkersLost` (every chunk already yielded is stored; a rerun resumes)."""
-        from dask.distributed import as_completed  # noqa: PLC0415
-        from distributed import KilledWorker  # noqa: PLC0415
+        from dask.distributed import as_completed
+        from distributed import KilledWorker
 
         it = iter(tasks)
         tag = uuid.uuid4().hex[:8]

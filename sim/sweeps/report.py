@@ -46,7 +46,7 @@ class _Figures:
         self.out, self.formats = out, tuple(formats) or ("png",)
 
     def add(self, fig: Figure, stem: str, alt: str) -> str:
-        from sim.plots.style import save  # noqa: PLC0415 - matplotlib only when reporting
+        from sim.plots.style import save  # matplotlib only when reporting
 
         shown = "png" if "png" in self.formats else self.formats[0]
         save(fig, self.out / stem, self.formats)
@@ -59,7 +59,7 @@ def _scenario(manifest: dict[str, Any]) -> Any:
     if not path:
         return None
     try:
-        from sim.scenario.loader import load_scenario  # noqa: PLC0415
+        from sim.scenario.loader import load_scenario
 
         return load_scenario(path)
     except Exception:  # labels are a courtesy: a moved or broken file leaves raw paths
@@ -68,8 +68,8 @@ def _scenario(manifest: dict[str, Any]) -> Any:
 
 def render_report(directory: str | Path, out: str | Path | None = None, formats: Sequence[str] = ("png",)) -> Path:
     """Write ``report.md`` and its figures into ``out`` (default ``DIR/report``); return the Markdown path."""
-    from sim.plots.labels import natural_range, output_label, parameter_label  # noqa: PLC0415
-    from sim.sweeps import plots  # noqa: PLC0415 - matplotlib only when reporting
+    from sim.plots.labels import natural_range, output_label, parameter_label
+    from sim.sweeps import plots  # matplotlib only when reporting
 
     directory = Path(directory)
     store = read_store(directory)
@@ -126,7 +126,7 @@ def render_report(directory: str | Path, out: str | Path | None = None, formats:
 
 def _index_sections(spec: SweepSpec, res: SweepAnalysis, figures: _Figures, label, olabel, scenario,
                     means: dict[str, float]) -> list[str]:
-    from sim.sweeps import plots  # noqa: PLC0415
+    from sim.sweeps import plots
 
     lines: list[str] = []
     for text, table in res.indices.items():
@@ -160,8 +160,8 @@ def _plane_section(spec: SweepSpec, res: SweepAnalysis, store, pts: pd.DataFrame
                    olabel, scenario) -> list[str]:
     """A line with bands for a one-parameter grid; a heatmap over the two most influential parameters for
     designs that fill the plane (never for one-at-a-time sweeps, whose points lie on two crossing lines)."""
-    from sim.plots.labels import natural_range  # noqa: PLC0415
-    from sim.sweeps import plots  # noqa: PLC0415
+    from sim.plots.labels import natural_range
+    from sim.sweeps import plots
 
     if not res.runs_done:
         return []
@@ -197,8 +197,8 @@ def _plane_section(spec: SweepSpec, res: SweepAnalysis, store, pts: pd.DataFrame
 
 
 def _discovery_section(spec: SweepSpec, store, figures: _Figures, label) -> list[str]:
-    from sim.sweeps import plots  # noqa: PLC0415
-    from sim.sweeps.outputs import parse_output  # noqa: PLC0415
+    from sim.sweeps import plots
+    from sim.sweeps.outputs import parse_output
 
     try:
         disc = discover_sweep(store)

@@ -43,7 +43,7 @@ def flat_output_warning(spec: Any, res: Any, output: str, table: pd.DataFrame, s
                         mean: float | None = None) -> str:
     """A warning when Sobol indices of ``output`` cannot mean anything: the output barely varies, or the
     intervals are too wide to read. '' when the indices look usable. ``mean``: the output's mean over points."""
-    from sim.plots.labels import natural_range  # noqa: PLC0415
+    from sim.plots.labels import natural_range
 
     row = _seed_row(res, output)
     span = natural_range(output, scenario)

@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 from sim.errors import ScenarioError
 
 if TYPE_CHECKING:
-    from .spec import _Collector
+    from .checks import Collector
 
 
-def scenario_arms(c: _Collector, raw: Any, evaluator: str, base_dir: Path | None) -> tuple[dict[str, Any], ...]:
+def scenario_arms(c: Collector, raw: Any, evaluator: str, base_dir: Path | None) -> tuple[dict[str, Any], ...]:
     """The ``scenarios:`` list: at least two scenario files (a path, or ``{file, label}``) with distinct labels
     (default: the scenario's name). Each arm records the file's resolved path and content hash."""
-    from sim.scenario.loader import load_scenario  # noqa: PLC0415
+    from sim.scenario.loader import load_scenario
 
     if evaluator != "model":
         c.add(("scenarios",), "scenarios can only be compared with the model evaluator")
@@ -56,7 +56,7 @@ def scenario_arms(c: _Collector, raw: Any, evaluator: str, base_dir: Path | None
 
 def shared_paths(arms: tuple[dict[str, Any], ...]) -> set[str]:
     """The parameter paths every scenario arm has (the ones a sweep over these scenarios may vary)."""
-    from sim.scenario import compile_scenario, load_scenario  # noqa: PLC0415
+    from sim.scenario import compile_scenario, load_scenario
 
     sets = [set(compile_scenario(load_scenario(a["scenario"])).parameter_paths()) for a in arms]
     return set.intersection(*sets) if sets else set()

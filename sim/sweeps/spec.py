@@ -42,7 +42,7 @@ class SweepSpecError(ScenarioError):
 
 
 @dataclass(frozen=True)
-class Parameter:
+class SweptParameter:
     """One swept parameter, addressed by its scenario path."""
 
     path: str
@@ -75,7 +75,7 @@ class SweepSpec:
     samples: int
     replications: int
     seed: int
-    parameters: tuple[Parameter, ...]
+    parameters: tuple[SweptParameter, ...]
     outputs: tuple[Output, ...]
     evaluator: str = "model"
     evaluator_options: dict[str, Any] = field(default_factory=dict)
@@ -151,7 +151,7 @@ def _num(c: _Collector, where: tuple[str | int, ...], v: Any) -> float | None:
     return float(v)
 
 
-def _parameter(c: _Collector, path: str, raw: Any) -> Parameter | None:
+def _parameter(c: _Collector, path: str, raw: Any) -> SweptParameter | None:
     where: tuple[str | int, ...] = ("parameters", path)
     if isinstance(raw, list):
         raw = {"range": raw}
@@ -170,7 +170,7 @@ def _parameter(c: _Collector, path: str, raw: Any) -> Parameter | None:
         vals = [_num(c, where + ("levels", i), v) for i, v in enumerate(lv)]
         if any(v is None for v in vals):
             return None
-        return Parameter(path, levels=tuple(v for v in vals if v is not None), baseline=baseline)
+        return SweptParameter(path, levels=tuple(v for v in vals if v is not None), baseline=baseline)
     rng = raw.get("range")
     if not isinstance(rng, list) or len(rng) != 2:
         c.add(where + ("range",), "expected [low, high]")
@@ -183,7 +183,7 @@ def _parameter(c: _Collector, path: str, raw: Any) -> Parameter | None:
         return None
     if baseline is not None and not lo <= baseline <= hi:
         c.add(where + ("baseline",), f"baseline {baseline} lies outside [{lo}, {hi}]")
-    return Parameter(path, low=lo, high=hi, baseline=baseline)
+    return SweptParameter(path, low=lo, high=hi, baseline=baseline)
 
 
 def _int(c: _Collector, raw: dict, key: str, default: int | None, minimum: int) -> int | None:
@@ -220,7 +220,7 @@ def parse_sweep(raw: Any, *, name: str = "sweep", file: str = "<memory>", lines:
     seed = _int(c, raw, "seed", 0, 0)
     chunk = _int(c, raw, "chunk_size", None, 1)
 
-    params: list[Parameter] = []
+    params: list[SweptParameter] = []
     praw = raw.get("parameters")
     if not isinstance(praw, dict) or not praw:
         c.add(("parameters",), "expected a mapping 'scenario.path: [low, high]' with at least one parameter")
@@ -373,8 +373,8 @@ def spec_from_manifest(manifest: dict[str, Any]) -> SweepSpec:
     ident = manifest["sweep"]
     return SweepSpec(name=manifest.get("name", "sweep"), design=ident["design"], samples=ident["samples"],
                      replications=ident["replications"], seed=ident["seed"],
-                     parameters=tuple(Parameter(**{**p, "levels": tuple(p["levels"]) if p.get("levels")
-                                                   else None}) for p in ident["parameters"]),
+                     parameters=tuple(SweptParameter(**{**p, "levels": tuple(p["levels"]) if p.get("levels")
+                                                        else None}) for p in ident["parameters"]),
                      outputs=tuple(parse_output(t) for t in manifest.get("outputs", [])),
                      evaluator=ident["evaluator"], evaluator_options=ident.get("evaluator_options", {}),
                      scenario=manifest.get("scenario"), mechanism=ident.get("mechanism"),

@@ -20,7 +20,6 @@ import time
 import uuid
 import warnings
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.errors import SimError, SimWarning
+from sim.experiments.manifest import package_version
 
 from .integrity import LOCK_NAME, DamagedManifest, read_manifest, sound_parts
 
@@ -40,13 +40,6 @@ SEED_RULE = "SeedSequence(seed, spawn_key=(point, rep)).generate_state(1, uint64
 
 class StoreMismatchError(SimError):
     """An output directory holds results of a different scenario or sweep."""
-
-
-def package_version() -> str:
-    try:
-        return metadata.version("syria-bases-sim")
-    except metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def _atomic_write_text(path: Path, text: str) -> None:
@@ -226,7 +219,7 @@ def _rebuilt(root: Path, damage: DamagedManifest, gen_info: dict[str, Any], desi
         try:
             old = pd.read_parquet(stored[0]).drop(columns="point").to_numpy(float)
             same = old.shape == design.shape and bool(np.array_equal(old, design, equal_nan=True))
-        except Exception:  # a damaged design file is no evidence either way  # noqa: BLE001
+        except Exception:  # a damaged design file is no evidence either way
             same = False
     if not same:
         raise StoreMismatchError(f"{damage}; the stored design does not show it is this sweep, so it cannot be "

@@ -1,6 +1,6 @@
 """Chunks of runs: the unit of work shipped to an executor, and the function that runs one on a worker.
 
-Seeds never depend on scheduling: run ``(point, rep)`` gets
+Seeds never depend on scheduling: run ``(point, rep)`` gets :func:`sim.core.seeds.sweep_run_seed`, i.e.
 ``SeedSequence(sweep_seed, spawn_key=(base, rep)).generate_state(1, uint64)[0] >> 1`` (a non-negative
 63-bit int, stored in the ``seed`` column so any single row can be re-run on its own), where ``base`` is the
 design point, i.e. ``point`` itself unless the sweep compares mechanisms: then point ``arm * P + base`` runs
@@ -15,15 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import pyarrow as pa
 
+from sim.core.seeds import sweep_run_seed
+
 from .evaluators import EvaluatorRef
 
 ID_COLUMNS = ("run_id", "point", "rep", "seed", "generation")
-
-
-def run_seed(sweep_seed: int, point: int, rep: int) -> int:
-    """The seed of one run, derived from the sweep seed and the run's place in the design."""
-    ss = np.random.SeedSequence(sweep_seed, spawn_key=(int(point), int(rep)))
-    return int(ss.generate_state(1, np.uint64)[0] >> np.uint64(1))
 
 
 @dataclass(frozen=True)
@@ -68,7 +64,7 @@ def run_chunk(ref: EvaluatorRef, task: ChunkTask) -> pa.Table:
     points = task.run_ids // task.replications
     reps = task.run_ids % task.replications
     base = points % task.points_per_arm if task.points_per_arm else points
-    seeds = [run_seed(task.sweep_seed, p, r) for p, r in zip(base, reps, strict=True)]
+    seeds = [sweep_run_seed(task.sweep_seed, p, r) for p, r in zip(base, reps, strict=True)]
     params = [dict(zip(task.names, map(float, x), strict=True)) for x in task.X]
     batch = getattr(evaluate, "batch", None)
     rows = batch(params, seeds) if batch is not None else [evaluate(p, s) for p, s in zip(params, seeds, strict=True)]

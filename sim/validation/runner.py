@@ -8,8 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.core.seeds import replication_generator, spawned
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import Mechanism
+from sim.mechanisms.compromise import weighted_median as issue_weighted_median
 from sim.mechanisms.registry import available, create
 from sim.policies.base import Policy
 from sim.validation.deu import DEUIssue
@@ -19,12 +21,11 @@ BASELINES = ("mean", "median", "weighted_median", "weighted_mean")
 
 
 def weighted_median(x: np.ndarray, w: np.ndarray) -> float:
-    """Smallest x at which the cumulative weight reaches half the total (plain median if weights are 0)."""
+    """Smallest x at which the cumulative weight reaches half the total (plain median if weights are 0); the
+    compromise model's per-issue weighted median on one issue."""
     if w.sum() <= 0:
         return float(np.median(x))
-    order = np.argsort(x, kind="stable")
-    cum = np.cumsum(w[order])
-    return float(x[order][np.searchsorted(cum, 0.5 * cum[-1] - 1e-12)])
+    return float(issue_weighted_median(x[:, None], w[:, None])[0])
 
 
 def baselines(issue: DEUIssue) -> dict[str, float]:
@@ -104,11 +105,11 @@ def predict_issues(issues: list[DEUIssue], mechanisms: dict[str, dict[str, Any]]
         groups.setdefault(issue.proposal_id, []).append(issue)
     rows: list[dict[str, Any]] = []
     done = 0
-    for group, seq in zip(groups.values(), np.random.SeedSequence(seed).spawn(len(groups)), strict=True):
-        streams = dict(zip(mechanisms, seq.spawn(len(mechanisms)), strict=True))
+    for group, seq in zip(groups.values(), spawned(seed, len(groups)), strict=True):
+        streams = dict(zip(mechanisms, spawned(seq, len(mechanisms)), strict=True))
         preds: dict[str, list[dict[str, Any]]] = {}
         for key, params in mechanisms.items():
-            rng = np.random.default_rng(streams[key])
+            rng = replication_generator(streams[key])
             if key.split(":")[0] in joint:
                 preds[key] = _predict(key, params, group, n_rounds, rng)
             else:

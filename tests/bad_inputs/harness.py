@@ -88,7 +88,7 @@ def run_case(case: Case, folder: Path) -> Outcome:
         code, err, out, exc = proc.returncode, proc.stderr, proc.stdout, None
         seconds = _child_cpu() - cpu
     else:
-        from sim.cli.main import app  # noqa: PLC0415
+        from sim.cli.main import app
 
         own = time.process_time()
         result = CliRunner().invoke(app, argv, catch_exceptions=True)
@@ -109,7 +109,7 @@ def _child_cpu() -> float:
 
 
 def _env() -> dict[str, str]:
-    import os  # noqa: PLC0415
+    import os
 
     return {**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}
 

@@ -49,7 +49,7 @@ html body .code-slip.code-slip { border: 2px dashed #555 !important; padding: 0.
 """
 
 
-def Md(text: str, classes: list[str] | None = None) -> None:  # noqa: N802 (a component-like helper)
+def Md(text: str, classes: list[str] | None = None) -> None:  # a component-like helper
     """Markdown rendered on the server (no math, so the page never asks a CDN for KaTeX: works offline).
 
     Every text goes through :func:`sim.classroom.text.render_markdown`: raw HTML is escaped and links other than

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sim.cli.docs_gen.common import _cell
+from sim.cli.docs_gen.common import cell
 from sim.cli.docs_gen.schema_ref import type_text
 
 
@@ -49,14 +49,14 @@ def cli_block() -> str:
         usage = " ".join([full, *(["[OPTIONS]"] if opts else []), *names])
         if hasattr(command, "commands"):
             usage += " COMMAND [ARGS]..."
-        lines += [f"### `{full}`", "", _cell((command.help or "").strip()), "", "```", usage, "```", ""]
+        lines += [f"### `{full}`", "", cell((command.help or "").strip()), "", "```", usage, "```", ""]
         if args or opts:
             lines += ["| argument / option | type | default | meaning |", "|---|---|---|---|"]
             for p in args + opts:
                 label = " / ".join(f"`{o}`" for o in (*p.opts, *p.secondary_opts)) if p in opts \
                     else f"`{p.name.upper()}`" + ("" if p.required else " (optional)")
                 kind = type_text(p.type_descriptor.annotation) if hasattr(p, "type_descriptor") else ""
-                lines.append(f"| {label} | {kind} | {_param_default(p)} | {_cell(getattr(p, 'help', '') or '')} |")
+                lines.append(f"| {label} | {kind} | {_param_default(p)} | {cell(getattr(p, 'help', '') or '')} |")
             lines.append("")
     return "\n".join(lines)
 

@@ -12,34 +12,34 @@ DOCS = ROOT / "docs"
 SCENARIOS = ROOT / "scenarios"
 
 
-def _cell(text: object) -> str:
+def cell(text: object) -> str:
     """Text safe inside a Markdown table cell."""
     return " ".join(str(text).split()).replace("|", "\\|").replace("<", "&lt;")
 
 
-def _num(x: float) -> str:
+def num(x: float) -> str:
     return f"{x:g}"
 
 
 def value_text(value: Any) -> str:
     """A scenario value as a reader writes it: 0.4, uniform 0.35-0.55, normal(50, 10), triangular(...)."""
     if isinstance(value, Uniform):
-        return f"uniform {_num(value.uniform[0])}-{_num(value.uniform[1])}"
+        return f"uniform {num(value.uniform[0])}-{num(value.uniform[1])}"
     if isinstance(value, Normal):
-        return f"normal(mean {_num(value.normal[0])}, sd {_num(value.normal[1])})"
+        return f"normal(mean {num(value.normal[0])}, sd {num(value.normal[1])})"
     if isinstance(value, Triangular):
         lo, mode, hi = value.triangular
-        return f"triangular({_num(lo)}, {_num(mode)}, {_num(hi)})"
+        return f"triangular({num(lo)}, {num(mode)}, {num(hi)})"
     if isinstance(value, float | int) and not isinstance(value, bool):
-        return _num(value)
+        return num(value)
     return str(value)
 
 
-def _bounds_text(lo: float, hi: float) -> str:
+def bounds_text(lo: float, hi: float) -> str:
     if hi >= 1e9 and lo <= -1e9:
         return "any number"
     if hi >= 1e9:
-        return f">= {_num(lo)}"
-    return f"[{_num(lo)}, {_num(hi)}]"
+        return f">= {num(lo)}"
+    return f"[{num(lo)}, {num(hi)}]"
 
 

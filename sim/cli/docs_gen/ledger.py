@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sim.cli.docs_gen.common import SCENARIOS, _cell, _num, value_text
+from sim.cli.docs_gen.common import SCENARIOS, cell, num, value_text
 from sim.scenario.loader import load_scenario
 from sim.scenario.parameters import evidence_for, given_parameters
 from sim.scenario.schema import Scenario
@@ -29,7 +29,7 @@ def ledger_rows(scenario: Scenario, paths: list[str]) -> list[str]:
         key = evidence_for(path, scenario)
         support, source, note = _source_text(scenario, key)
         support = support.replace(f" (via `{path}`)", "")
-        rows.append(f"| `{path}` | {value_text(params[path].value)} | {support} | {_cell(source)} | {_cell(note)} |")
+        rows.append(f"| `{path}` | {value_text(params[path].value)} | {support} | {cell(source)} | {cell(note)} |")
     return rows
 
 
@@ -42,8 +42,8 @@ def evidence_block() -> str:
              f"{n_cited} cited, {n_assumed} assumed, {len(params) - n_cited - n_assumed} bare.", "",
              "### Sources", "", "| id | outlet | date | seed file | about |", "|---|---|---|---|---|"]
     for sid, src in base.sources.items():
-        lines.append(f"| {sid} | {_cell(src.outlet)} | {_cell(src.date)} | `{src.file or ''}` "
-                     f"| {_cell(src.title or '')} |")
+        lines.append(f"| {sid} | {cell(src.outlet)} | {cell(src.date)} | `{src.file or ''}` "
+                     f"| {cell(src.title or '')} |")
     groups: dict[str, list[str]] = {}
     for path in params:
         head = path.split(".")[0]
@@ -61,7 +61,7 @@ def evidence_block() -> str:
         scenario = load_scenario(path)
         new = given_parameters(scenario)
         changed = [p for p in new if p not in params or repr(params[p].value) != repr(new[p].value)]
-        lines += [f"### {scenario.name}", "", f"`scenarios/{path.name}`: {_cell(scenario.question)}", "",
+        lines += [f"### {scenario.name}", "", f"`scenarios/{path.name}`: {cell(scenario.question)}", "",
                   "| parameter | value (baseline) | support | source | note |", "|---|---|---|---|---|"]
         for row, p in zip(ledger_rows(scenario, changed), changed, strict=True):
             old = value_text(params[p].value) if p in params else "new"
@@ -85,8 +85,8 @@ def _event_row(eid: str, event: Any) -> str:
     else:
         window = f", rounds {event.window[0]}-{event.window[1]}" if event.window else ""
         timing = f"{value_text(event.probability)} per round{window}"
-    effects = "; ".join(f"`{e.path}` {e.op} {_num(e.value)}" for e in event.effects)
-    return f"| `{eid}` | {timing} | {_cell(effects)} | {event.source or ''} |"
+    effects = "; ".join(f"`{e.path}` {e.op} {num(e.value)}" for e in event.effects)
+    return f"| `{eid}` | {timing} | {cell(effects)} | {event.source or ''} |"
 
 
 
@@ -94,7 +94,7 @@ def library_block() -> str:
     lines = ["| scenario | title | question |", "|---|---|---|"]
     for path in sorted(SCENARIOS.glob("*.yaml")):
         scenario = load_scenario(path)
-        lines.append(f"| `scenarios/{path.name}` | {_cell(scenario.title)} | {_cell(scenario.question)} |")
+        lines.append(f"| `scenarios/{path.name}` | {cell(scenario.title)} | {cell(scenario.question)} |")
     return "\n".join(lines) + "\n"
 
 

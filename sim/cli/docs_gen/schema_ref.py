@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticUndefined
 
-from sim.cli.docs_gen.common import SCENARIOS, _bounds_text, _cell
+from sim.cli.docs_gen.common import SCENARIOS, bounds_text, cell
 from sim.scenario import schema as schema_module
 from sim.scenario.distributions import Normal, Triangular, Uniform, Value
 from sim.scenario.loader import load_scenario
@@ -141,7 +141,7 @@ def _mentions_value(annotation: Any) -> bool:
 
 def _constraints(name: str, info: FieldInfo) -> str:
     if name in BOUNDS and _mentions_value(info.annotation):
-        return _bounds_text(*BOUNDS[name])
+        return bounds_text(*BOUNDS[name])
     parts = []
     for meta in info.metadata:
         for attr, sign in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<"), ("min_length", "items >=")):
@@ -194,9 +194,9 @@ def schema_block() -> str:
     lines = []
     for model, where in schema_models():
         place = "The top level of a scenario file." if model is Scenario else f"Written at `{where}`."
-        lines += [f"### {model.__name__}", "", f"{place} {_cell((model.__doc__ or '').strip())}".strip(), "",
+        lines += [f"### {model.__name__}", "", f"{place} {cell((model.__doc__ or '').strip())}".strip(), "",
                   "| key | type | default | bounds | meaning |", "|---|---|---|---|---|"]
-        lines += [f"| `{k}` | {t} | {d} | {b} | {_cell(m)} |" for k, t, d, b, m in field_rows(model)]
+        lines += [f"| `{k}` | {t} | {d} | {b} | {cell(m)} |" for k, t, d, b, m in field_rows(model)]
         lines.append("")
     return "\n".join(lines)
 
@@ -223,7 +223,7 @@ def paths_block() -> str:
     baseline = load_scenario(SCENARIOS / "baseline.yaml")
     seen: dict[str, str] = {}
     for path, param in parameter_table(baseline).items():
-        seen.setdefault(_path_pattern(path, baseline), _bounds_text(*param.bounds))
+        seen.setdefault(_path_pattern(path, baseline), bounds_text(*param.bounds))
     seen.setdefault("mechanism.params.<name>", "the mechanism's own bounds (numeric options only)")
     lines = ["| parameter path | bounds |", "|---|---|"]
     lines += [f"| `{pattern}` | {bounds} |" for pattern, bounds in seen.items()]
