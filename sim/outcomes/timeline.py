@@ -6,8 +6,8 @@ At month k (1 = the first month of talks) and for each base issue a run is in on
 * ``breakdown`` - a veto player walked away by month k (or a deadline-based mechanism reached its deadline); the
   base goes to the issue's ``disagreement`` value (expulsion, withdrawal or whatever the scenario says follows);
 * ``unresolved`` - talks are still open; the category is that of the physical presence at month k;
-* ``forecast`` - a forecast mechanism's prediction of the eventual decision (it has no timed path: the same at
-  every month).
+* ``forecast`` - a forecast mechanism's prediction of the eventual decision: its rounds are the model's own
+  iterations, not months, so the final forecast is its answer at every month k (issue 11 item 8).
 
 The legal status is ``signed``, ``ended`` (after a breakdown), ``suspended`` or ``in_force`` (the old agreement).
 Months after the last simulated one repeat its state for settled runs; for runs still open they are not
@@ -51,6 +51,8 @@ class Timeline:
         """The talks' status at the end of ``month``."""
         if month < 1:
             raise ValueError("months start at 1")
+        if self.status and self.status[-1] == "forecast":  # rounds are the model's iterations, not months
+            return "forecast"
         if month > self.months:
             last = self.status[-1] if self.status else "open"
             return last if last in SETTLED else "unobserved"
@@ -62,7 +64,7 @@ class Timeline:
         status = self.status_at(month)
         if status == "unobserved":
             return status, "", float("nan"), ""
-        row = min(month, self.months) - 1
+        row = self.months - 1 if status == "forecast" else min(month, self.months) - 1
         presence = float(self.presence[row, issue])
         legal = {"signed": "signed", "breakdown": "ended", "forecast": "signed"}.get(
             status, "suspended" if self.suspended[row, issue] >= 0.5 else "in_force")
