@@ -28,7 +28,7 @@ from sim.scenario.loader import load_scenario
 from sim.scenario.schema import Scenario
 
 Progress = Callable[[int, int], None]
-BATCH_SIZE = 256
+BATCH_SIZE = 1024  # replications per numpy batch: fewer fixed per-month costs; progress still moves often
 TRAJECTORY_RUNS = 200
 """Replications whose per-round tables ``sim run`` keeps by default (all rows come from the batch path)."""
 

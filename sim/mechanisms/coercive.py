@@ -84,6 +84,8 @@ class Types:
 
     def outside(self, truth: np.ndarray) -> np.ndarray:
         """Candidate outside options now, (R, 2, G), given the true ones now (R, 2)."""
+        if self.belief.shape[-1] == 1 and np.array_equal(self.outside0[..., 0], self.truth0):
+            return truth[..., None].copy()  # complete information: the one type is the truth, exactly
         return np.clip(truth[..., None] - self.truth0[..., None] + self.outside0, 0.0, 1.0)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.core.utility import utilities
-from sim.mechanisms.equilibrium import Turn, solve
+from sim.mechanisms.equilibrium import Equilibrium, Turn, solve
 from sim.mechanisms.frontier import TOLERANCE, Frontier
 
 
@@ -124,7 +124,7 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
     flow, delta = np.broadcast_to(inp.flow[:, None, None], shape), np.broadcast_to(inp.delta[:, None, None], shape)
     recog = None if inp.recognition is None else np.broadcast_to(inp.recognition[:, None, None], shape)
     frontiers = _frontier_pair(ideal, sal, res)
-    eq = solve(frontiers, out, flow, delta, recog, tol=tol)
+    eq = _solve_views(frontiers, out, flow, delta, recog, tol)
     p, q = proposer, 1 - proposer
     turns: tuple[Turn, Turn] = (eq.turn(0), eq.turn(1))
 
@@ -161,6 +161,23 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
     zone = zone_exists(inp)
     return Decision(offer, made, accept, keep_own, inp.outside > cont_own + TOLERANCE, zone,
                     accepts[rows, best], inp.outside - cont_own)
+
+
+def _solve_views(frontiers: tuple[Frontier, Frontier], out: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+                 recog: np.ndarray | None, tol: float) -> Equilibrium:
+    """The equilibria of both viewers' games; solved once when both see the same game (complete information:
+    one type, the truth), which halves the cost and gives identical values (the solver works element by
+    element)."""
+    single_type = out.shape[2] == 1
+    if not (single_type and np.array_equal(out[:, 0], out[:, 1])
+            and all(np.array_equal(getattr(f, name)[:, 0], getattr(f, name)[:, 1])
+                    for f in frontiers for name in ("start", "step", "gain", "cost"))):
+        return solve(frontiers, out, flow, delta, recog, tol=tol)
+    view = (slice(None), slice(0, 1))
+    half = solve((frontiers[0].take(view), frontiers[1].take(view)), out[view], flow[view], delta[view],
+                 None if recog is None else recog[view], tol=tol)
+    values = np.broadcast_to(half.values, (2, *out.shape)).copy()
+    return Equilibrium(frontiers, out, flow, delta, recog, values, half.iterations)
 
 
 def zone_exists(inp: RoundInputs) -> np.ndarray:

@@ -61,8 +61,8 @@ class Frontier:
                    np.concatenate([zeros, np.cumsum(cost_o, axis=-1)], -1), base_p, base_r)
 
     def take(self, index: np.ndarray) -> Frontier:
-        """The frontiers of the batch elements picked by ``index`` (a boolean mask over the leading axes, or
-        integer indices along the first), flattened to one leading axis."""
+        """The frontiers of the batch elements picked by ``index`` over the leading axes (a boolean mask, which
+        flattens them to one, or a tuple of slices, which keeps them)."""
         return Frontier(*(getattr(self, f.name)[index] for f in fields(self)))
 
     def _cut(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
