@@ -14,8 +14,9 @@ from sim.cli.sweep import report, sweep
 from sim.cli.validate_cmd import validate
 from sim.cli.validate_external import validate_external
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, cls=FlagGroup, rich_markup_mode=None,
-                  help="Stakeholder negotiation simulator: Russia's bases in Syria after Assad.")
+# rich_markup_mode=None: plain click help; typer's rich panels import rich.markdown and markdown_it (~0.35 s)
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, cls=FlagGroup,
+                  rich_markup_mode=None, help="Stakeholder negotiation simulator: Russia's bases in Syria after Assad.")
 app.command(cls=FlagCommand)(run)
 app.command(cls=FlagCommand)(compare)
 app.command(cls=FlagCommand)(validate)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,24 +21,17 @@ class FiredEvent:
 class EventSchedule:
     """Decides each round which events fire: scheduled ones at their round, probabilistic ones by a draw."""
 
-    def __init__(self, event_ids: tuple[str, ...], events: list[Event]) -> None:
+    def __init__(self, event_ids: tuple[str, ...], events: list[Event],
+                 timing: tuple[tuple[bool, int, int, int], ...]) -> None:
         self.event_ids = event_ids
         self.events = events
+        self.timing = timing  # CompiledScenario.event_timing
         self.fired: set[str] = set()
-        # (random?, scheduled round, first, last round of the window); library-only events never match a round
-        self.timing = [(e.probability is not None and not e.library_only, e.at_round or 0,
-                        *(e.window or (1, 10**9))) for e in events]
 
     @classmethod
     def for_scenario(cls, compiled: CompiledScenario) -> EventSchedule:
-        """A fresh schedule sharing the scenario's precomputed (read-only) event timing."""
-        template = getattr(compiled, "_event_template", None)
-        if template is None:
-            template = cls(compiled.event_ids, compiled.events)
-            compiled._event_template = template
-        schedule = copy.copy(template)
-        schedule.fired = set()
-        return schedule
+        """A fresh schedule over the scenario's event timing (computed once per compiled scenario)."""
+        return cls(compiled.event_ids, compiled.events, compiled.event_timing)
 
     def due(self, round_: int, probability: np.ndarray, rng: np.random.Generator) -> list[int]:
         """Indices of the events firing in ``round_``; one uniform draw per event per round keeps streams stable."""

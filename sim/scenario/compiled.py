@@ -7,6 +7,7 @@ Every parameter path maps to one cell of one array, so sampling, overrides (swee
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -103,7 +104,6 @@ class CompiledScenario:
     uncertain: list[tuple[str, Value]] = field(default_factory=list)
     _sampler: VectorSampler | None = field(default=None, repr=False)
     _flags: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
-    _event_template: Any = field(default=None, repr=False)
 
     @property
     def hash(self) -> str:
@@ -112,6 +112,13 @@ class CompiledScenario:
     @property
     def events(self) -> list[Event]:
         return [self.scenario.events[e] for e in self.event_ids]
+
+    @cached_property
+    def event_timing(self) -> tuple[tuple[bool, int, int, int], ...]:
+        """Per event: (drawn each round?, scheduled round, first and last round of its window). A library-only
+        event is neither drawn nor scheduled (round 0), so it fires only when injected."""
+        return tuple((e.probability is not None and not e.library_only, e.at_round or 0, *(e.window or (1, 10**9)))
+                     for e in self.events)
 
     def parameter_paths(self) -> list[str]:
         """Every parameter a sweep or an event may set."""
