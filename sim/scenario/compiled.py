@@ -15,14 +15,8 @@ import numpy as np
 from sim.core.state import NegotiationState
 from sim.errors import ScenarioError
 from sim.scenario.distributions import Value
-from sim.scenario.parameters import iter_parameters
+from sim.scenario.parameters import Cell, iter_parameters
 from sim.scenario.schema import BOUNDS, Event, Scenario
-
-Cell = tuple[str, tuple[int, ...]]
-
-_ACTOR_SCALARS = {"capability": "capability", "risk": "risk", "outside_option": "outside_option",
-                  "concession": "concession_beta", "discount": "discount"}
-_ACTOR_ISSUE = {"positions": "position", "salience": "salience", "reservation": "reservation"}
 
 
 @dataclass
@@ -250,7 +244,7 @@ def compile_scenario(scenario: Scenario) -> CompiledScenario:
             base[f"mechanism.{name}"] = np.array(float(value))
     compiled = CompiledScenario(scenario, actors, issues, events, base, cells={}, kinds={})
     for param in iter_parameters(scenario):
-        cell = _cell_of(param.path, actors, issues, events)
+        cell = param.cell
         compiled.cells[param.path] = cell
         compiled.kinds[param.path] = param.kind
         if param.value is None:
@@ -284,25 +278,3 @@ def _outside_prior(compiled: CompiledScenario) -> None:
         if value is not None and not isinstance(value, int | float):
             lo, hi = value.support() if hasattr(value, "support") else (np.nan, np.nan)
             base["outside_spread"][i] = (hi - lo) / 2
-
-
-def _cell_of(path: str, actors: tuple[str, ...], issues: tuple[str, ...], events: tuple[str, ...]) -> Cell:
-    parts = path.split(".")
-    head = parts[0]
-    if head == "issues":
-        return parts[2], (issues.index(parts[1]),)
-    if head == "actors":
-        i = actors.index(parts[1])
-        if parts[2] in _ACTOR_SCALARS:
-            return _ACTOR_SCALARS[parts[2]], (i,)
-        return _ACTOR_ISSUE[parts[2]], (i, issues.index(parts[3]))
-    if head == "relations":
-        source, target = parts[1].split("->")
-        return parts[2], (actors.index(source), actors.index(target))
-    if head == "events":
-        return "event_probability", (events.index(parts[1]),)
-    if head == "dynamics":
-        return parts[1], ()
-    if head == "mechanism":
-        return f"mechanism.{parts[2]}", ()
-    raise ScenarioError(f"unknown parameter path '{path}'", field=path)

@@ -12,15 +12,24 @@ from dataclasses import dataclass
 from sim.scenario.distributions import Value
 from sim.scenario.schema import BOUNDS, Scenario
 
+Cell = tuple[str, tuple[int, ...]]  # (array name in the compiled scenario, index into that array)
+
+#: actor fields -> the compiled array holding them (one value per actor, or per actor and issue)
+ACTOR_SCALARS = {"capability": "capability", "risk": "risk", "outside_option": "outside_option",
+                 "concession": "concession_beta", "discount": "discount"}
+ACTOR_ISSUE = {"positions": "position", "salience": "salience", "reservation": "reservation"}
+
 
 @dataclass(frozen=True)
 class Parameter:
-    """One numeric parameter: its path, its value (number or distribution) and the bounds of its kind."""
+    """One numeric parameter: its path, its value (number or distribution), its kind (for bounds), whether the
+    file writes it, and the cell of the compiled arrays that holds it."""
 
     path: str
     value: Value | None
     kind: str
     explicit: bool = True  # written in the file (False: a schema default)
+    cell: Cell = ("", ())
 
     @property
     def bounds(self) -> tuple[float, float]:
@@ -28,49 +37,52 @@ class Parameter:
 
 
 def iter_parameters(scenario: Scenario) -> Iterator[Parameter]:
-    """Every numeric parameter the scenario sets or the model derives, in a stable order.
+    """Every numeric parameter the scenario sets or the model derives, in a stable order, with its cell.
 
     Optional parameters the file leaves out (an actor's ``outside_option``, ``reservation``) are yielded with
     value None: they are derived at run time but can still be set by an event or a sweep.
     """
-    for issue_id, issue in scenario.issues.items():
-        yield Parameter(f"issues.{issue_id}.status_quo", issue.status_quo, "status_quo")
-        yield Parameter(f"issues.{issue_id}.disagreement", issue.disagreement, "disagreement")
+    issues = list(scenario.issues)
+    actor_index = {actor_id: i for i, actor_id in enumerate(scenario.actors)}
+    for j, (issue_id, issue) in enumerate(scenario.issues.items()):
+        yield Parameter(f"issues.{issue_id}.status_quo", issue.status_quo, "status_quo", cell=("status_quo", (j,)))
+        yield Parameter(f"issues.{issue_id}.disagreement", issue.disagreement, "disagreement",
+                        cell=("disagreement", (j,)))
         if issue.base:
             given = issue.model_fields_set
-            yield Parameter(f"issues.{issue_id}.presence", issue.presence, "presence")
-            yield Parameter(f"issues.{issue_id}.drift_target", issue.drift_target, "drift_target")
-            yield Parameter(f"issues.{issue_id}.drift_rate", issue.drift_rate, "drift_rate", "drift_rate" in given)
+            yield Parameter(f"issues.{issue_id}.presence", issue.presence, "presence", cell=("presence", (j,)))
+            yield Parameter(f"issues.{issue_id}.drift_target", issue.drift_target, "drift_target",
+                            cell=("drift_target", (j,)))
+            yield Parameter(f"issues.{issue_id}.drift_rate", issue.drift_rate, "drift_rate", "drift_rate" in given,
+                            cell=("drift_rate", (j,)))
             yield Parameter(f"issues.{issue_id}.suspended", float(issue.legal_status == "suspended"), "suspended",
-                            "legal_status" in given)
-    for actor_id, actor in scenario.actors.items():
+                            "legal_status" in given, cell=("suspended", (j,)))
+    for i, (actor_id, actor) in enumerate(scenario.actors.items()):
         prefix = f"actors.{actor_id}"
         given = actor.model_fields_set
-        yield Parameter(f"{prefix}.capability", actor.capability, "capability")
-        yield Parameter(f"{prefix}.risk", actor.risk, "risk", "risk" in given)
-        yield Parameter(f"{prefix}.outside_option", actor.outside_option, "outside_option")
-        yield Parameter(f"{prefix}.concession", actor.concession, "concession", "concession" in given)
-        yield Parameter(f"{prefix}.discount", actor.discount, "discount", "discount" in given)
-        for issue_id in scenario.issues:
-            yield Parameter(f"{prefix}.positions.{issue_id}", actor.positions.get(issue_id), "positions")
-            yield Parameter(f"{prefix}.salience.{issue_id}", actor.salience.get(issue_id), "salience")
-            yield Parameter(f"{prefix}.reservation.{issue_id}", actor.reservation.get(issue_id), "reservation")
+        for name, explicit in (("capability", True), ("risk", "risk" in given), ("outside_option", True),
+                               ("concession", "concession" in given), ("discount", "discount" in given)):
+            yield Parameter(f"{prefix}.{name}", getattr(actor, name), name, explicit, cell=(ACTOR_SCALARS[name], (i,)))
+        for j, issue_id in enumerate(issues):
+            for name in ("positions", "salience", "reservation"):
+                yield Parameter(f"{prefix}.{name}.{issue_id}", getattr(actor, name).get(issue_id), name,
+                                cell=(ACTOR_ISSUE[name], (i, j)))
     for key, relation in scenario.relations.items():
         given = relation.model_fields_set
-        yield Parameter(f"relations.{key}.influence", relation.influence, "influence", "influence" in given)
-        yield Parameter(f"relations.{key}.alignment", relation.alignment, "alignment", "alignment" in given)
-    for event_id, event in scenario.events.items():
+        source, _, target = key.partition("->")  # a malformed key is refused by the checks
+        pair = (actor_index.get(source, -1), actor_index.get(target, -1))  # unknown ids: refused by the checks
+        for name in ("influence", "alignment"):
+            yield Parameter(f"relations.{key}.{name}", getattr(relation, name), name, name in given, cell=(name, pair))
+    for k, (event_id, event) in enumerate(scenario.events.items()):
         if event.probability is not None:
-            yield Parameter(f"events.{event_id}.probability", event.probability, "probability")
-    yield Parameter("dynamics.influence_rate", scenario.dynamics.influence_rate, "influence_rate",
-                    "influence_rate" in scenario.dynamics.model_fields_set)
-    yield Parameter("dynamics.alignment_weight", scenario.dynamics.alignment_weight, "alignment_weight",
-                    "alignment_weight" in scenario.dynamics.model_fields_set)
-    yield Parameter("dynamics.outside_support", scenario.dynamics.outside_support, "outside_support",
-                    "outside_support" in scenario.dynamics.model_fields_set)
+            yield Parameter(f"events.{event_id}.probability", event.probability, "probability",
+                            cell=("event_probability", (k,)))
+    for name in ("influence_rate", "alignment_weight", "outside_support"):
+        yield Parameter(f"dynamics.{name}", getattr(scenario.dynamics, name), name,
+                        name in scenario.dynamics.model_fields_set, cell=(name, ()))
     for name, value in scenario.mechanism.params.items():
         if isinstance(value, int | float) and not isinstance(value, bool):
-            yield Parameter(f"mechanism.params.{name}", float(value), "mechanism")
+            yield Parameter(f"mechanism.params.{name}", float(value), "mechanism", cell=(f"mechanism.{name}", ()))
 
 
 def parameter_table(scenario: Scenario) -> dict[str, Parameter]:
