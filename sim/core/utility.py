@@ -38,24 +38,36 @@ def utilities(ideal: np.ndarray, salience: np.ndarray, package: np.ndarray) -> n
     return np.sum(issue_weights(sal) * closeness, axis=-1) / 100.0
 
 
-def own_outside_options(state: NegotiationState) -> np.ndarray:
-    """Each actor's own outside option: the scenario's value, or (where omitted, NaN) the utility it gets from the
-    disagreement package that applies if talks fail."""
-    given = state.outside_option
+def own_outside(given: np.ndarray, position: np.ndarray, salience: np.ndarray,
+                disagreement: np.ndarray) -> np.ndarray:
+    """Each actor's own outside option (..., N): the given value, or (where omitted, NaN) the utility it gets from
+    the disagreement package (..., M) that applies if talks fail."""
     if not np.isnan(given).any():
         return given
-    derived = utilities(state.position, state.salience, state.disagreement)
+    derived = utilities(position, salience, disagreement[..., None, :])
     return np.where(np.isnan(given), derived, given)
 
 
-def outside_options(state: NegotiationState) -> np.ndarray:
-    """Each actor's outside option now: its own (:func:`own_outside_options`) plus, for veto players, the backing
-    of third parties (``dynamics.outside_support``, see :func:`third_party_backing`), within [0, 1]."""
-    own = own_outside_options(state)
-    weight = float(state.outside_support)
-    if weight == 0.0:
+def with_backing(own: np.ndarray, weight: np.ndarray | float, influence: np.ndarray, alignment: np.ndarray,
+                 veto: np.ndarray) -> np.ndarray:
+    """Own outside options (..., N) plus ``weight`` (a scalar, or one per leading element) times each veto
+    player's :func:`third_party_backing`, within [0, 1]."""
+    weight = np.asarray(weight, dtype=float)
+    if not weight.any():
         return own
-    return np.clip(own + weight * third_party_backing(state.influence, state.alignment, state.veto), 0.0, 1.0)
+    return np.clip(own + weight[..., None] * third_party_backing(influence, alignment, veto), 0.0, 1.0)
+
+
+def own_outside_options(state: NegotiationState) -> np.ndarray:
+    """Each actor's own outside option in one replication (see :func:`own_outside`)."""
+    return own_outside(state.outside_option, state.position, state.salience, state.disagreement)
+
+
+def outside_options(state: NegotiationState) -> np.ndarray:
+    """Each actor's outside option now: its own plus, for veto players, the backing of third parties
+    (``dynamics.outside_support``, see :func:`with_backing`)."""
+    return with_backing(own_outside_options(state), state.outside_support, state.influence, state.alignment,
+                        state.veto)
 
 
 def third_party_backing(influence: np.ndarray, alignment: np.ndarray, veto: np.ndarray) -> np.ndarray:

@@ -37,7 +37,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from sim.core.state import NegotiationState
-from sim.core.utility import outside_options, third_party_backing, utilities
+from sim.core.utility import outside_options, own_outside, with_backing
 from sim.mechanisms.base import BatchStep, FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.coercive_round import RoundInputs, decide, responder_accepts, update_beliefs
 
@@ -113,17 +113,12 @@ def prior_types(position: np.ndarray, reservation: np.ndarray, reservation_range
 
 
 def batch_outside(arrays: dict[str, np.ndarray], veto: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
-    """Outside options (R, N) of stacked replications: given values, else the utility of the disagreement package,
-    plus third parties' backing (as ``sim.core.utility.outside_options`` for one)."""
+    """Outside options (R, N) of stacked replications (as ``sim.core.utility.outside_options`` for one)."""
     rows = slice(None) if rows is None else rows
-    given = arrays["outside_option"][rows]
-    derived = utilities(arrays["position"][rows], arrays["salience"][rows], arrays["disagreement"][rows][:, None, :])
-    own = np.where(np.isnan(given), derived, given)
-    weight = arrays["outside_support"][rows]
-    if not weight.any():
-        return own
-    backing = third_party_backing(arrays["influence"][rows], arrays["alignment"][rows], veto)
-    return np.clip(own + weight[:, None] * backing, 0.0, 1.0)
+    own = own_outside(arrays["outside_option"][rows], arrays["position"][rows], arrays["salience"][rows],
+                      arrays["disagreement"][rows])
+    return with_backing(own, arrays["outside_support"][rows], arrays["influence"][rows], arrays["alignment"][rows],
+                        veto)
 
 
 def proposer_of(round_: int, rule: str, capability: np.ndarray, rng: np.random.Generator) -> int:
