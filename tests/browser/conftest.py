@@ -80,6 +80,15 @@ def wait_for_server(url: str, proc: subprocess.Popen, log: Path, what: str, seco
             time.sleep(0.5)
 
 
+def stop_server(proc: subprocess.Popen) -> None:
+    """Terminate a server started by a fixture; kill it if it does not stop within 20 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -127,9 +136,5 @@ def server(tmp_path_factory):
             codes[actor] = re.search(rf"^\s*{actor} .*?(\w{{5}}-\w{{5}})\s*$", text, re.M).group(1)
         yield url, codes, log, scenario, text
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_server(proc)
         out.close()

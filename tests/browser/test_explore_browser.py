@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser.conftest import wait_for_server  # the Chromium fixture comes from conftest.py too
+from tests.browser.conftest import stop_server, wait_for_server  # the Chromium fixture comes from conftest.py too
 
 pytestmark = pytest.mark.browser
 
@@ -50,11 +50,7 @@ def server(tmp_path_factory):
             wait_for_server(url, proc, log, "sim explore", 120)
             yield url, out, log
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            stop_server(proc)
 
 
 def _outward_address() -> str | None:
