@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli.main import app
 from sim.plots.labels import natural_range, output_label, parameter_label
-from sim.plots.run_plots import trajectories
+from sim.plots.run_plots import relation_network, trajectories
 from sim.sweeps import plots as sweep_plots
 from sim.sweeps import run_sweep
 from sim.sweeps.analysis import analyze, heatmap_table
@@ -63,6 +63,16 @@ def ishigami(tmp: Path, name: str, design: str, samples: int, parameters: dict, 
     path = tmp / f"{name}.yaml"
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     return path
+
+
+def test_network_names_the_actors_and_keeps_every_edge_visible():
+    scenario = sim.load_scenario(BASELINE)
+    fig = relation_network(scenario)
+    texts = {" ".join(t.get_text().split()) for t in fig.axes[0].texts}
+    assert {"Russia", "Syrian government (HTS-led)", "Turkey", "United States", "Israel"} <= texts
+    assert not texts & set(scenario.actors)  # no bare ids
+    edges = [p for p in fig.axes[0].patches if p.get_edgecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert edges and all(max(p.get_edgecolor()[:3]) < 0.9 for p in edges)  # a neutral edge is grey, not white
 
 
 def test_sobol_report_warns_about_a_constant_output_and_clips_the_bars(tmp_path):
