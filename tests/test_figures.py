@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -99,6 +100,16 @@ def test_heatmap_uses_the_natural_range_and_says_when_noise_dominates(tmp_path):
     assert any("Seed noise dominates" in t.get_text() for t in fig.texts)
     text = render_report(tmp_path / "g").read_text()
     assert "natural range (0 to 1)" in text and "**Note:** Seed noise dominates" in text
+
+
+def test_noise_beyond_the_spread_of_means_is_not_a_percentage_over_100():
+    from types import SimpleNamespace
+
+    table = pd.DataFrame([{"output": "m", "seed_share_runs": 0.92, "noise_in_means": 1.13, "replications": 10}])
+    note = seed_note(SimpleNamespace(seed_share=table), "m")
+    assert "113%" not in note and "no more than seed noise alone" in note and "1.13" in note
+    table.loc[0, "noise_in_means"] = 0.59
+    assert "59% of the variance between the cell means" in seed_note(SimpleNamespace(seed_share=table), "m")
 
 
 def test_quiet_plane_gets_no_noise_note(tmp_path):
