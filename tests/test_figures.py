@@ -39,6 +39,11 @@ def test_parameter_and_output_labels_come_from_the_scenario():
     assert parameter_label("events.guarantee_lapses.probability", scenario) == \
         "The security guarantee for the bases lapses: chance per month"
     assert parameter_label("x1") == "x1"  # not a scenario path: kept as written
+    assert output_label("P(signed.m12)", scenario) == "share of runs with a new agreement signed at month 12"
+    assert output_label("P(category.tartus.m24 >= new_terms)", scenario) == \
+        "share of runs with Tartus at 'retained on modified terms' or better for Russia at month 24"
+    assert output_label("mean(presence.hmeimim.m12)", scenario) == "mean presence at Hmeimim at month 12 (0-100)"
+    assert natural_range("mean(presence.hmeimim.m12)", scenario) == (0.0, 100.0)
     assert output_label("mean(outcome.tartus)", scenario) == "mean final value of Tartus (0-100)"
     assert "retained on modified terms" in output_label("P(category.tartus >= new_terms)", scenario)
     assert natural_range("P(agreed)") == (0.0, 1.0) and natural_range("mean(outcome.hmeimim)") == (0.0, 100.0)
