@@ -90,6 +90,20 @@ def test_sobol_report_warns_about_a_constant_output_and_clips_the_bars(tmp_path)
     table = analyze(tmp_path / "s").indices["P(y > 15)"]
     fig = sweep_plots.sobol_bars(table, "flat", warning="constant")
     assert fig.axes[0].get_ylim() == (-0.25, 1.25)
+    assert not fig.axes[0].texts and any("constant" in t.get_text() for t in fig.texts)  # warning off the data
+
+
+def test_sobol_bars_off_the_axis_are_marked_and_a_flat_tornado_says_why_it_is_empty():
+    table = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.1, -0.6], "S1_conf": [0.9, 0.9], "ST": [3.0, 0.5],
+                          "ST_conf": [2.0, 0.9]})
+    ax = sweep_plots.sobol_bars(table, "noisy", warning="wide").axes[0]
+    marks = [(line.get_marker(), line.get_ydata()[0]) for line in ax.lines if line.get_marker() in ("^", "v")]
+    assert sorted(marks) == [("^", 1.25), ("v", -0.25)]
+    flat = pd.DataFrame({"parameter": ["a", "b"], "baseline": [1.0, 1.0], "output_low": [1.0, 1.0],
+                         "output_high": [1.0, 1.0], "swing": [0.0, 0.0]})
+    assert any("same value" in t.get_text() for t in sweep_plots.tornado(flat, "P").axes[0].texts)
+    flat.loc[0, "output_high"] = 0.9
+    assert not sweep_plots.tornado(flat, "P").axes[0].texts
 
 
 def test_heatmap_uses_the_natural_range_and_says_when_noise_dominates(tmp_path):
