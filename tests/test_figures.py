@@ -183,3 +183,15 @@ def test_sim_report_writes_every_format(tmp_path):
         assert (tmp_path / "m" / "report" / f"morris_mean_y.{suffix}").read_bytes().startswith(magic)
     bad = runner.invoke(app, ["report", str(tmp_path / "m"), "--format", "jpg"])
     assert bad.exit_code == 2 and "unknown format 'jpg'" in bad.output
+
+
+def test_sim_report_writes_the_sweep_tables_as_csv(tmp_path):
+    box = {"x1": [-PI, PI], "x2": [-PI, PI], "x3": [-PI, PI]}
+    result = run_sweep(ishigami(tmp_path, "tab", "morris", 4, box, ["mean(y)"]), tmp_path / "m")
+    cli = runner.invoke(app, ["report", str(tmp_path / "m"), "--format", "csv"])
+    assert cli.exit_code == 0, cli.output
+    folder = tmp_path / "m" / "report"
+    points, runs = pd.read_csv(folder / "points.csv"), pd.read_csv(folder / "runs.csv")
+    assert (folder / "morris_mean_y.png").exists()  # png when no figure format is named
+    assert list(runs["run_id"]) == list(range(result.n_ran))
+    assert {"x1", "x2", "x3", "n", "mean(y)"} <= set(points.columns) and points["n"].sum() == result.n_ran
