@@ -195,3 +195,10 @@ def test_sim_report_writes_the_sweep_tables_as_csv(tmp_path):
     assert (folder / "morris_mean_y.png").exists()  # png when no figure format is named
     assert list(runs["run_id"]) == list(range(result.n_ran))
     assert {"x1", "x2", "x3", "n", "mean(y)"} <= set(points.columns) and points["n"].sum() == result.n_ran
+
+
+def test_heatmap_says_what_a_blank_cell_is():
+    table = pd.DataFrame([[1.0, np.nan], [2.0, 3.0]], index=pd.Index([0.1, 0.2], name="a"),
+                         columns=pd.Index([1.0, 2.0], name="b"))
+    assert any("Blank cells" in t.get_text() for t in sweep_plots.heatmap(table, "m").texts)
+    assert not sweep_plots.heatmap(table.fillna(4.0), "m").texts

@@ -113,6 +113,8 @@ def heatmap(table: pd.DataFrame, title: str = "", label: Label = _plain,
                         color="white" if shade < 0.55 else "black")
     fig.colorbar(im, ax=ax, label=wrap(title or table.attrs.get("output", ""), 40))
     ax.set_title(wrap(title or table.attrs.get("output", ""), 70), fontsize=10)
+    if np.isnan(values).any():  # a design that does not fill the grid (Sobol, LHS): say what a blank cell is
+        note = (note + " " if note else "") + "Blank cells: no design point fell in that bin."
     if note:
         text = wrap(note, 110)
         fig.text(0.02, 0.01, text, fontsize=8, color="#b2182b", va="bottom")
