@@ -16,9 +16,9 @@ import pandas as pd
 from sim.core.seeds import replication_seed
 from sim.core.utility import utilities
 from sim.errors import SimError
-from sim.experiments.batch import run_batch
+from sim.experiments.batch import RoundHistory, run_batch_recorded
 from sim.experiments.manifest import make_manifest, resolved_scenario
-from sim.experiments.replication import ReplicationResult, run_replication
+from sim.experiments.replication import run_replication
 from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.experiments.tables_io import write_table
 from sim.mechanisms.registry import check_scenario_mechanism
@@ -163,33 +163,38 @@ class _Chunk:
         return {**self.__dict__, "_compiled": None}
 
     def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> _ChunkResult:
-        part = self._batched(start, stop, progress, total) if not self.diagnostics else _ChunkResult([], [], [])
-        detailed = stop if self.diagnostics else min(stop, self.trajectory_runs) if self.trajectories else start
-        compiled = self.compiled
-        for rep in range(start, detailed):
-            result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
-                                     mechanism=self.mechanism, record=self.trajectories,
-                                     mechanism_params=self.mechanism_params)
-            if self.diagnostics:
-                part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
-                if progress is not None:
-                    progress(rep + 1, total)
-            if self.trajectories:
-                part.round_rows.extend(_round_rows(rep, result, compiled))
-                part.positions.append(np.stack([r.positions for r in result.history]))
-        return part
-
-    def _batched(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
-        """Summary rows: many replications per numpy call (``sim.experiments.batch``), the model's rows."""
+        if self.diagnostics:
+            return self._detailed(start, stop, progress, total)
         part = _ChunkResult([], [], [])
+        recorded = min(stop, self.trajectory_runs) if self.trajectories else start
         for first in range(start, stop, BATCH_SIZE):
             reps = range(first, min(stop, first + BATCH_SIZE))
             seeds = [replication_seed(self.seed, rep) for rep in reps]
-            rows = run_batch(self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
-                             mechanism_params=self.mechanism_params, months=self.months)
+            rows, histories = run_batch_recorded(
+                self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
+                mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first))
             part.rows.extend({"replication": rep, **row} for rep, row in zip(reps, rows, strict=True))
+            for rep, history in zip(reps, histories, strict=False):
+                part.round_rows.extend(_round_rows(rep, history, self.compiled))
+                part.positions.append(np.stack([r.positions for r in history.records]))
             if progress is not None:
                 progress(reps[-1] + 1, total)
+        return part
+
+    def _detailed(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
+        """One model per replication, for the Pareto and Nash diagnostics (they need each run's end state)."""
+        part = _ChunkResult([], [], [])
+        for rep in range(start, stop):
+            result = run_replication(self.compiled, replication_seed(self.seed, rep), overrides=self.overrides,
+                                     mechanism=self.mechanism, record=self.trajectories,
+                                     mechanism_params=self.mechanism_params)
+            part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
+            if self.trajectories:
+                history = RoundHistory(result.history, result.initial_position, result.salience)
+                part.round_rows.extend(_round_rows(rep, history, self.compiled))
+                part.positions.append(np.stack([r.positions for r in result.history]))
+            if progress is not None:
+                progress(rep + 1, total)
         return part
 
 
@@ -206,10 +211,10 @@ def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(n, start + size)) for start in range(0, n, size)]
 
 
-def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario) -> list[dict[str, Any]]:
+def _round_rows(rep: int, history: RoundHistory, compiled: CompiledScenario) -> list[dict[str, Any]]:
     rows = []
-    initial, salience = result.initial_position, result.salience
-    for record in result.history:
+    initial, salience = history.initial_position, history.salience
+    for record in history.records:
         row: dict[str, Any] = {
             "replication": rep, "round": record.round, "agreed": record.agreed, "status": record.status,
             "proposer": compiled.actor_ids[record.proposer] if record.proposer is not None else None,

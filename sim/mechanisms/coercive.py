@@ -210,7 +210,7 @@ class CoerciveBargaining(Mechanism):
         update_beliefs(sub.belief, dec.type_accepts, refused, k, self.params.tremble)
         self.types.belief[active] = sub.belief
         walker = np.where(dec.walk.any(axis=-1) & ~dec.accept, pair[np.argmax(dec.surplus, axis=-1)], -1)
-        return BatchStep(pair[k], dec.offer, dec.accept, walker)
+        return BatchStep(pair[k], dec.offer, dec.accept, walker, dec.made)
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         """Still talking at the last simulated month: unresolved, with the interim state holding."""
