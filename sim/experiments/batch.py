@@ -20,8 +20,8 @@ from sim.experiments.replication import run_replication, summarize
 from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
-from sim.model.events import EventSchedule, FiredEvent, apply_effects
-from sim.model.model import RoundRecord
+from sim.model.events import FiredEvent, apply_effects
+from sim.model.records import RoundRecord
 from sim.outcomes.classify import classify
 from sim.outcomes.timeline import Timeline
 from sim.scenario.compiled import CompiledScenario, ParameterValues
@@ -91,7 +91,11 @@ class _Batch:
         a = self.arrays
         a["reservation_range"] = np.stack([a["reservation_lo"], a["reservation_hi"]], axis=-1)
         a["is_base"] = self.states[0].is_base_issue
-        self.schedules = [EventSchedule.for_scenario(compiled) for _ in values]
+        self.events = compiled.events
+        timing = np.array(compiled.event_timing, dtype=np.int64).reshape(len(self.events), 4)
+        self.drawn, self.at_round, self.window = timing[:, 0].astype(bool), timing[:, 1], timing[:, 2:]
+        self.once = np.array([e.once for e in self.events], dtype=bool)
+        self.fired = np.zeros((len(values), len(self.events)), dtype=bool)
         mechanism.batch_start(a, self.states[0].veto)
 
     def run(self, months: tuple[int, ...]) -> list[dict[str, Any]]:
@@ -109,9 +113,8 @@ class _Batch:
         is_base = a["is_base"]
         active = np.arange(size)
         for round_ in range(1, n_rounds + 1):
-            fired = [self._fire_events(int(r), round_) for r in active]
-            for r, due in zip(active, fired, strict=True):
-                events_fired[r] += len(due)
+            fired = self._fire_events(active, round_)
+            events_fired[active] += [len(due) for due in fired]
             self._influence(active)
             step = mech.batch_step(a, active, round_, n_rounds, self.generators)
             np.minimum(np.maximum(a["position"], 0.0, out=a["position"]), 100.0, out=a["position"])
@@ -153,14 +156,25 @@ class _Batch:
             rows_out.append(summarize(outcome, compiled.actor_ids, compiled.issue_ids, int(events_fired[r]), months))
         return rows_out
 
-    def _fire_events(self, r: int, round_: int) -> list[int]:
-        self.states[r].round = round_
-        schedule, value = self.schedules[r], self.values[r]
-        due = schedule.due(round_, value.event_probability, self.generators[r])
-        for index in due:
-            apply_effects(value, schedule.events[index].effects)
-            schedule.mark(index)
-        return due
+    def _fire_events(self, active: np.ndarray, round_: int) -> list[list[int]]:
+        """The events firing this round in each active replication (``EventSchedule.due``'s rule: one uniform
+        draw per event per round from the replication's generator), with their effects applied."""
+        if not self.events:
+            return [[] for _ in active]
+        for r in active:
+            self.states[r].round = round_
+        draws = np.array([self.generators[r].random(len(self.events)) for r in active])
+        in_window = (self.window[:, 0] <= round_) & (round_ <= self.window[:, 1])
+        due = np.where(self.drawn, in_window & (draws < self.arrays["event_probability"][active]),
+                       self.at_round == round_)
+        due &= ~(self.once & self.fired[active])
+        fired: list[list[int]] = [[] for _ in active]
+        for index, e in zip(*np.nonzero(due), strict=True):
+            r = int(active[index])
+            apply_effects(self.values[r], self.events[e].effects)
+            self.fired[r, e] = True
+            fired[index].append(int(e))
+        return fired
 
     def _record(self, round_: int, active: np.ndarray, fired: list[list[int]], step: BatchStep,
                 status: np.ndarray) -> None:
@@ -168,8 +182,7 @@ class _Batch:
         for index in np.flatnonzero(active < len(self.records)):
             r = int(active[index])
             made = step.made is None or bool(step.made[index])
-            schedule = self.schedules[r]
-            events = [FiredEvent(round_, schedule.event_ids[e], schedule.events[e].label) for e in fired[index]]
+            events = [FiredEvent(round_, self.compiled.event_ids[e], self.events[e].label) for e in fired[index]]
             self.records[r].append(RoundRecord(
                 round=round_, events=events, proposer=int(step.proposer[index]),
                 offer=np.minimum(np.maximum(step.offer[index], 0.0), 100.0) if made else None,
