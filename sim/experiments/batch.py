@@ -54,7 +54,7 @@ def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
         raise ValueError("one overrides mapping per seed expected")
     record = min(record, len(seeds))
     generators = [replication_generator(seed) for seed in seeds]
-    values = [compiled.sample(gen, over) for gen, over in zip(generators, overrides, strict=True)]
+    arrays, values = compiled.sample_many(generators, overrides)
     params = [_params(compiled, v, mechanism, mechanism_params) for v in values]
     mech = create(mechanism or compiled.scenario.mechanism.name, params[0]) if seeds else None
     if mech is None or not mech.supports_batch() or any(p != params[0] for p in params):
@@ -66,7 +66,7 @@ def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
             if index < record:
                 histories.append(RoundHistory(result.history, result.initial_position, result.salience))
         return rows, histories
-    batch = _Batch(compiled, generators, values, mech, record)
+    batch = _Batch(compiled, generators, arrays, values, mech, record)
     return batch.run(months), batch.histories()
 
 
@@ -80,13 +80,12 @@ def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str 
 
 class _Batch:
     def __init__(self, compiled: CompiledScenario, generators: list[np.random.Generator],
-                 values: list[ParameterValues], mechanism: Mechanism, record: int = 0) -> None:
+                 arrays: dict[str, np.ndarray], values: list[ParameterValues], mechanism: Mechanism,
+                 record: int = 0) -> None:
+        """``arrays`` are the stacked parameter arrays (R, ...) that every replication's ``values`` view."""
         self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
         self.records: list[list[RoundRecord]] = [[] for _ in range(record)]
-        self.arrays = {key: np.stack([v.arrays[key] for v in values]) for key in values[0].arrays}
-        for r, value in enumerate(values):  # every replication now reads and writes the batch arrays
-            value.arrays = {key: array[r, ...] for key, array in self.arrays.items()}
-            value.state = compiled.state_of(value.arrays)
+        self.arrays = dict(arrays)
         self.states = [v.state for v in values]
         a = self.arrays
         a["reservation_range"] = np.stack([a["reservation_lo"], a["reservation_hi"]], axis=-1)
