@@ -142,14 +142,17 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
 
 @dataclass
 class _ChunkResult:
-    rows: list[dict[str, Any]]
+    rows: list[dict[str, Any]]  # one-model rows (diagnostics)
     round_rows: list[dict[str, Any]]
     positions: list[np.ndarray]
-    frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # ``rows`` as a table (what travels back)
+    tables: list[pd.DataFrame] = field(default_factory=list)  # batch-path rows, one table per batch
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # all rows as one table (what travels back)
 
     def close(self) -> _ChunkResult:
-        """Turn the rows into one table (built where they were made: a table pickles far faster than dicts)."""
-        self.frame, self.rows = pd.DataFrame(self.rows), []
+        """All rows as one table (built where they were made: a table pickles far faster than dicts)."""
+        tables = self.tables + ([pd.DataFrame(self.rows)] if self.rows else [])
+        self.frame = tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
+        self.rows, self.tables = [], []
         return self
 
 
@@ -181,10 +184,10 @@ class _Chunk:
         for first in range(start, stop, BATCH_SIZE):
             reps = range(first, min(stop, first + BATCH_SIZE))
             seeds = [replication_seed(self.seed, rep) for rep in reps]
-            rows, histories = run_batch_recorded(
+            columns, histories = run_batch_recorded(
                 self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
                 mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first))
-            part.rows.extend({"replication": rep, **row} for rep, row in zip(reps, rows, strict=True))
+            part.tables.append(pd.DataFrame({"replication": list(reps), **columns}))
             for rep, history in zip(reps, histories, strict=False):
                 part.round_rows.extend(_round_rows(rep, history, self.compiled))
                 part.positions.append(np.stack([r.positions for r in history.records]))
