@@ -80,7 +80,7 @@ def report_formats(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``"png,pdf,csv"`` -> (("csv",), ("png", "pdf")); png when no figure format is named; a one-line error for
     anything but png, pdf, svg, csv, xlsx."""
     from sim.experiments.tables_io import parse_formats
-    from sim.plots.style import FIGURE_FORMATS
+    from sim.plots.formats import FIGURE_FORMATS
 
     names = parse_formats(text, allowed=(*FIGURE_FORMATS, "csv", "xlsx"))
     return (tuple(n for n in names if n in ("csv", "xlsx")),

@@ -1,6 +1,7 @@
-"""The Mesa model and its Stakeholder agents."""
+"""The Mesa model and its Stakeholder agents (loaded on first use: the batch path records rounds without Mesa)."""
 
-from sim.model.agents import Stakeholder
-from sim.model.model import NegotiationModel, RoundRecord
+from sim.lazy import lazy_names
 
 __all__ = ["NegotiationModel", "RoundRecord", "Stakeholder"]
+__getattr__ = lazy_names(__name__, {"NegotiationModel": "sim.model.model", "RoundRecord": "sim.model.records",
+                                    "Stakeholder": "sim.model.agents"})
