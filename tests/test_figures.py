@@ -202,3 +202,10 @@ def test_heatmap_says_what_a_blank_cell_is():
                          columns=pd.Index([1.0, 2.0], name="b"))
     assert any("Blank cells" in t.get_text() for t in sweep_plots.heatmap(table, "m").texts)
     assert not sweep_plots.heatmap(table.fillna(4.0), "m").texts
+
+
+def test_a_share_of_exactly_one_stays_inside_the_frame():
+    points = pd.DataFrame({"x": [0.1, 0.5, 0.9], "m": [1.0, 1.0, 1.0], "lo": [0.84, 0.84, 0.84],
+                           "hi": [1.0, 1.0, 1.0]})
+    low, high = sweep_plots.line_with_band(points, "x", "m", "lo", "hi", "P", value_range=(0.0, 1.0)).axes[0].get_ylim()
+    assert low < 0.0 and high > 1.0

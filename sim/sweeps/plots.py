@@ -131,8 +131,9 @@ def line_with_band(points: pd.DataFrame, parameter: str, mean: str, low: str, hi
     fig, ax = plt.subplots(figsize=(7, 4.4))
     ax.fill_between(p[parameter], p[low], p[high], color="#4878a8", alpha=0.25, label="95% interval")
     ax.plot(p[parameter], p[mean], "o-", color="#4878a8", label="mean over replications")
-    if value_range:
-        ax.set_ylim(*value_range)
+    if value_range:  # a little room at both ends: a mean of exactly 0 or 1 must not hide on the frame
+        pad = 0.02 * (value_range[1] - value_range[0])
+        ax.set_ylim(value_range[0] - pad, value_range[1] + pad)
     ax.set_xlabel(wrap(label(parameter), 70))
     ax.set_ylabel(wrap(title, 40))
     ax.set_title(wrap(title, 80), fontsize=10)
