@@ -28,7 +28,8 @@ _TIE_WEIGHT = 1e-9  # weight of the proposer's gain when an actor ranks accepted
 
 def utility(x: np.ndarray, rho: float) -> np.ndarray:
     """U[m, k, a]: utility of actor k (at x[m, k]) for actor a's position x[m, a] on issue m."""
-    return (1.0 - np.abs(x[:, None, :] - x[:, :, None]) / 100.0) ** rho
+    u = 1.0 - np.abs(x[:, None, :] - x[:, :, None]) / 100.0
+    return u if rho == 1.0 else u ** rho  # x ** 1.0 == x
 
 
 def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -45,7 +46,9 @@ def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray) -> np.ndarray:
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
                           u: np.ndarray | None = None) -> np.ndarray:
     """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
-    strength = strengths(x, w, utility(x, rho) if u is None else u) ** gamma
+    strength = strengths(x, w, utility(x, rho) if u is None else u)
+    if gamma != 1.0:
+        strength **= gamma
     total = strength + strength.transpose(0, 2, 1)
     return np.divide(strength, total, out=np.full_like(strength, 0.5), where=total > 0)
 

@@ -16,23 +16,17 @@ from dataclasses import dataclass
 import numpy as np
 
 
-def below_counts(x: np.ndarray) -> np.ndarray:
-    """count[m, j, k] = number of voters strictly below the midpoint (x[m, j] + x[m, k]) / 2 on issue m.
-
-    The midpoint is symmetric, so only pairs j < k are searched (x_j + x_k is the same float either way); the
-    diagonal is 0 (a position against itself gets no votes whatever the count).
-    """
+def below_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(j, k, count): for the pairs j < k, count[m, p] = number of voters strictly below the midpoint
+    (x[m, j_p] + x[m, k_p]) / 2 on issue m. The midpoint is symmetric, so one search serves (j, k) and (k, j)."""
     n_issues, n = x.shape
     xs = np.sort(x, axis=1)
     upper_j, upper_k = np.triu_indices(n, 1)
     mid = 0.5 * (x[:, upper_j] + x[:, upper_k])
-    half = np.empty(mid.shape, dtype=np.intp)
+    count = np.empty(mid.shape, dtype=np.intp)
     for m in range(n_issues):
-        half[m] = np.searchsorted(xs[m], mid[m])
-    out = np.zeros((n_issues, n, n), dtype=np.intp)
-    out[:, upper_j, upper_k] = half
-    out[:, upper_k, upper_j] = half
-    return out
+        count[m] = np.searchsorted(xs[m], mid[m])
+    return upper_j, upper_k, count
 
 
 @dataclass(frozen=True)
@@ -45,10 +39,13 @@ class Sides:
     @classmethod
     def of(cls, x: np.ndarray) -> Sides:
         n_issues, n = x.shape
-        cell = below_counts(x)  # t: the voters below the midpoint are the t lowest
-        cell += np.where(x[:, :, None] < x[:, None, :], 0, n + 1)  # plane 1 (the others) when j is not below k
-        cell *= n
-        cell += (np.arange(n_issues) * 2 * (n + 1) * n)[:, None, None]
+        j, k, count = below_counts(x)  # the voters below a midpoint are the count lowest
+        plane = (n + 1) * n  # offset of plane 1 (the voters not below), used when j is not below k
+        base = count * n + (np.arange(n_issues) * 2 * plane)[:, None]
+        cell = np.empty((n_issues, n, n), dtype=np.intp)
+        cell[:, j, k] = base + np.where(x[:, j] < x[:, k], 0, plane)
+        cell[:, k, j] = base + np.where(x[:, k] < x[:, j], 0, plane)
+        cell[:, np.arange(n), np.arange(n)] = (np.arange(n_issues) * 2 * plane)[:, None]  # j against j: zero
         return cls(np.argsort(x, axis=1, kind="stable"), cell)
 
     def sums(self, f: np.ndarray) -> np.ndarray:
