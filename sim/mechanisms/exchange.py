@@ -108,13 +108,14 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
     s_ij, s_ik, s_oj, s_ok = sal[ij], sal[ik], sal[oj], sal[ok]
     a_ij, a_lk = af[ij], af[ok]
+    gap = np.abs(out[None, :] - position).ravel()  # |O_j - x_ij| per (actor, issue) cell
     if limit == "partner":
         room_i, room_l = np.abs(pos[oj] - pos[ij]), np.abs(pos[ik] - pos[ok])
     else:
-        room_i, room_l = np.abs(out[j] - pos[ij]), np.abs(out[k] - pos[ok])
+        room_i, room_l = gap[ij], gap[ok]
     # neither expected outcome may pass the partner's position (gains stay linear)
-    room_i = np.minimum(room_i, np.abs(out[j] - pos[oj]) / a_ij)
-    room_l = np.minimum(room_l, np.abs(out[k] - pos[ik]) / a_lk)
+    room_i = np.minimum(room_i, gap[oj] / a_ij)
+    room_l = np.minimum(room_l, gap[ik] / a_lk)
     ratio = a_ij * (s_ij + s_oj) / (a_lk * (s_ik + s_ok))
     positive = ratio > 0
     d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio), where=positive)),
