@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms import ktab_math as km
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
@@ -105,6 +106,7 @@ class KTABSpatial(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self.converged_round: int | None = None
+        retain_freed_memory()  # its per-round (M, N, N) temporaries otherwise page-fault (sim.core.heap)
 
     def _arrays(self, state: NegotiationState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Positions, saliences and vote weights c_k s_k, issues first: (M, N) each."""

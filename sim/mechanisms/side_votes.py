@@ -12,8 +12,20 @@ Arrays are issues first: positions (M, N), per-voter, per-position values (M, N 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
+
+
+@lru_cache(maxsize=32)
+def _pair_cells(n_issues: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the pairs j < k: j, k, and the flat indices of [m, j, k], [m, k, j] and [m, j, j] in (M, N, N)."""
+    j, k = np.triu_indices(n, 1)
+    issue = (np.arange(n_issues) * n * n)[:, None]
+    diagonal = issue + np.arange(n) * (n + 1)
+    for a in (j, k):
+        a.flags.writeable = False
+    return j, k, (issue + j * n + k).ravel(), (issue + k * n + j).ravel(), diagonal.ravel()
 
 
 def below_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -21,7 +33,7 @@ def below_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     (x[m, j_p] + x[m, k_p]) / 2 on issue m. The midpoint is symmetric, so one search serves (j, k) and (k, j)."""
     n_issues, n = x.shape
     xs = np.sort(x, axis=1)
-    upper_j, upper_k = np.triu_indices(n, 1)
+    upper_j, upper_k = _pair_cells(n_issues, n)[:2]
     mid = 0.5 * (x[:, upper_j] + x[:, upper_k])
     count = np.empty(mid.shape, dtype=np.intp)
     for m in range(n_issues):
@@ -42,11 +54,13 @@ class Sides:
         j, k, count = below_counts(x)  # the voters below a midpoint are the count lowest
         plane = (n + 1) * n  # offset of plane 1 (the voters not below), used when j is not below k
         base = count * n + (np.arange(n_issues) * 2 * plane)[:, None]
-        cell = np.empty((n_issues, n, n), dtype=np.intp)
-        cell[:, j, k] = base + np.where(x[:, j] < x[:, k], 0, plane)
-        cell[:, k, j] = base + np.where(x[:, k] < x[:, j], 0, plane)
-        cell[:, np.arange(n), np.arange(n)] = (np.arange(n_issues) * 2 * plane)[:, None]  # j against j: zero
-        return cls(np.argsort(x, axis=1, kind="stable"), cell)
+        jk, kj, jj = _pair_cells(n_issues, n)[2:]
+        xj, xk = x[:, j], x[:, k]
+        cell = np.empty(n_issues * n * n, dtype=np.intp)
+        cell[jk] = (base + np.where(xj < xk, 0, plane)).ravel()
+        cell[kj] = (base + np.where(xk < xj, 0, plane)).ravel()
+        cell[jj] = np.repeat(np.arange(n_issues) * 2 * plane, n)  # j against j: zero whatever the row
+        return cls(np.argsort(x, axis=1, kind="stable"), cell.reshape(n_issues, n, n))
 
     def sums(self, f: np.ndarray) -> np.ndarray:
         """S[m, j, k] = sum over the voters l on j's side of (j, k) of f[m, l, k] - f[m, l, j].
