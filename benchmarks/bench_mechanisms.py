@@ -143,6 +143,7 @@ def main() -> None:
     print(f"load average at start: {os.getloadavg()}; {os.cpu_count()} CPUs; {reps} replications per cell")
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
+        time_interleaved(compiled_for(5, 5, folder), NEW | OLD, 1)  # warm-up: imports and first-call costs
         print("\nper-replication CPU time (median, ms); old vs new interleaved in the same loop")
         print(f"{'size':>8} {'mechanism':>20} {'ms':>10}  note")
         results: dict[tuple[int, int], dict[str, tuple[float, str]]] = {}

@@ -13,7 +13,6 @@ libraries (macOS, Windows, musl) it does nothing.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3  # mallopt parameters (glibc malloc.h)
 MMAP_THRESHOLD = 32 << 20  # glibc's DEFAULT_MMAP_THRESHOLD_MAX on 64-bit systems
@@ -27,8 +26,7 @@ def retain_freed_memory() -> bool:
         return _done[0]
     ok = False
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        mallopt = libc.mallopt
+        mallopt = ctypes.CDLL(None).mallopt  # the C library the interpreter runs on (no library search)
     except (OSError, AttributeError):
         mallopt = None
     if mallopt is not None:
