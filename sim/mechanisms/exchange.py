@@ -94,16 +94,17 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     out = expected_outcome(position, weight)
     side = np.sign(position - out[None, :]).T  # (M, N): -1 below, +1 above the expected outcome
     first, second = np.triu_indices(n, 1)  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
-    opposite = side[:, first] * side[:, second] < 0  # [j, pair]
+    opposite = np.take(side, first, axis=1) * np.take(side, second, axis=1) < 0  # [j, pair]
     sal_t, a_t = salience.T, a.T
-    s_first, s_second = sal_t[:, first], sal_t[:, second]  # [issue, pair]
+    s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, pair]
     # i yields on j and l on k: both on opposite sides on j and k, both shares positive, s_ik s_lj > s_ij s_lk
     num_all = s_first[None, :, :] * s_second[:, None, :] - s_first[:, None, :] * s_second[None, :, :]  # [j, k, p]
-    feasible = (opposite & (a_t[:, first] > 0))[:, None, :] & (opposite & (a_t[:, second] > 0))[None, :, :]
+    feasible = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
+                & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])
     feasible &= num_all > 0
     feasible[np.arange(m), np.arange(m)] = False
     j, k, pair = np.nonzero(feasible)
-    num = num_all[j, k, pair]
+    num = num_all.ravel()[(j * m + k) * first.size + pair]  # (faster than num_all[j, k, pair])
     i, o = first[pair], second[pair]
     ij, ik, oj, ok = i * m + j, i * m + k, o * m + j, o * m + k  # flat (actor, issue) cells
     sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
