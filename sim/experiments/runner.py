@@ -115,6 +115,8 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
             futures = [pool.submit(job, start, stop) for start, stop in bounds]
+            if progress is not None:
+                progress(0, n)  # the workers are running: a caller may use the wait (e.g. to load its plotting)
             done = 0
             for future in futures:
                 part = future.result()
