@@ -142,7 +142,7 @@ def test_one_parameter_grid_gets_a_line_with_bands_and_oat_no_heatmap(tmp_path):
     run_sweep(ishigami(tmp_path, "one", "grid", 5, {"x1": [-PI, PI]}, ["mean(y)"], replications=4,
                        options={"noise": 1.0}), tmp_path / "one")
     text = render_report(tmp_path / "one", formats=("png", "svg")).read_text()
-    assert "## mean(y) along x1" in text and (tmp_path / "one" / "report" / "line_mean_y.svg").exists()
+    assert "Output `mean(y)`, parameter `x1`" in text and (tmp_path / "one" / "report" / "line_mean_y.svg").exists()
     assert "Heatmap" not in text
     box = {"x1": [-PI, PI], "x2": [-PI, PI], "x3": [-PI, PI]}
     run_sweep(ishigami(tmp_path, "oat", "oat", 3, box, ["mean(y)"]), tmp_path / "oat")
