@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sim.core.seeds import replication_seed
-from sim.experiments.batch import run_batch
+from sim.experiments.batch import run_batch, run_batch_recorded
 from sim.experiments.replication import run_replication
 from sim.scenario import compile_scenario, load_scenario
 from tests.conftest import BASELINE, minimal_scenario, write_scenario
@@ -25,6 +25,26 @@ def assert_same_rows(left: list[dict], right: list[dict]) -> None:
                 assert a[key] == b[key], (key, a[key], b[key])
 
 
+def assert_same_histories(compiled, seeds, overrides=None, **kwargs) -> None:
+    """The batch path's recorded rounds equal the model's ``record=True`` history, field by field."""
+    overrides = overrides or [None] * len(seeds)
+    rows, histories = run_batch_recorded(compiled, seeds, overrides, record=len(seeds), **kwargs)
+    assert len(histories) == len(seeds)
+    for seed, over, history in zip(seeds, overrides, histories, strict=True):
+        model = run_replication(compiled, seed, overrides=over, record=True, **kwargs)
+        assert np.array_equal(history.initial_position, model.initial_position)
+        assert np.array_equal(history.salience, model.salience)
+        assert len(history.records) == len(model.history)
+        for got, want in zip(history.records, model.history, strict=True):
+            assert (got.round, got.agreed, got.status, got.proposer) == (want.round, want.agreed, want.status,
+                                                                        want.proposer)
+            assert got.events == want.events
+            assert (got.offer is None) == (want.offer is None)
+            if want.offer is not None:
+                np.testing.assert_allclose(got.offer, want.offer, rtol=0, atol=1e-9)
+            np.testing.assert_allclose(got.positions, want.positions, rtol=0, atol=1e-9)
+
+
 def single(compiled, seeds, overrides=None, **kwargs):
     overrides = overrides or [None] * len(seeds)
     return [run_replication(compiled, s, overrides=o, **kwargs).summary() for s, o in zip(seeds, overrides,
@@ -39,6 +59,14 @@ def baseline():
 def test_baseline_rows_are_identical(baseline):
     seeds = [replication_seed(4, r) for r in range(40)]
     assert_same_rows(run_batch(baseline, seeds), single(baseline, seeds))
+
+
+@pytest.mark.parametrize("params", [None, {"information": "private"}, {"proposer": "capability"}])
+def test_recorded_rounds_are_the_models_history(baseline, params):
+    seeds = [replication_seed(2, r) for r in range(12)]
+    assert_same_histories(baseline, seeds, mechanism_params=params)
+    assert_same_histories(baseline, seeds[:6], mechanism="bargaining")
+    assert_same_histories(baseline, seeds[:3], mechanism="compromise")  # no batch path: the model's own records
 
 
 @pytest.mark.parametrize(("mechanism", "params"), [
@@ -88,3 +116,4 @@ def test_random_scenarios_with_events_are_identical(tmp_path, data):
     compiled = compile_scenario(load_scenario(write_scenario(tmp_path, scenario)))
     seeds = [replication_seed(data.draw(st.integers(0, 2**32)), r) for r in range(12)]
     assert_same_rows(run_batch(compiled, seeds), single(compiled, seeds))
+    assert_same_histories(compiled, seeds[:4])

@@ -17,7 +17,7 @@ def format_option(default: str = "parquet,png") -> str:
 def split_formats(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """``"csv,pdf,svg"`` -> (("parquet", "csv"), ("pdf", "svg")). Raises SimError on an unknown name."""
     from sim.experiments.tables_io import TABLE_FORMATS, parse_formats
-    from sim.plots.style import FIGURE_FORMATS
+    from sim.plots.formats import FIGURE_FORMATS
 
     names = parse_formats(text, allowed=TABLE_FORMATS + FIGURE_FORMATS)
     tables = tuple(dict.fromkeys(("parquet", *(n for n in names if n in TABLE_FORMATS))))

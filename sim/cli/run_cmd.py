@@ -26,7 +26,9 @@ def run(
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/<scenario name>)."),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write plots (in the figure formats of --format)."),
     fmt: str = format_option(),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Local worker processes (same rows "
+                                       "for any number; default: one per available core from 2,000 replications, "
+                                       "else one)."),
     diagnostics: bool = typer.Option(False, "--diagnostics", help="Add Pareto and Nash-point columns (slower)."),
     trajectories: bool = typer.Option(True, "--trajectories/--no-trajectories",
                                       help="Write per-round tables (for the first 200 replications)."),
@@ -40,6 +42,7 @@ def run(
                                                       "`sim run` result (an earlier result is always replaced)."),
 ) -> None:
     """Run N seeded replications of SCENARIO and print the outcome probability table."""
+    from sim.experiments.runner import default_workers
     from sim.experiments.runner import run as run_replications  # the engine, only when a command runs
     from sim.mechanisms.registry import get as get_mechanism
     from sim.scenario.loader import load_scenario
@@ -53,6 +56,7 @@ def run(
         options = parse_params(param)
         if mechanism is not None:
             get_mechanism(mechanism)  # before any output: an unknown name is refused on its own line
+        workers = workers or default_workers(n)
         check_size(n, loaded, workers)
         folder = out or named_folder(Path("out"), loaded.name, "scenario")
         prepare_run_folder(folder, force)

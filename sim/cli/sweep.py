@@ -71,6 +71,6 @@ def report(
 def figure_formats(text: str) -> tuple[str, ...]:
     """``"png,pdf"`` -> ("png", "pdf"); a one-line error for anything but png, pdf, svg."""
     from sim.experiments.tables_io import parse_formats
-    from sim.plots.style import FIGURE_FORMATS
+    from sim.plots.formats import FIGURE_FORMATS
 
     return parse_formats(text, allowed=FIGURE_FORMATS) or ("png",)

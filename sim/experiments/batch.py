@@ -10,16 +10,18 @@ one-model-per-replication path, so callers never need to choose. Tests check tha
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from sim.core.seeds import Seed, replication_generator
 from sim.experiments.replication import run_replication, summarize
-from sim.mechanisms.base import Mechanism
+from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
-from sim.model.events import EventSchedule, apply_effects
+from sim.model.events import FiredEvent, apply_effects
+from sim.model.records import RoundRecord
 from sim.outcomes.classify import classify
 from sim.outcomes.timeline import Timeline
 from sim.scenario.compiled import CompiledScenario, ParameterValues
@@ -29,18 +31,43 @@ def run_batch(compiled: CompiledScenario, seeds: list[Seed], overrides: list[dic
               mechanism: str | None = None, mechanism_params: dict | None = None,
               months: tuple[int, ...] = ()) -> list[dict[str, Any]]:
     """Summary rows (as ``ReplicationResult.summary(months)``) of one replication per seed, in order."""
+    return run_batch_recorded(compiled, seeds, overrides, mechanism, mechanism_params, months)[0]
+
+
+@dataclass
+class RoundHistory:
+    """One replication's rounds as the model records them with ``record=True`` (the per-round tables' source)."""
+
+    records: list[RoundRecord]
+    initial_position: np.ndarray  # (N, M) sampled ideal points at the start
+    salience: np.ndarray  # (N, M) saliences at the end of the run
+
+
+def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
+                       overrides: list[dict[str, float] | None] | None = None, mechanism: str | None = None,
+                       mechanism_params: dict | None = None, months: tuple[int, ...] = (),
+                       record: int = 0) -> tuple[list[dict[str, Any]], list[RoundHistory]]:
+    """:func:`run_batch`'s rows plus the round history (positions after every round) of the first ``record``
+    replications, the same records one model per replication keeps with ``record=True``."""
     overrides = overrides or [None] * len(seeds)
     if len(overrides) != len(seeds):
         raise ValueError("one overrides mapping per seed expected")
+    record = min(record, len(seeds))
     generators = [replication_generator(seed) for seed in seeds]
-    values = [compiled.sample(gen, over) for gen, over in zip(generators, overrides, strict=True)]
+    arrays, values = compiled.sample_many(generators, overrides)
     params = [_params(compiled, v, mechanism, mechanism_params) for v in values]
     mech = create(mechanism or compiled.scenario.mechanism.name, params[0]) if seeds else None
     if mech is None or not mech.supports_batch() or any(p != params[0] for p in params):
-        return [run_replication(compiled, seed, overrides=over, mechanism=mechanism,
-                                mechanism_params=mechanism_params).summary(months)
-                for seed, over in zip(seeds, overrides, strict=True)]
-    return _Batch(compiled, generators, values, mech).run(months)
+        rows, histories = [], []
+        for index, (seed, over) in enumerate(zip(seeds, overrides, strict=True)):
+            result = run_replication(compiled, seed, overrides=over, mechanism=mechanism,
+                                     mechanism_params=mechanism_params, record=index < record)
+            rows.append(result.summary(months))
+            if index < record:
+                histories.append(RoundHistory(result.history, result.initial_position, result.salience))
+        return rows, histories
+    batch = _Batch(compiled, generators, arrays, values, mech, record)
+    return batch.run(months), batch.histories()
 
 
 def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str | None, extra: dict | None) -> dict:
@@ -53,17 +80,21 @@ def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str 
 
 class _Batch:
     def __init__(self, compiled: CompiledScenario, generators: list[np.random.Generator],
-                 values: list[ParameterValues], mechanism: Mechanism) -> None:
+                 arrays: dict[str, np.ndarray], values: list[ParameterValues], mechanism: Mechanism,
+                 record: int = 0) -> None:
+        """``arrays`` are the stacked parameter arrays (R, ...) that every replication's ``values`` view."""
         self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
-        self.arrays = {key: np.stack([v.arrays[key] for v in values]) for key in values[0].arrays}
-        for r, value in enumerate(values):  # every replication now reads and writes the batch arrays
-            value.arrays = {key: array[r, ...] for key, array in self.arrays.items()}
-            value.state = compiled.state_of(value.arrays)
+        self.records: list[list[RoundRecord]] = [[] for _ in range(record)]
+        self.arrays = dict(arrays)
         self.states = [v.state for v in values]
         a = self.arrays
         a["reservation_range"] = np.stack([a["reservation_lo"], a["reservation_hi"]], axis=-1)
         a["is_base"] = self.states[0].is_base_issue
-        self.schedules = [EventSchedule.for_scenario(compiled) for _ in values]
+        self.events = compiled.events
+        timing = np.array(compiled.event_timing, dtype=np.int64).reshape(len(self.events), 4)
+        self.drawn, self.at_round, self.window = timing[:, 0].astype(bool), timing[:, 1], timing[:, 2:]
+        self.once = np.array([e.once for e in self.events], dtype=bool)
+        self.fired = np.zeros((len(values), len(self.events)), dtype=bool)
         mechanism.batch_start(a, self.states[0].veto)
 
     def run(self, months: tuple[int, ...]) -> list[dict[str, Any]]:
@@ -81,8 +112,8 @@ class _Batch:
         is_base = a["is_base"]
         active = np.arange(size)
         for round_ in range(1, n_rounds + 1):
-            for r in active:
-                events_fired[r] += self._fire_events(int(r), round_)
+            fired = self._fire_events(active, round_)
+            events_fired[active] += [len(due) for due in fired]
             self._influence(active)
             step = mech.batch_step(a, active, round_, n_rounds, self.generators)
             np.minimum(np.maximum(a["position"], 0.0, out=a["position"]), 100.0, out=a["position"])
@@ -106,6 +137,8 @@ class _Batch:
             settled = done[:, None] & is_base & np.isin(status[active], ("signed", "breakdown", "forecast"))[:, None]
             presence[active, round_ - 1] = np.where(settled, packages[active], a["presence"][active])
             suspended[active, round_ - 1] = a["suspended"][active]
+            if self.records:
+                self._record(round_, active, fired, step, month_status[:, round_ - 1])
             active = still
             if not active.size:
                 break
@@ -122,14 +155,42 @@ class _Batch:
             rows_out.append(summarize(outcome, compiled.actor_ids, compiled.issue_ids, int(events_fired[r]), months))
         return rows_out
 
-    def _fire_events(self, r: int, round_: int) -> int:
-        self.states[r].round = round_
-        schedule, value = self.schedules[r], self.values[r]
-        due = schedule.due(round_, value.event_probability, self.generators[r])
-        for index in due:
-            apply_effects(value, schedule.events[index].effects)
-            schedule.mark(index)
-        return len(due)
+    def _fire_events(self, active: np.ndarray, round_: int) -> list[list[int]]:
+        """The events firing this round in each active replication (``EventSchedule.due``'s rule: one uniform
+        draw per event per round from the replication's generator), with their effects applied."""
+        if not self.events:
+            return [[] for _ in active]
+        for r in active:
+            self.states[r].round = round_
+        draws = np.array([self.generators[r].random(len(self.events)) for r in active])
+        in_window = (self.window[:, 0] <= round_) & (round_ <= self.window[:, 1])
+        due = np.where(self.drawn, in_window & (draws < self.arrays["event_probability"][active]),
+                       self.at_round == round_)
+        due &= ~(self.once & self.fired[active])
+        fired: list[list[int]] = [[] for _ in active]
+        for index, e in zip(*np.nonzero(due), strict=True):
+            r = int(active[index])
+            apply_effects(self.values[r], self.events[e].effects)
+            self.fired[r, e] = True
+            fired[index].append(int(e))
+        return fired
+
+    def _record(self, round_: int, active: np.ndarray, fired: list[list[int]], step: BatchStep,
+                status: np.ndarray) -> None:
+        """The model's ``RoundRecord`` of this round for the recorded replications still active."""
+        for index in np.flatnonzero(active < len(self.records)):
+            r = int(active[index])
+            made = step.made is None or bool(step.made[index])
+            events = [FiredEvent(round_, self.compiled.event_ids[e], self.events[e].label) for e in fired[index]]
+            self.records[r].append(RoundRecord(
+                round=round_, events=events, proposer=int(step.proposer[index]),
+                offer=np.minimum(np.maximum(step.offer[index], 0.0), 100.0) if made else None,
+                agreed=bool(step.deal[index]), positions=self.arrays["position"][r].copy(), status=str(status[r])))
+
+    def histories(self) -> list[RoundHistory]:
+        """The recorded replications' rounds (after :meth:`run`)."""
+        return [RoundHistory(records, self.states[r].initial_position, self.arrays["salience"][r].copy())
+                for r, records in enumerate(self.records)]
 
     def _influence(self, active: np.ndarray) -> None:
         a = self.arrays

@@ -9,7 +9,7 @@ import numpy as np
 
 from sim.core.categories import CATEGORIES
 from sim.core.state import NegotiationState
-from sim.model.model import NegotiationModel, RoundRecord
+from sim.model.records import RoundRecord
 from sim.outcomes.classify import Outcome
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
@@ -99,6 +99,8 @@ def run_replication(compiled: CompiledScenario, seed: int | np.random.SeedSequen
                     record: bool = False, policies: dict[str, Policy] | None = None,
                     mechanism_params: dict | None = None) -> ReplicationResult:
     """Run one replication to its end. ``record`` keeps per-round positions in the history."""
+    from sim.model.model import NegotiationModel  # Mesa loads only when a model runs
+
     model = NegotiationModel(compiled, seed, mechanism=mechanism, mechanism_params=mechanism_params,
                              policies=policies, overrides=overrides, record=record)
     outcome = model.run()

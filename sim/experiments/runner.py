@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -16,9 +17,9 @@ import pandas as pd
 from sim.core.seeds import replication_seed
 from sim.core.utility import utilities
 from sim.errors import SimError
-from sim.experiments.batch import run_batch
+from sim.experiments.batch import RoundHistory, run_batch_recorded
 from sim.experiments.manifest import make_manifest, resolved_scenario
-from sim.experiments.replication import ReplicationResult, run_replication
+from sim.experiments.replication import run_replication
 from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.experiments.tables_io import write_table
 from sim.mechanisms.registry import check_scenario_mechanism
@@ -115,7 +116,7 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
             for future in futures:
                 part = future.result()
                 parts.append(part)
-                done += len(part.rows)
+                done += len(part.frame)
                 if progress is not None:
                     progress(done, n)
     compiled = job.compiled
@@ -125,10 +126,11 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))",
         mechanism_params=mechanism_params or {}, months=list(months), horizon=horizon,
         resolved_scenario=resolved_scenario(scenario))
-    rows = [row for part in parts for row in part.rows]
+    frames = [part.frame for part in parts]
+    replications = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     round_rows = [row for part in parts for row in part.round_rows]
     positions = [p for part in parts for p in part.positions]
-    result = RunResult(scenario, pd.DataFrame(rows), pd.DataFrame(round_rows),
+    result = RunResult(scenario, replications, pd.DataFrame(round_rows),
                        _trajectory_frame(positions, compiled), manifest, horizon, months)
     if out is not None:
         result.save(out, formats)
@@ -140,6 +142,12 @@ class _ChunkResult:
     rows: list[dict[str, Any]]
     round_rows: list[dict[str, Any]]
     positions: list[np.ndarray]
+    frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # ``rows`` as a table (what travels back)
+
+    def close(self) -> _ChunkResult:
+        """Turn the rows into one table (built where they were made: a table pickles far faster than dicts)."""
+        self.frame, self.rows = pd.DataFrame(self.rows), []
+        return self
 
 
 class _Chunk:
@@ -163,40 +171,58 @@ class _Chunk:
         return {**self.__dict__, "_compiled": None}
 
     def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> _ChunkResult:
-        part = self._batched(start, stop, progress, total) if not self.diagnostics else _ChunkResult([], [], [])
-        detailed = stop if self.diagnostics else min(stop, self.trajectory_runs) if self.trajectories else start
-        compiled = self.compiled
-        for rep in range(start, detailed):
-            result = run_replication(compiled, replication_seed(self.seed, rep), overrides=self.overrides,
-                                     mechanism=self.mechanism, record=self.trajectories,
-                                     mechanism_params=self.mechanism_params)
-            if self.diagnostics:
-                part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
-                if progress is not None:
-                    progress(rep + 1, total)
-            if self.trajectories:
-                part.round_rows.extend(_round_rows(rep, result, compiled))
-                part.positions.append(np.stack([r.positions for r in result.history]))
-        return part
-
-    def _batched(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
-        """Summary rows: many replications per numpy call (``sim.experiments.batch``), the model's rows."""
+        if self.diagnostics:
+            return self._detailed(start, stop, progress, total)
         part = _ChunkResult([], [], [])
+        recorded = min(stop, self.trajectory_runs) if self.trajectories else start
         for first in range(start, stop, BATCH_SIZE):
             reps = range(first, min(stop, first + BATCH_SIZE))
             seeds = [replication_seed(self.seed, rep) for rep in reps]
-            rows = run_batch(self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
-                             mechanism_params=self.mechanism_params, months=self.months)
+            rows, histories = run_batch_recorded(
+                self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
+                mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first))
             part.rows.extend({"replication": rep, **row} for rep, row in zip(reps, rows, strict=True))
+            for rep, history in zip(reps, histories, strict=False):
+                part.round_rows.extend(_round_rows(rep, history, self.compiled))
+                part.positions.append(np.stack([r.positions for r in history.records]))
             if progress is not None:
                 progress(reps[-1] + 1, total)
-        return part
+        return part.close()
+
+    def _detailed(self, start: int, stop: int, progress: Progress | None, total: int) -> _ChunkResult:
+        """One model per replication, for the Pareto and Nash diagnostics (they need each run's end state)."""
+        part = _ChunkResult([], [], [])
+        for rep in range(start, stop):
+            result = run_replication(self.compiled, replication_seed(self.seed, rep), overrides=self.overrides,
+                                     mechanism=self.mechanism, record=self.trajectories,
+                                     mechanism_params=self.mechanism_params)
+            part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
+            if self.trajectories:
+                history = RoundHistory(result.history, result.initial_position, result.salience)
+                part.round_rows.extend(_round_rows(rep, history, self.compiled))
+                part.positions.append(np.stack([r.positions for r in result.history]))
+            if progress is not None:
+                progress(rep + 1, total)
+        return part.close()
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
     """Fork where available (fast start); Mesa's batchrunner switches the global default to spawn on import."""
     methods = multiprocessing.get_all_start_methods()
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+PARALLEL_FROM = 2000
+"""Replications from which ``sim run`` uses every available core by default (below, starting processes costs more
+than it saves)."""
+
+
+def default_workers(n: int) -> int:
+    """Worker processes ``sim run`` uses when none are named: one per available core for large runs, else one."""
+    if n < PARALLEL_FROM:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8))
 
 
 def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
@@ -206,10 +232,10 @@ def _chunk_bounds(n: int, workers: int) -> list[tuple[int, int]]:
     return [(start, min(n, start + size)) for start in range(0, n, size)]
 
 
-def _round_rows(rep: int, result: ReplicationResult, compiled: CompiledScenario) -> list[dict[str, Any]]:
+def _round_rows(rep: int, history: RoundHistory, compiled: CompiledScenario) -> list[dict[str, Any]]:
     rows = []
-    initial, salience = result.initial_position, result.salience
-    for record in result.history:
+    initial, salience = history.initial_position, history.salience
+    for record in history.records:
         row: dict[str, Any] = {
             "replication": rep, "round": record.round, "agreed": record.agreed, "status": record.status,
             "proposer": compiled.actor_ids[record.proposer] if record.proposer is not None else None,

@@ -46,6 +46,7 @@ class BatchStep:
     offer: np.ndarray  # (A, M)
     deal: np.ndarray  # (A,) bool
     breakdown_by: np.ndarray  # (A,) int, -1 when nobody walked away
+    made: np.ndarray | None = None  # (A,) bool: an offer was on the table (None: always, as in every round)
 
 
 @dataclass

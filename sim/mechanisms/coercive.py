@@ -193,8 +193,11 @@ class CoerciveBargaining(Mechanism):
     def batch_step(self, arrays: dict[str, np.ndarray], active: np.ndarray, round_: int, n_rounds: int,
                    generators: Sequence[np.random.Generator]) -> BatchStep:
         a, pair = arrays, self.pair
-        k = np.array([proposer_of(round_, self.params.proposer, a["capability"][r, pair], generators[r])
-                      for r in active], dtype=int)
+        if self.params.proposer == "capability":
+            k = np.array([proposer_of(round_, "capability", a["capability"][r, pair], generators[r]) for r in active],
+                         dtype=int)
+        else:
+            k = np.full(active.size, proposer_of(round_, self.params.proposer, a["capability"][0, pair], generators[0]))
         outside = batch_outside(a, self.veto, active)
         base = a["is_base"]
         interim = (np.where(base, a["presence"][active], a["status_quo"][active])
@@ -210,7 +213,7 @@ class CoerciveBargaining(Mechanism):
         update_beliefs(sub.belief, dec.type_accepts, refused, k, self.params.tremble)
         self.types.belief[active] = sub.belief
         walker = np.where(dec.walk.any(axis=-1) & ~dec.accept, pair[np.argmax(dec.surplus, axis=-1)], -1)
-        return BatchStep(pair[k], dec.offer, dec.accept, walker)
+        return BatchStep(pair[k], dec.offer, dec.accept, walker, dec.made)
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         """Still talking at the last simulated month: unresolved, with the interim state holding."""

@@ -87,35 +87,42 @@ def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.
 def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
            recognition: np.ndarray | None, steps: int = 60) -> np.ndarray:
     """The fixed point on the branch where both proposers make accepted offers, by a bracketing root search on
-    player 0's value.
+    player 0's value, for a batch with one leading axis (K elements).
 
     On that branch the month-to-month map reduces to one monotone scalar map (player 0's value through a full
     cycle), so the bracketing search converges whatever the discount factors; :func:`solve` checks the guess and
     iterates from it where another branch (no deal in some month, breakdown) holds."""
-    def keep(i: int, c: np.ndarray) -> np.ndarray:
-        return np.maximum(outside[..., i], (1.0 - delta[..., i]) * flow[..., i] + delta[..., i] * c)
+    def bind(index: np.ndarray):  # the cycle map (and the helpers it needs) on the elements ``index``
+        f = (frontiers[0].take(index), frontiers[1].take(index))
+        out, fl, de = outside[index], flow[index], delta[index]
 
-    def offer_value(k: int, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        v_p, v_r, _ = frontiers[k].value(need)
-        return v_p, v_r
+        def keep(i: int, c: np.ndarray) -> np.ndarray:
+            return np.maximum(out[:, i], (1.0 - de[:, i]) * fl[:, i] + de[:, i] * c)
 
-    if recognition is None:
-        def cycle(p0: np.ndarray) -> np.ndarray:  # player 0 proposes; next month player 1 does
-            p1, _ = offer_value(1, keep(0, p0))
-            return offer_value(0, keep(1, p1))[0]
-    else:
-        pi0, pi1 = recognition[..., 0], recognition[..., 1]
+        def offer_value(k: int, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            v_p, v_r, _ = f[k].value(need)
+            return v_p, v_r
+
+        if recognition is None:
+            def cycle(p0: np.ndarray) -> np.ndarray:  # player 0 proposes; next month player 1 does
+                p1, _ = offer_value(1, keep(0, p0))
+                return offer_value(0, keep(1, p1))[0]
+            return cycle, keep, offer_value, None
+        pi0, pi1 = recognition[index, 0], recognition[index, 1]
 
         def own(i: int, k: int, c_other: np.ndarray) -> np.ndarray:  # i's value before the draw, given the other's
             f_own = offer_value(k, keep(1 - i, c_other))[0]
             a = (pi0 if i == 0 else pi1) * f_own
             share = pi1 if i == 0 else pi0
-            return np.maximum(a + share * outside[..., i],
-                              (a + share * (1.0 - delta[..., i]) * flow[..., i]) / (1.0 - share * delta[..., i]))
+            return np.maximum(a + share * out[:, i],
+                              (a + share * (1.0 - de[:, i]) * fl[:, i]) / (1.0 - share * de[:, i]))
 
-        def cycle(c0: np.ndarray) -> np.ndarray:
+        def mixed_cycle(c0: np.ndarray) -> np.ndarray:
             return own(0, 0, own(1, 1, c0))
-    v0 = _root(lambda x: cycle(x) - x, outside.shape[:-1], steps)
+        return mixed_cycle, keep, offer_value, own
+
+    v0 = _root(lambda index: (lambda x, c=bind(index)[0]: c(x) - x), outside.shape[0], steps)
+    _, keep, offer_value, own = bind(np.arange(outside.shape[0]))
     if recognition is None:
         p1, r0 = offer_value(1, keep(0, v0))
         a0, r1 = offer_value(0, keep(1, p1))
@@ -125,18 +132,29 @@ def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.n
     return np.stack([both, both])
 
 
-def _root(g, shape: tuple[int, ...], steps: int, tol: float = 1e-13) -> np.ndarray:
-    """A root in [0, 1] of the decreasing function ``g`` (g(0) >= 0 >= g(1)), element by element, by the Illinois
+def _root(bind, size: int, steps: int, tol: float = 1e-13) -> np.ndarray:
+    """A root in [0, 1] of the decreasing function g (g(0) >= 0 >= g(1)), element by element, by the Illinois
     variant of false position (Dowell & Jarratt 1971, BIT 11): exact in one step on a linear piece, never leaving
-    the bracket. Each element stops on its own, so its root never depends on the rest of the batch."""
-    lo, hi = np.zeros(shape), np.ones(shape)
+    the bracket. ``bind(index)`` returns g on the elements ``index`` of the batch; the search works on the
+    elements still open (re-bound once at most half remain), and each element's iterates are its own, so its root
+    never depends on the rest of the batch."""
+    index = np.arange(size)
+    g = bind(index)
+    lo, hi = np.zeros(size), np.ones(size)
     g_lo, g_hi = g(lo), g(hi)
-    side = np.zeros(shape)
+    side = np.zeros(size)
     x = np.where(g_lo <= 0, lo, np.where(g_hi >= 0, hi, 0.5))
+    root = x.copy()
     open_ = (g_lo > 0) & (g_hi < 0)
     for _ in range(steps):
-        if not open_.any():
+        n_open = int(np.count_nonzero(open_))
+        if not n_open:
             break
+        if n_open <= open_.size // 2:  # drop the settled elements from the working set
+            root[index] = x
+            index, lo, hi, g_lo, g_hi, side, x = (v[open_] for v in (index, lo, hi, g_lo, g_hi, side, x))
+            open_ = np.ones(n_open, dtype=bool)
+            g = bind(index)
         span = g_lo - g_hi
         trial = np.where(span > 0, lo + g_lo * (hi - lo) / np.where(span > 0, span, 1.0), 0.5 * (lo + hi))
         trial = np.where(open_, np.clip(trial, lo, hi), x)
@@ -150,7 +168,8 @@ def _root(g, shape: tuple[int, ...], steps: int, tol: float = 1e-13) -> np.ndarr
         hi, g_hi = np.where(down, trial, hi), np.where(down, g_x, g_hi)
         side = np.where(up, 1.0, np.where(down, -1.0, side))
         open_ &= (np.abs(g_x) > tol) & (hi - lo > tol)
-    return x
+    root[index] = x
+    return root
 
 
 def _candidates(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
@@ -179,11 +198,17 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
     options = _candidates(frontiers, outside, flow, delta, recognition)
     residuals = [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
                  for v in options]
-    if (np.min(np.stack(residuals), axis=0) > tol).any():  # some element has deals in both players' months
-        guess = _guess(frontiers, outside, flow, delta, recognition)
+    both = np.min(np.stack(residuals), axis=0) > tol  # elements with deals in both players' months
+    if both.any():
+        sub = (frontiers[0].take(both), frontiers[1].take(both))
+        rec = None if recognition is None else recognition[both]
+        guess = np.full(options[0].shape, np.nan)
+        guess[:, both] = _guess(sub, outside[both], flow[both], delta[both], rec)
+        residual = np.full(both.shape, np.inf)
+        residual[both] = np.abs(_step(sub, guess[:, both], outside[both], flow[both], delta[both], rec)
+                                - guess[:, both]).max(axis=(0, -1))
         options.append(guess)
-        residuals.append(np.abs(_step(frontiers, guess, outside, flow, delta, recognition) - guess).max(
-            axis=(0, -1)))
+        residuals.append(residual)
     stacked = np.stack(residuals)
     exact = stacked <= tol
     # the first exact candidate in a fixed order (so an element's choice never depends on the rest of the batch),

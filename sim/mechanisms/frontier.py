@@ -39,6 +39,7 @@ class Frontier:
     cost_cum: np.ndarray  # (..., M + 1)
     base_p: np.ndarray  # (...,) proposer's utility at start
     base_r: np.ndarray  # (...,) responder's utility at start
+    table: np.ndarray | None = None  # (..., 4, M + 1): gain_cum, gain + [0], cost_cum, cost + [0]
 
     @classmethod
     def build(cls, ideal_p: np.ndarray, salience_p: np.ndarray, ideal_r: np.ndarray, salience_r: np.ndarray,
@@ -59,6 +60,12 @@ class Frontier:
         base_r = (w_r * (1.0 - np.abs(start - ideal_r) / 100.0)).sum(axis=-1)
         return cls(start, step, order, gain_o, cost_o, np.concatenate([zeros, np.cumsum(gain_o, axis=-1)], -1),
                    np.concatenate([zeros, np.cumsum(cost_o, axis=-1)], -1), base_p, base_r)
+
+    def __post_init__(self) -> None:
+        if self.table is None:
+            pad = np.zeros(self.gain.shape[:-1] + (1,))
+            self.table = np.stack([self.gain_cum, np.concatenate([self.gain, pad], -1), self.cost_cum,
+                                   np.concatenate([self.cost, pad], -1)], axis=-2)
 
     def take(self, index: np.ndarray) -> Frontier:
         """The frontiers of the batch elements picked by ``index`` over the leading axes (a boolean mask, which
@@ -81,11 +88,20 @@ class Frontier:
         return full, part, np.clip(share, 0.0, 1.0), feasible, done
 
     def value(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``."""
-        full, part, share, feasible, done = self._cut(need)
-        lost = (self.cost * full).sum(axis=-1) + share * (self.cost * part).sum(axis=-1)
-        got = done + share * (self.gain * part).sum(axis=-1)
-        return self.base_p - lost, self.base_r + got, feasible
+        """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``.
+
+        The same arithmetic as :meth:`offer`'s cut, read off the cumulative sums at the cut (a sum of the first k
+        entries in order is exactly ``*_cum[k]``), which is the solver's hot path."""
+        delta = np.maximum(np.asarray(need, dtype=float) - self.base_r, 0.0)
+        feasible = delta <= self.gain_cum[..., -1] + TOLERANCE
+        k = (self.gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
+        at = np.take_along_axis(self.table, k[..., None, None], axis=-1)[..., 0]  # one gather for all four
+        done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
+        share = np.clip(share, 0.0, 1.0)
+        lost = c_done + share * c_next
+        return self.base_p - lost, self.base_r + (done + share * g_next), feasible
 
     def offer(self, need: np.ndarray) -> np.ndarray:
         """The package (..., M) behind :meth:`value` (where infeasible: the responder's best point in the box)."""

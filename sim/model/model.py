@@ -6,8 +6,6 @@ each Stakeholder's policy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import mesa
 import numpy as np
 
@@ -19,29 +17,12 @@ from sim.mechanisms.registry import check_scenario_mechanism, create
 from sim.model.agents import Stakeholder
 from sim.model.events import EventSchedule, FiredEvent, apply_effects
 from sim.model.mesa_compat import release_mesa_models
+from sim.model.records import RoundRecord
 from sim.outcomes.classify import Outcome, classify
 from sim.outcomes.timeline import Timeline
 from sim.policies.base import Policy
 from sim.scenario.compiled import CompiledScenario
 from sim.scenario.schema import Event
-
-
-@dataclass
-class RoundRecord:
-    """One round as it happened."""
-
-    round: int
-    events: list[FiredEvent] = field(default_factory=list)
-    proposer: int | None = None
-    offer: np.ndarray | None = None
-    accepted: np.ndarray | None = None
-    agreed: bool = False
-    positions: np.ndarray | None = None  # (N, M) after the round, when recording
-    note: str = ""
-    status: str = "open"  # the talks after this month: open | signed | breakdown | unresolved | forecast
-    presence: np.ndarray | None = None  # (M,) physical presence on each issue at the end of the month
-    suspended: np.ndarray | None = None  # (M,) 1 where the old agreement is suspended
-    breakdown_by: int | None = None
 
 
 class NegotiationModel(mesa.Model):

@@ -12,7 +12,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 from matplotlib.ticker import MaxNLocator
 
-FIGURE_FORMATS = ("png", "pdf", "svg")
+from sim.plots.formats import FIGURE_FORMATS
+
 CATEGORY_COLOURS = {
     "withdrawal": "#b2182b",
     "access_only": "#ef8a62",

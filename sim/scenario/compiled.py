@@ -146,6 +146,33 @@ class CompiledScenario:
         values.state = self.state_of(arrays)
         return values
 
+    def sample_many(self, generators: list[np.random.Generator],
+                    overrides: list[dict[str, float] | None]) -> tuple[dict[str, np.ndarray], list[ParameterValues]]:
+        """:meth:`sample` for many replications at once: stacked arrays (R, ...) holding the same draws from each
+        replication's generator, and each replication's values (and state) viewing its slice of them."""
+        size = len(generators)
+        arrays = {k: np.repeat(v[None], size, axis=0) for k, v in self.base.items()}
+        if self.uncertain and size:
+            if self._sampler is None:
+                self._sampler = VectorSampler(self.uncertain, self.cells, self.kinds)
+            self._sampler.draw_many(generators, arrays)
+        values = []
+        for r, over in enumerate(overrides):
+            value = ParameterValues({k: a[r, ...] for k, a in arrays.items()}, self.cells, self.kinds,
+                                    state=None)  # type: ignore[arg-type]
+            for path, x in (over or {}).items():
+                value.set(path, x)
+            values.append(value)
+        reservation = arrays["reservation"]
+        missing = np.isnan(reservation)
+        reservation[missing] = np.broadcast_to(arrays["disagreement"][:, None, :], reservation.shape)[missing]
+        presence = arrays["presence"]
+        np.copyto(presence, arrays["status_quo"], where=np.isnan(presence))
+        np.copyto(arrays["drift_target"], presence, where=np.isnan(arrays["drift_target"]))
+        for value in values:
+            value.state = self.state_of(value.arrays)
+        return arrays, values
+
     def state_of(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
         """The negotiation state over (views of) these parameter arrays."""
         sc = self.scenario
@@ -210,6 +237,21 @@ class VectorSampler:
                     arrays[key][index] = values[positions]
                 else:  # a scalar parameter (0-d array)
                     arrays[key][()] = values[positions[0]]
+
+    def draw_many(self, generators: list[np.random.Generator], arrays: dict[str, np.ndarray]) -> None:
+        """:meth:`draw` into stacked arrays (R, ...): each generator makes exactly the calls ``draw`` makes."""
+        for family, (_, params, bounds) in self.groups.items():
+            if family == "uniform":
+                values = np.stack([rng.uniform(params[:, 0], params[:, 1]) for rng in generators])
+            elif family == "triangular":
+                values = np.stack([rng.triangular(params[:, 0], params[:, 1], params[:, 2]) for rng in generators])
+            else:
+                values = np.stack([self._truncated_normal(rng, params, bounds) for rng in generators])
+            for key, index, positions in self.scatter[family]:
+                if index:
+                    arrays[key][(slice(None), *index)] = values[:, positions]
+                else:  # a scalar parameter: one value per replication
+                    arrays[key][:] = values[:, positions[0]]
 
     @staticmethod
     def _truncated_normal(rng: np.random.Generator, params: np.ndarray, bounds: np.ndarray) -> np.ndarray:
