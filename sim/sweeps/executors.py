@@ -51,9 +51,9 @@ class SerialExecutor:
         pass
 
 
-# what a forkserver (or a spawned worker) imports once before it serves chunks
+# what a forkserver imports once, before it forks each worker (mesa: the model evaluator's build needs it)
 WARM_MODULES = ("sim.sweeps.tasks", "sim.sweeps.evaluators", "sim.experiments.batch", "sim.experiments.replication",
-                "sim.scenario", "pyarrow")
+                "sim.scenario", "pyarrow", "mesa")
 
 
 def start_method() -> str:
