@@ -115,6 +115,7 @@ def _run(spec: SweepSpec, store: SweepStore, ref: EvaluatorRef, X: np.ndarray, n
     out = store.root
     n_runs = len(X) * spec.replications
     done = store.done_run_ids()
+    store.close()  # no DuckDB connection (nor its threads) held while worker processes fork
     pending = np.setdiff1d(np.arange(n_runs, dtype=np.int64), done, assume_unique=True)
     if max_runs is not None:
         pending = pending[:max_runs]
