@@ -12,6 +12,8 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sim.lazy import lazy_names
+
 if TYPE_CHECKING:
     from sim.experiments.compare import Comparison, compare
     from sim.experiments.runner import RunResult, run
@@ -28,6 +30,8 @@ _PUBLIC: dict[str, str] = {
     "load_scenario": "sim.scenario",
 }
 
+_public = lazy_names(__name__, _PUBLIC)
+
 __all__ = ["Comparison", "RunResult", "__version__", "compare", "compile_scenario", "evidence_report", "load_scenario",
            "run"]
 
@@ -38,9 +42,7 @@ def __getattr__(name: str) -> Any:
 
         return package_version()
     if name in _PUBLIC:
-        value = getattr(import_module(_PUBLIC[name]), name)
-        globals()[name] = value  # later look-ups skip this hook
-        return value
+        return _public(name)
     if not name.startswith("_") and (Path(__file__).parent / name).is_dir():  # `sim.scenario.X` without an import
         return import_module(f"sim.{name}")
     raise AttributeError(f"module 'sim' has no attribute {name!r}")

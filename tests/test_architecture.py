@@ -20,7 +20,7 @@ SIM = ROOT / "sim"
 #: Bottom to top. A unit is a package or module under ``sim`` (the longest listed prefix wins); a unit may import
 #: units of its own layer or below, never above. ``sim`` itself is the public API (``sim/__init__.py``).
 LAYERS: list[set[str]] = [
-    {"sim.core", "sim.errors", "sim.names"},  # ground floor
+    {"sim.core", "sim.errors", "sim.names", "sim.lazy"},  # ground floor
     {"sim.scenario"},
     {"sim.policies", "sim.outcomes"},
     {"sim.mechanisms"},

@@ -13,7 +13,7 @@ import sim
 from sim.cli.main import app
 from sim.experiments.compare import compare, defining_change_effects, paired_differences
 from sim.experiments.paired import paired_mean_difference, paired_proportion_difference
-from tests.conftest import minimal_scenario, write_scenario
+from tests.conftest import BASELINE, minimal_scenario, write_scenario
 
 runner = CliRunner()
 
@@ -147,3 +147,19 @@ def yaml_dump(data: dict) -> str:
     import yaml
 
     return yaml.safe_dump(data, sort_keys=False)
+
+
+def test_figure_leaves_out_outcomes_no_run_reached():
+    from sim.core.categories import CATEGORY_LABELS
+    from sim.plots.compare_plots import difference_plot
+
+    rows = [("category.tartus", v, r, s) for v, r, s in
+            (("withdrawal", 0.0, 0.0), ("new_terms", 0.6, 0.7), ("terms_2017", 0.4, 0.3))]
+    rows += [("status", "signed", 1.0, 1.0), ("status", "breakdown", 0.0, 0.0)]
+    frame = pd.DataFrame([{"scenario": "b", "outcome": o, "value": v, "kind": "probability", "reference_value": r,
+                           "scenario_value": s, "difference": s - r, "ci_low": s - r - 0.05,
+                           "ci_high": s - r + 0.05} for o, v, r, s in rows])
+    fig = difference_plot(frame, sim.load_scenario(BASELINE), 50)
+    labels = [[t.get_text().replace("\n", " ") for t in ax.get_yticklabels()] for ax in fig.axes]
+    assert CATEGORY_LABELS["withdrawal"] not in sum(labels, []) and "breakdown" not in sum(labels, [])
+    assert CATEGORY_LABELS["new_terms"] in sum(labels, []) and ["signed"] in labels

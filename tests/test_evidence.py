@@ -116,6 +116,23 @@ def test_events_that_can_never_fire_are_flagged(tmp_path, event, field):
     assert unreachable_events(load_scenario(write_scenario(tmp_path, data))) == []
 
 
+def test_a_window_that_straddles_the_horizon_loads_and_a_shortened_child_is_flagged(tmp_path):
+    """The relaxed rule: only an event that can never fire is refused at load; a child that shortens `rounds`
+    under an inherited event loads, and `sim validate --strict` flags the event at the parent's line."""
+    data = minimal_scenario(evidence={"actors": {"assumption": "x"}, "issues": {"assumption": "x"},
+                                      "events": {"assumption": "x"}})
+    data["events"] = {"late": {"label": "late", "probability": 0.5, "window": [4, 9]}}
+    parent = write_scenario(tmp_path, data)
+    assert unreachable_events(load_scenario(parent)) == []  # opens in round 4 of 6: may fire
+    child = tmp_path / "child.yaml"
+    child.write_text(yaml.safe_dump({"schema": 1, "extends": parent.name, "name": "child", "rounds": 3,
+                                     "evidence": {"rounds": {"assumption": "a shorter look"}}}))
+    assert [f for f, _ in unreachable_events(load_scenario(child))] == ["events.late.window"]
+    assert runner.invoke(app, ["validate", str(child)]).exit_code == 0
+    result = runner.invoke(app, ["validate", "--strict", str(child)])
+    assert result.exit_code == 1 and f"{parent}:" in result.output and "events.late.window" in result.output
+
+
 def test_missing_seed_file_is_an_error_with_file_and_line(tmp_path):
     (tmp_path / "seeds").mkdir()
     (tmp_path / "seeds" / "present.txt").write_text("an article")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -16,7 +17,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli.main import app
 from sim.plots.labels import natural_range, output_label, parameter_label
-from sim.plots.run_plots import trajectories
+from sim.plots.run_plots import relation_network, trajectories
 from sim.sweeps import plots as sweep_plots
 from sim.sweeps import run_sweep
 from sim.sweeps.analysis import analyze, heatmap_table
@@ -38,6 +39,11 @@ def test_parameter_and_output_labels_come_from_the_scenario():
     assert parameter_label("events.guarantee_lapses.probability", scenario) == \
         "The security guarantee for the bases lapses: chance per month"
     assert parameter_label("x1") == "x1"  # not a scenario path: kept as written
+    assert output_label("P(signed.m12)", scenario) == "share of runs with a new agreement signed at month 12"
+    assert output_label("P(category.tartus.m24 >= new_terms)", scenario) == \
+        "share of runs with Tartus at 'retained on modified terms' or better for Russia at month 24"
+    assert output_label("mean(presence.hmeimim.m12)", scenario) == "mean presence at Hmeimim at month 12 (0-100)"
+    assert natural_range("mean(presence.hmeimim.m12)", scenario) == (0.0, 100.0)
     assert output_label("mean(outcome.tartus)", scenario) == "mean final value of Tartus (0-100)"
     assert "retained on modified terms" in output_label("P(category.tartus >= new_terms)", scenario)
     assert natural_range("P(agreed)") == (0.0, 1.0) and natural_range("mean(outcome.hmeimim)") == (0.0, 100.0)
@@ -65,6 +71,16 @@ def ishigami(tmp: Path, name: str, design: str, samples: int, parameters: dict, 
     return path
 
 
+def test_network_names_the_actors_and_keeps_every_edge_visible():
+    scenario = sim.load_scenario(BASELINE)
+    fig = relation_network(scenario)
+    texts = {" ".join(t.get_text().split()) for t in fig.axes[0].texts}
+    assert {"Russia", "Syrian government (HTS-led)", "Turkey", "United States", "Israel"} <= texts
+    assert not texts & set(scenario.actors)  # no bare ids
+    edges = [p for p in fig.axes[0].patches if p.get_edgecolor()[:3] != (1.0, 1.0, 1.0)]
+    assert edges and all(max(p.get_edgecolor()[:3]) < 0.9 for p in edges)  # a neutral edge is grey, not white
+
+
 def test_sobol_report_warns_about_a_constant_output_and_clips_the_bars(tmp_path):
     box = {"x1": [-PI, PI], "x2": [-PI, PI], "x3": [-PI, PI]}
     run_sweep(ishigami(tmp_path, "flat", "sobol", 64, box, ["P(y > 15)", "P(y > 100)"]), tmp_path / "s")
@@ -74,6 +90,20 @@ def test_sobol_report_warns_about_a_constant_output_and_clips_the_bars(tmp_path)
     table = analyze(tmp_path / "s").indices["P(y > 15)"]
     fig = sweep_plots.sobol_bars(table, "flat", warning="constant")
     assert fig.axes[0].get_ylim() == (-0.25, 1.25)
+    assert not fig.axes[0].texts and any("constant" in t.get_text() for t in fig.texts)  # warning off the data
+
+
+def test_sobol_bars_off_the_axis_are_marked_and_a_flat_tornado_says_why_it_is_empty():
+    table = pd.DataFrame({"parameter": ["a", "b"], "S1": [0.1, -0.6], "S1_conf": [0.9, 0.9], "ST": [3.0, 0.5],
+                          "ST_conf": [2.0, 0.9]})
+    ax = sweep_plots.sobol_bars(table, "noisy", warning="wide").axes[0]
+    marks = [(line.get_marker(), line.get_ydata()[0]) for line in ax.lines if line.get_marker() in ("^", "v")]
+    assert sorted(marks) == [("^", 1.25), ("v", -0.25)]
+    flat = pd.DataFrame({"parameter": ["a", "b"], "baseline": [1.0, 1.0], "output_low": [1.0, 1.0],
+                         "output_high": [1.0, 1.0], "swing": [0.0, 0.0]})
+    assert any("same value" in t.get_text() for t in sweep_plots.tornado(flat, "P").axes[0].texts)
+    flat.loc[0, "output_high"] = 0.9
+    assert not sweep_plots.tornado(flat, "P").axes[0].texts
 
 
 def test_heatmap_uses_the_natural_range_and_says_when_noise_dominates(tmp_path):
@@ -91,6 +121,16 @@ def test_heatmap_uses_the_natural_range_and_says_when_noise_dominates(tmp_path):
     assert "natural range (0 to 1)" in text and "**Note:** Seed noise dominates" in text
 
 
+def test_noise_beyond_the_spread_of_means_is_not_a_percentage_over_100():
+    from types import SimpleNamespace
+
+    table = pd.DataFrame([{"output": "m", "seed_share_runs": 0.92, "noise_in_means": 1.13, "replications": 10}])
+    note = seed_note(SimpleNamespace(seed_share=table), "m")
+    assert "113%" not in note and "no more than seed noise alone" in note and "1.13" in note
+    table.loc[0, "noise_in_means"] = 0.59
+    assert "59% of the variance between the cell means" in seed_note(SimpleNamespace(seed_share=table), "m")
+
+
 def test_quiet_plane_gets_no_noise_note(tmp_path):
     plane = {"x1": [-PI, PI], "x2": [-PI, PI]}
     run_sweep(ishigami(tmp_path, "quiet", "grid", 4, plane, ["mean(y)"], replications=3,
@@ -102,7 +142,7 @@ def test_one_parameter_grid_gets_a_line_with_bands_and_oat_no_heatmap(tmp_path):
     run_sweep(ishigami(tmp_path, "one", "grid", 5, {"x1": [-PI, PI]}, ["mean(y)"], replications=4,
                        options={"noise": 1.0}), tmp_path / "one")
     text = render_report(tmp_path / "one", formats=("png", "svg")).read_text()
-    assert "## mean(y) along x1" in text and (tmp_path / "one" / "report" / "line_mean_y.svg").exists()
+    assert "Output `mean(y)`, parameter `x1`" in text and (tmp_path / "one" / "report" / "line_mean_y.svg").exists()
     assert "Heatmap" not in text
     box = {"x1": [-PI, PI], "x2": [-PI, PI], "x3": [-PI, PI]}
     run_sweep(ishigami(tmp_path, "oat", "oat", 3, box, ["mean(y)"]), tmp_path / "oat")
@@ -143,3 +183,29 @@ def test_sim_report_writes_every_format(tmp_path):
         assert (tmp_path / "m" / "report" / f"morris_mean_y.{suffix}").read_bytes().startswith(magic)
     bad = runner.invoke(app, ["report", str(tmp_path / "m"), "--format", "jpg"])
     assert bad.exit_code == 2 and "unknown format 'jpg'" in bad.output
+
+
+def test_sim_report_writes_the_sweep_tables_as_csv(tmp_path):
+    box = {"x1": [-PI, PI], "x2": [-PI, PI], "x3": [-PI, PI]}
+    result = run_sweep(ishigami(tmp_path, "tab", "morris", 4, box, ["mean(y)"]), tmp_path / "m")
+    cli = runner.invoke(app, ["report", str(tmp_path / "m"), "--format", "csv"])
+    assert cli.exit_code == 0, cli.output
+    folder = tmp_path / "m" / "report"
+    points, runs = pd.read_csv(folder / "points.csv"), pd.read_csv(folder / "runs.csv")
+    assert (folder / "morris_mean_y.png").exists()  # png when no figure format is named
+    assert list(runs["run_id"]) == list(range(result.n_ran))
+    assert {"x1", "x2", "x3", "n", "mean(y)"} <= set(points.columns) and points["n"].sum() == result.n_ran
+
+
+def test_heatmap_says_what_a_blank_cell_is():
+    table = pd.DataFrame([[1.0, np.nan], [2.0, 3.0]], index=pd.Index([0.1, 0.2], name="a"),
+                         columns=pd.Index([1.0, 2.0], name="b"))
+    assert any("Blank cells" in t.get_text() for t in sweep_plots.heatmap(table, "m").texts)
+    assert not sweep_plots.heatmap(table.fillna(4.0), "m").texts
+
+
+def test_a_share_of_exactly_one_stays_inside_the_frame():
+    points = pd.DataFrame({"x": [0.1, 0.5, 0.9], "m": [1.0, 1.0, 1.0], "lo": [0.84, 0.84, 0.84],
+                           "hi": [1.0, 1.0, 1.0]})
+    low, high = sweep_plots.line_with_band(points, "x", "m", "lo", "hi", "P", value_range=(0.0, 1.0)).axes[0].get_ylim()
+    assert low < 0.0 and high > 1.0

@@ -176,3 +176,12 @@ def test_built_site_has_no_external_scripts_or_stylesheets(tmp_path):
     assert offenders == []
     page = (tmp_path / "tutorials" / "quickstart" / "index.html").read_text()
     assert '<div class="highlight">' in page and 'class="kn"' in page  # coloured by Pygments at build time
+
+
+def test_command_line_reads_as_typed(monkeypatch):
+    from sim.experiments.manifest import command_line
+
+    monkeypatch.setattr("sys.argv", ["/repo/sim/__main__.py", "run", "my scenario.yaml", "-n", "5"])
+    assert command_line() == "python -m sim run 'my scenario.yaml' -n 5"
+    monkeypatch.setattr("sys.argv", ["/venv/bin/sim", "compare", "a.yaml", "b.yaml"])
+    assert command_line() == "sim compare a.yaml b.yaml"

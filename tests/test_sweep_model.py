@@ -80,7 +80,7 @@ def test_cli_runs_and_reports(tmp_path):
     assert res.exit_code == 0, res.output
     report = tmp_path / "cli" / "report" / "report.md"
     text = report.read_text()
-    assert "Sensitivity of mean(outcome.tartus)" in text and "oat_mean_outcome_tartus.png" in text
+    assert "Output `mean(outcome.tartus)`" in text and "oat_mean_outcome_tartus.png" in text
     assert (report.parent / "oat_mean_outcome_tartus.png").stat().st_size > 1000
     res = CliRunner().invoke(app, ["report", str(tmp_path / "cli")])
     assert res.exit_code == 0

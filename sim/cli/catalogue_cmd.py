@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from sim.cli.console import console
+from sim.cli.console import console, esc
 from sim.errors import SimError
 
 # A benchmark folder (scenarios/basing/) keeps its recorded outcomes beside its case scenarios under this name
@@ -33,9 +33,9 @@ def scenarios(
                                "(see docs/validation.md)[/]")
             continue
         try:
-            questions[path] = load_scenario(path).question
+            questions[path] = esc(load_scenario(path).question)
         except SimError as exc:
-            questions[path] = f"[red]invalid: {str(exc).splitlines()[0]}[/]"
+            questions[path] = f"[red]invalid: {esc(str(exc).splitlines()[0])}[/]"
     effects = {}
     if n:
         from sim.experiments.compare import defining_change_effects
@@ -43,27 +43,27 @@ def scenarios(
         valid = [p for p in paths if not questions[p].startswith(("[red]", "[dim]"))]
         with console.status(f"effect check: each scenario against the file it extends, {n} common seeds"):
             effects = defining_change_effects(valid, n=n, seed=seed)
-    table = Table(title=f"Scenarios in {folder}")
+    table = Table(title=esc(f"Scenarios in {folder}"))
     subfolders = sorted(p.name for p in folder.iterdir() if p.is_dir() and any(p.glob("*.yaml"))) \
         if folder.is_dir() else []
     if subfolders:
-        table.caption = f"Sub-folders, not listed here: {', '.join(subfolders)} (sim scenarios {folder}/<name>)"
+        table.caption = esc(f"Sub-folders, not listed here: {', '.join(subfolders)} (sim scenarios {folder}/<name>)")
     table.add_column("file", no_wrap=True)
     table.add_column("question")
     if effects:
         table.add_column(f"largest change in base outcomes vs the parent (95% interval, n={n})")
     for path in paths:
         effect = effects.get(str(path))
-        cells = [str(path), questions[path]]
+        cells = [esc(str(path)), questions[path]]
         if effects:
-            cells.append("" if effect is None else effect.largest if effect.moved
-                         else f"[yellow]no change beyond noise[/] (largest {effect.largest})")
+            cells.append("" if effect is None else esc(effect.largest) if effect.moved
+                         else f"[yellow]no change beyond noise[/] (largest {esc(effect.largest)})")
         table.add_row(*cells)
     console.print(table)
     flat = [e for e in effects.values() if not e.moved]
     for effect in flat:
-        console.print(f"[yellow]note:[/] {effect.scenario}: its change over {effect.parent} moves no base outcome "
-                      f"beyond seed noise under its mechanism ({n} common seeds)", soft_wrap=True)
+        console.print(f"[yellow]note:[/] {esc(str(effect.scenario))}: its change over {esc(str(effect.parent))} "
+                      f"moves no base outcome beyond seed noise under its mechanism ({n} common seeds)", soft_wrap=True)
 
 
 def mechanisms() -> None:

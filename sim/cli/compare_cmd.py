@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from sim.cli.console import console, progress_bar, reported_errors
+from sim.cli.console import console, esc, progress_bar, reported_errors
 from sim.cli.formats import format_option, split_formats
 
 
@@ -49,7 +49,7 @@ def compare(
             save(difference_plot(result.differences, result.scenarios[0], n), folder / "plots" / "differences",
                  figures)
             written += [f"plots/differences.{f}" for f in figures]
-        console.print(f"results written to [bold]{folder}[/] ({', '.join(written)})")
+        console.print(f"results written to [bold]{esc(str(folder))}[/] ({esc(', '.join(written))})")
 
 
 def print_differences(result) -> None:  # Comparison; imported lazily

@@ -25,7 +25,7 @@ def explore(
                                                "base issues and their outside options)."),
 ) -> None:
     """Explore SCENARIO in the browser: move parameters, compare with the original, save as a scenario file."""
-    from sim.cli.console import console, reported_errors
+    from sim.cli.console import console, esc, reported_errors
     from sim.explore import host as explore_host
     from sim.explore.state import Explorer
 
@@ -34,10 +34,10 @@ def explore(
         for path in [p.strip() for p in (show or "").split(",") if p.strip()]:
             explorer.show(path)
         explore_host.start(explorer, out)
-    console.print(f"[bold]Exploring[/] {explorer.scenario.title} · {n} replications per arm · seed {seed}")
+    console.print(f"[bold]Exploring[/] {esc(explorer.scenario.title)} · {n} replications per arm · seed {seed}")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        console.print(f"[yellow]listening on {host}: anyone who can reach this address can run the model[/]")
-    console.print(f"open http://{host}:{port}/ in your browser (Ctrl-C stops the server)")
+        console.print(f"[yellow]listening on {esc(host)}: anyone who can reach this address can run the model[/]")
+    console.print(esc(f"open http://{host}:{port}/ in your browser (Ctrl-C stops the server)"))
     serve(host, port)
 
 

@@ -48,7 +48,7 @@ def play(
     from sim.classroom import server
     from sim.classroom.address import reachable_urls
     from sim.classroom.session import Settings
-    from sim.cli.console import console, reported_errors
+    from sim.cli.console import console, esc, reported_errors
     from sim.scenario import load_scenario
 
     with reported_errors():
@@ -63,14 +63,14 @@ def play(
         urls = reachable_urls(host, port)
         server.start(session, baseline_n=baseline, urls=urls)
     codes = session.roster
-    console.print(f"[bold]{'Resumed' if resumed else 'New'} session[/] {loaded.title} · log {log} · seed "
-                  f"{session.seed}")
-    console.print(f"facilitator code: [bold]{codes.facilitator_code}[/]")
+    console.print(f"[bold]{'Resumed' if resumed else 'New'} session[/] {esc(loaded.title)} · log {esc(str(log))} · "
+                  f"seed {session.seed}")
+    console.print(f"facilitator code: [bold]{esc(codes.facilitator_code)}[/]")
     for actor_id, role in codes.roles.items():
-        console.print(f"  {actor_id:>5} {role.name:<28} {role.code or '(played by the model)'}")
-    console.print("open " + " or ".join(urls) + " in each team's browser (keep the log and codes private)")
-    console.print(f"projector view (no secrets): {urls[0]}projector · print code slips and briefs from the "
-                  "console's Print-outs tab")
+        console.print(esc(f"  {actor_id:>5} {role.name:<28} {role.code or '(played by the model)'}"))
+    console.print(esc("open " + " or ".join(urls) + " in each team's browser (keep the log and codes private)"))
+    console.print(esc(f"projector view (no secrets): {urls[0]}projector · print code slips and briefs from the "
+                      "console's Print-outs tab"))
     if session.phase == "lobby":
         console.print("the clock starts when you press 'Start the game' in the console")
     serve(host, port, urls)
@@ -87,7 +87,9 @@ class _StartLine:
 
     def print(self, *args: object, **kwargs: object) -> None:
         if args and "server is starting at" in str(args[0]):
-            args = ("Serving the war game at " + " or ".join(self._urls),)
+            from rich.markup import escape
+
+            args = (escape("Serving the war game at " + " or ".join(self._urls)),)
         self._rich.print(*args, **kwargs)
 
     def __getattr__(self, name: str) -> object:

@@ -62,10 +62,16 @@ def run(
         prepare_run_folder(folder, force)
         with progress_bar(f"{loaded.name}: replications") as bar:
             task = bar.add_task("run", total=n)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done)
+                if done == 0 and plots:  # worker processes have started: load matplotlib while they run
+                    import sim.plots.run_plots  # noqa: F401
+
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
                                       horizon=horizon, mechanism_params=options, formats=tables,
-                                      progress=lambda done, total: bar.update(task, completed=done))
+                                      progress=progress)
         print_table(result)
         if wanted:
             print_months(result, wanted)

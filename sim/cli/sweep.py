@@ -9,6 +9,9 @@ import typer
 from sim.cli.console import console, esc, progress_bar, reported_errors
 from sim.names import named_folder
 
+REPORT_FORMAT_HELP = ("Report formats, comma-separated: figures png, pdf, svg; tables csv, xlsx (the per-point "
+                      "and per-run tables beside report.md).")
+
 
 def sweep(
     sweep_file: Path = typer.Argument(..., help="Sweep YAML (own file, name->sweep file, or scenario with sweeps:)."),
@@ -21,7 +24,7 @@ def sweep(
     allow_mixed: bool = typer.Option(False, "--allow-mixed", help="Keep old results beside a changed sweep."),
     chunk_size: int | None = typer.Option(None, "--chunk-size", min=1, help="Runs per task (default: by run count)."),
     report: bool = typer.Option(True, "--report/--no-report", help="Render the report when done."),
-    fmt: str = typer.Option("png", "--format", help="Report figure formats, comma-separated: png, pdf, svg."),
+    fmt: str = typer.Option("png", "--format", help=REPORT_FORMAT_HELP),
 ) -> None:
     """Run (or resume) the sweep in SWEEP_FILE; finished runs are never repeated."""
     from sim.sweeps import load_sweep, run_sweep
@@ -31,7 +34,7 @@ def sweep(
     if scheduler and executor != "dask":
         executor = "dask"
     with reported_errors():
-        formats = figure_formats(fmt)
+        tables, formats = report_formats(fmt)
         spec = load_sweep(sweep_file, name)
         folder = out or named_folder(Path("runs") / "sweeps", spec.name, "sweep")
         bar = progress_bar(f"{spec.name} ({spec.design}, {executor})")
@@ -53,24 +56,53 @@ def sweep(
         if report:
             from sim.sweeps.report import render_report
 
-            console.print(f"report: [bold]{esc(str(render_report(folder, formats=formats)))}[/]")
+            written = render_report(folder, formats=formats)
+            console.print(f"report: [bold]{esc(str(written))}[/]")
+            _print_tables(export_tables(folder, written.parent, tables))
 
 
 def report(
     directory: Path = typer.Argument(..., help="A sweep directory (finished or partial)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Report folder (default DIRECTORY/report)."),
-    fmt: str = typer.Option("png", "--format", help="Figure formats, comma-separated: png, pdf, svg."),
+    fmt: str = typer.Option("png", "--format", help=REPORT_FORMAT_HELP),
 ) -> None:
     """Render a Markdown report with tables and figures for the sweep in DIRECTORY."""
     from sim.sweeps.report import render_report
 
     with reported_errors():
-        console.print(f"report: [bold]{esc(str(render_report(directory, out, figure_formats(fmt))))}[/]")
+        tables, figures = report_formats(fmt)
+        written = render_report(directory, out, figures)
+        console.print(f"report: [bold]{esc(str(written))}[/]")
+        _print_tables(export_tables(directory, written.parent, tables))
 
 
-def figure_formats(text: str) -> tuple[str, ...]:
-    """``"png,pdf"`` -> ("png", "pdf"); a one-line error for anything but png, pdf, svg."""
+def report_formats(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """``"png,pdf,csv"`` -> (("csv",), ("png", "pdf")); png when no figure format is named; a one-line error for
+    anything but png, pdf, svg, csv, xlsx."""
     from sim.experiments.tables_io import parse_formats
     from sim.plots.formats import FIGURE_FORMATS
 
-    return parse_formats(text, allowed=FIGURE_FORMATS) or ("png",)
+    names = parse_formats(text, allowed=(*FIGURE_FORMATS, "csv", "xlsx"))
+    return (tuple(n for n in names if n in ("csv", "xlsx")),
+            tuple(n for n in names if n in FIGURE_FORMATS) or ("png",))
+
+
+def export_tables(directory: Path, out: Path, formats: tuple[str, ...]) -> list[Path]:
+    """The sweep's tables beside its report: ``points`` (design values, runs done, each output's mean and
+    within-point variance) and ``runs`` (one row per run, in run order), once per format."""
+    if not formats:
+        return []
+    from sim.experiments.tables_io import write_table
+    from sim.sweeps.analysis import point_results
+    from sim.sweeps.store import read_store
+
+    paths = write_table(point_results(directory), out / "points", formats)
+    store = read_store(directory)
+    if store.has_parts(store.generation):
+        paths += write_table(store.sql("SELECT * FROM runs ORDER BY run_id").df(), out / "runs", formats)
+    return paths
+
+
+def _print_tables(paths: list[Path]) -> None:
+    if paths:
+        console.print("tables: " + ", ".join(esc(str(p)) for p in paths))

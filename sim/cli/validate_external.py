@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 from rich.table import Table
 
-from sim.cli.console import console, err_console, progress_bar, reported_errors
+from sim.cli.console import console, err_console, esc, progress_bar, reported_errors
 from sim.errors import SimError
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ def validate_external(
                     on_start=lambda n: bar.update(task, total=n),
                     progress=lambda done: bar.update(task, completed=done))
         except DataMissing as exc:
-            err_console.print(f"[yellow]skipped:[/] {exc}", highlight=False)
+            err_console.print(f"[yellow]skipped:[/] {esc(str(exc))}", highlight=False)
             raise typer.Exit(code=0) from None
     table = Table(title=f"DEU: {len(result.issues)} issues; absolute error on the 0-100 scale "
                         f"(95% bootstrap CI, {bootstrap} resamples)")
@@ -74,9 +74,9 @@ def validate_external(
         table.add_column(col, justify="left" if col == "method" else "right")
     for row in result.scores.sort_values("mae").itertuples():
         if row.n == 0:
-            table.add_row(row.method, "0", "failed", "", "", "")
+            table.add_row(esc(row.method), "0", "failed", "", "", "")
             continue
-        table.add_row(row.method, str(row.n), _ci(row.mae, row.mae_lo, row.mae_hi),
+        table.add_row(esc(row.method), str(row.n), _ci(row.mae, row.mae_lo, row.mae_hi),
                       _ci(row.median_ae, row.median_ae_lo, row.median_ae_hi),
                       _ci(row.within5, row.within5_lo, row.within5_hi, pct=True),
                       _ci(row.within10, row.within10_lo, row.within10_hi, pct=True))
@@ -87,10 +87,11 @@ def validate_external(
     if result.stacking is not None:
         _stacking(result.stacking)
     if result.cache_file is not None:
-        console.print(f"mechanism forecasts {'read from' if result.cached else 'cached in'} {result.cache_file}")
+        verb = "read from" if result.cached else "cached in"
+        console.print(f"mechanism forecasts {verb} {esc(str(result.cache_file))}")
     for name, path in result.files.items():
-        console.print(f"{name}: {path}")
-    console.print(f"Data: {CITATION}", style="dim")
+        console.print(esc(f"{name}: {path}"))
+    console.print(esc(f"Data: {CITATION}"), style="dim")
 
 
 def _stacking(stack: StackingResult) -> None:
@@ -103,7 +104,7 @@ def _stacking(stack: StackingResult) -> None:
                   f"{stack.diff:+.2f} [{stack.diff_ci[0]:+.2f}, {stack.diff_ci[1]:+.2f}]")
     table.add_row("weighted_mean", f"{stack.baseline_mae:.2f}", "")
     console.print(table)
-    console.print("mean weights over folds: " + stack.summary().loc[0, "mean_weights"])
+    console.print(esc("mean weights over folds: " + stack.summary().loc[0, "mean_weights"]))
 
 
 def _ci(value: float, lo: float, hi: float, pct: bool = False) -> str:
@@ -121,7 +122,7 @@ def _ktab(folder: Path | None, out: Path) -> None:
     for col in ("run", "dimension", "quantity", "reference", "ours", "difference"):
         table.add_column(col, justify="left" if col in ("run", "dimension", "quantity") else "right")
     for row in detail.itertuples():
-        table.add_row(row.run, row.dimension, row.quantity, f"{row.reference:.2f}", f"{row.ours:.2f}",
+        table.add_row(esc(row.run), esc(row.dimension), esc(row.quantity), f"{row.reference:.2f}", f"{row.ours:.2f}",
                       f"{row.difference:+.2f}")
     console.print(table)
     per_run = Table(title="Per run (KTAB logs positions to 0.1, probabilities to 1e-4)")
@@ -129,14 +130,14 @@ def _ktab(folder: Path | None, out: Path) -> None:
                 "choices not matched"):
         per_run.add_column(col, justify="left" if col == "run" else "right")
     for row in runs.itertuples():
-        per_run.add_row(row.run, f"{row.turns_reference} / {row.turns_ours}", f"{row.max_abs_diff_final:.3f}",
+        per_run.add_row(esc(row.run), f"{row.turns_reference} / {row.turns_ours}", f"{row.max_abs_diff_final:.3f}",
                         f"{row.max_abs_diff_history:.3f}", f"{row.max_abs_diff_expected:.3f}",
                         str(row.choices_mismatched))
     console.print(per_run)
     out.mkdir(parents=True, exist_ok=True)
     detail.to_csv(out / "ktab_reference.csv", index=False)
     runs.to_csv(out / "ktab_runs.csv", index=False)
-    console.print(f"tables: {out / 'ktab_reference.csv'}, {out / 'ktab_runs.csv'}")
-    console.print(f"Data: {CITATION}", style="dim")
+    console.print(esc(f"tables: {out / 'ktab_reference.csv'}, {out / 'ktab_runs.csv'}"))
+    console.print(esc(f"Data: {CITATION}"), style="dim")
     if (detail["difference"].abs() > 1.0).any():
         raise typer.Exit(code=1)

@@ -6,8 +6,9 @@ engine.
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from sim.lazy import lazy_names
 
 if TYPE_CHECKING:
     from sim.core.seeds import replication_seed
@@ -23,11 +24,4 @@ _PUBLIC: dict[str, str] = {
 }
 
 __all__ = ["ReplicationResult", "RunResult", "replication_seed", "run", "run_replication"]
-
-
-def __getattr__(name: str) -> Any:
-    if name in _PUBLIC:
-        value = getattr(import_module(_PUBLIC[name]), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'sim.experiments' has no attribute {name!r}")
+__getattr__ = lazy_names(__name__, _PUBLIC)

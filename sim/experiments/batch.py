@@ -16,14 +16,13 @@ from typing import Any
 import numpy as np
 
 from sim.core.seeds import Seed, replication_generator
-from sim.experiments.replication import run_replication, summarize
+from sim.experiments.batch_summary import BatchEnd, rows_of, summary_columns
+from sim.experiments.replication import run_replication
 from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
 from sim.model.events import FiredEvent, apply_effects
 from sim.model.records import RoundRecord
-from sim.outcomes.classify import classify
-from sim.outcomes.timeline import Timeline
 from sim.scenario.compiled import CompiledScenario, ParameterValues
 
 
@@ -31,7 +30,7 @@ def run_batch(compiled: CompiledScenario, seeds: list[Seed], overrides: list[dic
               mechanism: str | None = None, mechanism_params: dict | None = None,
               months: tuple[int, ...] = ()) -> list[dict[str, Any]]:
     """Summary rows (as ``ReplicationResult.summary(months)``) of one replication per seed, in order."""
-    return run_batch_recorded(compiled, seeds, overrides, mechanism, mechanism_params, months)[0]
+    return rows_of(run_batch_recorded(compiled, seeds, overrides, mechanism, mechanism_params, months)[0])
 
 
 @dataclass
@@ -46,9 +45,10 @@ class RoundHistory:
 def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
                        overrides: list[dict[str, float] | None] | None = None, mechanism: str | None = None,
                        mechanism_params: dict | None = None, months: tuple[int, ...] = (),
-                       record: int = 0) -> tuple[list[dict[str, Any]], list[RoundHistory]]:
-    """:func:`run_batch`'s rows plus the round history (positions after every round) of the first ``record``
-    replications, the same records one model per replication keeps with ``record=True``."""
+                       record: int = 0) -> tuple[dict[str, list[Any]], list[RoundHistory]]:
+    """:func:`run_batch`'s rows as columns (name -> one value per replication) plus the round history (positions
+    after every round) of the first ``record`` replications, the records one model per replication keeps with
+    ``record=True``."""
     overrides = overrides or [None] * len(seeds)
     if len(overrides) != len(seeds):
         raise ValueError("one overrides mapping per seed expected")
@@ -65,7 +65,7 @@ def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
             rows.append(result.summary(months))
             if index < record:
                 histories.append(RoundHistory(result.history, result.initial_position, result.salience))
-        return rows, histories
+        return {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}, histories
     batch = _Batch(compiled, generators, arrays, values, mech, record)
     return batch.run(months), batch.histories()
 
@@ -97,7 +97,8 @@ class _Batch:
         self.fired = np.zeros((len(values), len(self.events)), dtype=bool)
         mechanism.batch_start(a, self.states[0].veto)
 
-    def run(self, months: tuple[int, ...]) -> list[dict[str, Any]]:
+    def run(self, months: tuple[int, ...]) -> dict[str, list[Any]]:
+        """Play every replication to its end; the summary columns (``batch_summary.summary_columns``)."""
         compiled, a, mech = self.compiled, self.arrays, self.mechanism
         size, n_rounds, n_issues = len(self.values), compiled.scenario.rounds, len(compiled.issue_ids)
         packages = np.zeros((size, n_issues))
@@ -142,18 +143,12 @@ class _Batch:
             active = still
             if not active.size:
                 break
-        rows_out = []
-        thresholds = compiled.scenario.outcomes.thresholds
         for r, state in enumerate(self.states):
             state.round = int(finished_round[r])
-            k = state.round
-            timeline = Timeline(list(month_status[r, :k]), presence[r, :k], suspended[r, :k], n_rounds)
-            agreed = status[r] in ("signed", "forecast")
-            outcome = classify(state, packages[r], agreed, state.round if agreed else None, thresholds,
-                               status=status[r], breakdown_by=int(breakdown_by[r]) if breakdown_by[r] >= 0 else None,
-                               timeline=timeline)
-            rows_out.append(summarize(outcome, compiled.actor_ids, compiled.issue_ids, int(events_fired[r]), months))
-        return rows_out
+        end = BatchEnd(status, packages, breakdown_by, finished_round, events_fired, month_status, presence,
+                       suspended, np.stack([s.initial_position for s in self.states]), a["salience"])
+        return summary_columns(end, compiled.actor_ids, compiled.issue_ids, is_base,
+                               compiled.scenario.outcomes.thresholds, months)
 
     def _fire_events(self, active: np.ndarray, round_: int) -> list[list[int]]:
         """The events firing this round in each active replication (``EventSchedule.due``'s rule: one uniform

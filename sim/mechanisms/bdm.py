@@ -61,6 +61,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms import bdm_math as bm
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
@@ -221,6 +222,7 @@ class BDMChallenge(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self._played = 0
+        retain_freed_memory()  # its per-round (M, N, N) temporaries otherwise page-fault (sim.core.heap)
         self._initial_range = np.ptp(state.position, axis=0)
         self.settled: dict[str, dict[str, Any]] | None = None
 

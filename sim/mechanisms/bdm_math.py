@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.mechanisms.side_votes import Sides
+
 CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
 _TIE = 1e-12  # vote-total margin below which two positions tie (as in the direct computation)
 
@@ -45,32 +47,20 @@ def condorcet_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return x[np.arange(x.shape[0]), pick]
 
 
-def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None) -> np.ndarray:
-    """S[m, j, k] = sum_l max(0, w_l (D_lk - D_lj)), D = d^r_l (r (N,) or (M, N) per voter; None for r = 1)."""
-    n_issues, n = x.shape
+def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, sides: Sides | None = None
+                 ) -> np.ndarray:
+    """S[m, j, k] = sum_l max(0, w_l (D_lk - D_lj)), D = d^r_l (r (N,) or (M, N) per voter; None for r = 1).
+
+    ``sides`` (``Sides.of(x)``) may be passed when several sums share the positions."""
     big_d = d if r is None else d ** np.broadcast_to(r, x.shape)[:, :, None]
-    f = w[:, :, None] * big_d  # f[m, l, c] = w_l D_lc
-    order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
-    cum = np.zeros((n_issues, n + 1, n))
-    np.cumsum(np.take_along_axis(f, order[:, :, None], axis=1), axis=1, out=cum[:, 1:])
-    mid = 0.5 * (x[:, :, None] + x[:, None, :])  # [m, j, k]
-    flat = np.empty((n_issues, n, n), dtype=np.intp)
-    for m in range(n_issues):  # voters strictly below the midpoint (one at it contributes nothing either way)
-        flat[m] = np.searchsorted(xs[m], mid[m])
-    flat *= n
-    flat += (np.arange(n_issues) * (n + 1) * n)[:, None, None]
-    head_j = np.take(cum, flat + np.arange(n)[None, :, None])  # cum[m, t, j]
-    head_k = np.take(cum, flat + np.arange(n)[None, None, :])  # cum[m, t, k]
-    total = cum[:, n, :]
-    lower = x[:, :, None] < x[:, None, :]  # j below k: j's supporters are the voters below the midpoint
-    support = np.where(lower, head_k - head_j, (total[:, None, :] - head_k) - (total[:, :, None] - head_j))
+    support = (sides or Sides.of(x)).sums(w[:, :, None] * big_d)  # voters on j's side prefer j: D_lk >= D_lj
     return np.maximum(support, 0.0, out=support)
 
 
-def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, pairwise: bool) -> np.ndarray:
+def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, pairwise: bool,
+                  sides: Sides | None = None) -> np.ndarray:
     """P[m, i, j]: probability that i's position beats j's (all-pairs or this pair's vote denominator)."""
-    support = vote_support(x, w, d, r)
+    support = vote_support(x, w, d, r, sides)
     if pairwise:
         denom = support + support.transpose(0, 2, 1)
     else:
@@ -178,15 +168,17 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     w = c[None, :] * s
     mu = condorcet_medians(x, w) if median or q < 1.0 else np.full(n_issues, np.nan)
     d = distances(x, scale)
+    sides = Sides.of(x)  # shared by both vote sums of the round
     toward = None
     if q < 1.0:
         toward = (np.abs(x - mu[:, None])[:, :, None] + np.abs(x[:, :, None] - x[:, None, :])) / scale[:, None, None]
     if r_fixed is None:
-        eu1 = expected_utility(probabilities(x, w, d, None, pairwise), utilities(d, None), s, q, t, toward, None)
+        eu1 = expected_utility(probabilities(x, w, d, None, pairwise, sides), utilities(d, None), s, q, t, toward,
+                               None)
         r = endogenous_risk(eu1.sum(axis=1))  # security_j = sum over challengers i of EU_ij
     else:
         r = np.broadcast_to(r_fixed, (n_issues, n))
-    prob = probabilities(x, w, d, r if vote_risk else None, pairwise)
+    prob = probabilities(x, w, d, r if vote_risk else None, pairwise, sides)
     u = utilities(d, r)
     a = expected_utility(prob, u, s, q, t, toward, r)  # EU_i(i challenges j)
     b = expected_utility(prob, u, s, q, t, toward, r, received=True)  # EU_i(j challenges i), i's risk

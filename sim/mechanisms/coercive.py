@@ -157,7 +157,7 @@ class CoerciveBargaining(Mechanism):
         return RoundInputs.build(state.position[None], state.salience[None], state.reservation[None], self.pair,
                                  outside, interim, state.discount[None], state.capability[None],
                                  self.params.proposer == "capability", type_res,
-                                 self.types.outside(outside[:, self.pair]))
+                                 self.types.outside(outside[:, self.pair]), self.params.information == "complete")
 
     def step(self, state: NegotiationState, rng: np.random.Generator, policies: Sequence[Policy]) -> RoundResult:
         k = proposer_of(state.round, self.params.proposer, state.capability[self.pair], rng)
@@ -207,7 +207,8 @@ class CoerciveBargaining(Mechanism):
         sub = Types(type_res, self.types.outside0[active], self.types.truth0[active], self.types.belief[active])
         inp = RoundInputs.build(a["position"][active], a["salience"][active], a["reservation"][active], pair,
                                 outside, interim, a["discount"][active], a["capability"][active],
-                                self.params.proposer == "capability", type_res, sub.outside(outside[:, pair]))
+                                self.params.proposer == "capability", type_res, sub.outside(outside[:, pair]),
+                                self.params.information == "complete")
         dec = decide(inp, k, sub.belief, self.params.tolerance)
         refused = dec.made & ~dec.accept
         update_beliefs(sub.belief, dec.type_accepts, refused, k, self.params.tremble)

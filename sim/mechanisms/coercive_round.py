@@ -14,7 +14,7 @@ are public, so a type's outside option moves with the truth. After each refusal 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -36,13 +36,15 @@ class RoundInputs:
     recognition: np.ndarray | None  # (R, 2) proposer probabilities, None when they alternate
     type_reservation: np.ndarray  # (R, 2, G, M) bottom lines of player i's candidate types
     type_outside: np.ndarray  # (R, 2, G) outside options of player i's candidate types now
+    complete: bool = False  # complete information: the one type of each player is the truth
 
     @classmethod
     def build(cls, position: np.ndarray, salience: np.ndarray, reservation: np.ndarray, pair: np.ndarray,
               outside: np.ndarray, interim: np.ndarray | None, discount: np.ndarray, capability: np.ndarray,
-              recognition: bool, type_reservation: np.ndarray, type_outside: np.ndarray) -> RoundInputs:
+              recognition: bool, type_reservation: np.ndarray, type_outside: np.ndarray,
+              complete: bool = False) -> RoundInputs:
         """From full (R, N, M) / (R, N) arrays; ``pair`` is the (2,) veto index pair; ``interim`` (R, M) or None
-        (no interim payoff: the classic discounting game)."""
+        (no interim payoff: the classic discounting game); ``complete`` says the types are the truth."""
         ideal, sal = position[:, pair], salience[:, pair]
         flow = (utilities(ideal, sal, interim[:, None, :]) if interim is not None
                 else np.zeros(ideal.shape[:2]))
@@ -52,7 +54,7 @@ class RoundInputs:
             total = weights.sum(axis=-1, keepdims=True)
             probs = np.where(total > 0, weights / np.where(total > 0, total, 1.0), 0.5)
         return cls(ideal, sal, reservation[:, pair], outside[:, pair], flow, discount[:, pair], probs,
-                   type_reservation, type_outside)
+                   type_reservation, type_outside, complete)
 
 
 def bounds(ideal: np.ndarray, other: np.ndarray, reservation: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -118,13 +120,17 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
     """
     n = proposer.shape[0]
     rows = np.arange(n)
-    ideal, res, out = _viewer_arrays(inp)
-    shape = out.shape
-    sal = np.broadcast_to(inp.salience[:, None, None], ideal.shape)
-    flow, delta = np.broadcast_to(inp.flow[:, None, None], shape), np.broadcast_to(inp.delta[:, None, None], shape)
-    recog = None if inp.recognition is None else np.broadcast_to(inp.recognition[:, None, None], shape)
-    frontiers = _frontier_pair(ideal, sal, res)
-    eq = _solve_views(frontiers, out, flow, delta, recog, tol)
+    if inp.complete:
+        frontiers, eq, truth = _complete_game(inp, tol)
+    else:
+        ideal, res, out = _viewer_arrays(inp)
+        shape = out.shape
+        sal = np.broadcast_to(inp.salience[:, None, None], ideal.shape)
+        flow = np.broadcast_to(inp.flow[:, None, None], shape)
+        delta = np.broadcast_to(inp.delta[:, None, None], shape)
+        recog = None if inp.recognition is None else np.broadcast_to(inp.recognition[:, None, None], shape)
+        frontiers = _frontier_pair(ideal, sal, res)
+        eq, truth = _solve_views(frontiers, out, flow, delta, recog, tol), None
     p, q = proposer, 1 - proposer
     turns: tuple[Turn, Turn] = (eq.turn(0), eq.turn(1))
 
@@ -158,7 +164,7 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
     keep_own = (belief[rows, q] * keep[rows, q][rows, :, q]).sum(axis=-1)  # the responder's own view
     accept = made & responder_accepts(inp, offer, q, keep_own)
     cont_own = np.stack([(belief[:, v] * cont[:, v, :, v]).sum(axis=-1) for v in (0, 1)], axis=-1)
-    zone = zone_exists(inp)
+    zone = zone_exists(inp, truth)
     return Decision(offer, made, accept, keep_own, inp.outside > cont_own + TOLERANCE, zone,
                     accepts[rows, best], inp.outside - cont_own)
 
@@ -180,10 +186,33 @@ def _solve_views(frontiers: tuple[Frontier, Frontier], out: np.ndarray, flow: np
     return Equilibrium(frontiers, out, flow, delta, recog, values, half.iterations)
 
 
-def zone_exists(inp: RoundInputs) -> np.ndarray:
-    """Whether a package exists inside both true bottom lines that both would take over walking away now."""
+def _complete_game(inp: RoundInputs, tol: float) -> tuple[tuple[Frontier, Frontier], Equilibrium, Frontier]:
+    """Complete information: both viewers and the one type of each player see the true game, so it is built and
+    solved once per replication (R, 1, 1) and shared by both viewers (broadcast, as ``_solve_views`` would give
+    after solving one viewer's copy: the same numbers). Also returns the true game's frontier (player 0
+    proposing), (R, M), for :func:`zone_exists`."""
+    r = inp.ideal.shape[0]
+    single = _frontier_pair(inp.ideal[:, None, None], inp.salience[:, None, None], inp.reservation[:, None, None])
+    out, flow, delta = inp.outside[:, None, None], inp.flow[:, None, None], inp.delta[:, None, None]
+    recog = None if inp.recognition is None else inp.recognition[:, None, None]
+    half = solve(single, out, flow, delta, recog, tol=tol)
+
+    def both(x: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(x, (r, 2, 1) + x.shape[3:])
+
+    frontiers = (Frontier(*(both(getattr(single[0], f.name)) for f in fields(Frontier))),
+                 Frontier(*(both(getattr(single[1], f.name)) for f in fields(Frontier))))
+    values = np.broadcast_to(half.values, (2, r, 2, 1, 2)).copy()
+    eq = Equilibrium(frontiers, both(out), both(flow), both(delta), None if recog is None else both(recog), values,
+                     half.iterations)
+    return frontiers, eq, single[0].take((slice(None), 0, 0))
+
+
+def zone_exists(inp: RoundInputs, truth: Frontier | None = None) -> np.ndarray:
+    """Whether a package exists inside both true bottom lines that both would take over walking away now.
+    ``truth``: the true game's frontier with player 0 proposing, when the caller has it already."""
     lo, hi = bottom_line_box(inp.ideal, inp.reservation)
-    f0, _ = _frontier_pair(inp.ideal, inp.salience, inp.reservation)
+    f0 = truth if truth is not None else _frontier_pair(inp.ideal, inp.salience, inp.reservation)[0]
     v0, _, ok = f0.value(inp.outside[:, 1])
     return (lo <= hi + TOLERANCE).all(axis=-1) & ok & (v0 >= inp.outside[:, 0] - TOLERANCE)
 

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
@@ -93,28 +94,30 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     out = expected_outcome(position, weight)
     side = np.sign(position - out[None, :]).T  # (M, N): -1 below, +1 above the expected outcome
     first, second = np.triu_indices(n, 1)  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
-    opposite = side[:, first] * side[:, second] < 0  # [j, pair]
+    opposite = np.take(side, first, axis=1) * np.take(side, second, axis=1) < 0  # [j, pair]
     sal_t, a_t = salience.T, a.T
-    s_first, s_second = sal_t[:, first], sal_t[:, second]  # [issue, pair]
+    s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, pair]
     # i yields on j and l on k: both on opposite sides on j and k, both shares positive, s_ik s_lj > s_ij s_lk
     num_all = s_first[None, :, :] * s_second[:, None, :] - s_first[:, None, :] * s_second[None, :, :]  # [j, k, p]
-    feasible = (opposite & (a_t[:, first] > 0))[:, None, :] & (opposite & (a_t[:, second] > 0))[None, :, :]
+    feasible = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
+                & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])
     feasible &= num_all > 0
     feasible[np.arange(m), np.arange(m)] = False
     j, k, pair = np.nonzero(feasible)
-    num = num_all[j, k, pair]
+    num = num_all.ravel()[(j * m + k) * first.size + pair]  # (faster than num_all[j, k, pair])
     i, o = first[pair], second[pair]
     ij, ik, oj, ok = i * m + j, i * m + k, o * m + j, o * m + k  # flat (actor, issue) cells
     sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
     s_ij, s_ik, s_oj, s_ok = sal[ij], sal[ik], sal[oj], sal[ok]
     a_ij, a_lk = af[ij], af[ok]
+    gap = np.abs(out[None, :] - position).ravel()  # |O_j - x_ij| per (actor, issue) cell
     if limit == "partner":
         room_i, room_l = np.abs(pos[oj] - pos[ij]), np.abs(pos[ik] - pos[ok])
     else:
-        room_i, room_l = np.abs(out[j] - pos[ij]), np.abs(out[k] - pos[ok])
+        room_i, room_l = gap[ij], gap[ok]
     # neither expected outcome may pass the partner's position (gains stay linear)
-    room_i = np.minimum(room_i, np.abs(out[j] - pos[oj]) / a_ij)
-    room_l = np.minimum(room_l, np.abs(out[k] - pos[ik]) / a_lk)
+    room_i = np.minimum(room_i, gap[oj] / a_ij)
+    room_l = np.minimum(room_l, gap[ik] / a_lk)
     ratio = a_ij * (s_ij + s_oj) / (a_lk * (s_ik + s_ok))
     positive = ratio > 0
     d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio), where=positive)),
@@ -150,7 +153,8 @@ def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 
         if used:
             taken = np.zeros(int(cells.max()) + 1, dtype=bool)
             taken[list(used)] = True
-            rest = rest[~taken[cells[:, rest]].any(axis=0)]
+            hit = taken[cells[0]] | taken[cells[1]] | taken[cells[2]] | taken[cells[3]]  # row gathers: fast
+            rest = rest[~hit[rest]]
         if rest.size > batch:
             gains = c.gain[rest]
             cut = np.partition(gains, rest.size - batch)[rest.size - batch]
@@ -180,6 +184,7 @@ class ExchangeModel(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self.log: list[tuple[int, str, str, str, str, float]] = []
+        retain_freed_memory()  # its per-round (M, N, N) temporaries otherwise page-fault (sim.core.heap)
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:

@@ -24,6 +24,10 @@ Per issue, with positions x_i (0-100), capabilities c_i, saliences s_i and utili
   u_j(x_ij) >= P_ji u_j(x_j) + P_ij u_j(x_i); each actor adopts the accepted bargain it likes best (ties: the
   proposer with the larger expected gain), all moves simultaneous;
 * convergence stop: when no position moves by more than ``tol`` the state freezes (``info["converged"]``).
+
+The arithmetic is vectorised over issues in :mod:`sim.mechanisms.ktab_math` (contest strengths from sorted
+prefix sums, not an N x N x N tensor); each round computes the outcome distribution once and uses it for both
+the forecast and the reported distribution.
 """
 
 from __future__ import annotations
@@ -34,7 +38,9 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
+from sim.mechanisms import ktab_math as km
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 
 if TYPE_CHECKING:
@@ -52,46 +58,23 @@ class KTABParams(BaseModel):
     forecast: Literal["expected", "mode"] = "expected"
 
 
-def _utility(x: np.ndarray, ideal: np.ndarray, rho: float) -> np.ndarray:
-    """U[k, a]: utility of actor k (ideal ``ideal[k]``) for option ``x[a]``."""
-    return (1.0 - np.abs(x[None, :] - ideal[:, None]) / 100.0) ** rho
-
-
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0) -> np.ndarray:
-    """P[a, b]: probability that position a beats position b in a weighted pairwise contest."""
-    u = _utility(x, x, rho)
-    diff = u[:, :, None] - u[:, None, :]  # (k, a, b)
-    strength = np.einsum("k,kab->ab", w, np.clip(diff, 0.0, None)) ** gamma
-    total = strength + strength.T
-    return np.divide(strength, total, out=np.full_like(strength, 0.5), where=total > 0)
+    """P[a, b]: probability that position a beats position b in a weighted pairwise contest (one issue)."""
+    return km.contest_probabilities(np.asarray(x, float)[None], np.asarray(w, float)[None], gamma, rho)[0]
 
 
 def condorcet_distribution(prob: np.ndarray, iterations: int = 200, tol: float = 1e-12) -> np.ndarray:
-    """Stationary distribution of the Markov probabilistic Condorcet election.
+    """Stationary distribution of the Markov probabilistic Condorcet election (one issue).
 
     From the current option a the process moves to a challenger b (drawn uniformly) with the probability that
     b beats a, P[b, a], and stays otherwise; pi is the chain's stationary distribution (power iteration from
     uniform, ``iterations`` steps at most). With two options pi_a / pi_b = P_ab / P_ba.
     """
-    n = prob.shape[0]
-    if n == 1:
-        return np.ones(1)
-    move = prob.copy()
-    np.fill_diagonal(move, 0.0)
-    move /= n - 1  # move[b, a]: go from a to b
-    stay = 1.0 - move.sum(axis=0)
-    pi = np.full(n, 1.0 / n)
-    for _ in range(iterations):
-        new = move @ pi + stay * pi
-        new /= new.sum()
-        if np.abs(new - pi).max() < tol:
-            return new
-        pi = new
-    return pi
+    return km.condorcet_distributions(np.asarray(prob, float)[None], iterations, tol)[0]
 
 
 class KTABIssue:
-    """One issue's KTAB-style arithmetic."""
+    """One issue's KTAB-style arithmetic (a one-issue view of :mod:`sim.mechanisms.ktab_math`)."""
 
     def __init__(self, params: KTABParams, x: np.ndarray, c: np.ndarray, s: np.ndarray) -> None:
         self.p, self.x, self.s = params, x.astype(float), s.astype(float)
@@ -102,33 +85,14 @@ class KTABIssue:
         return condorcet_distribution(prob, self.p.markov_iterations)
 
     def forecast(self) -> float:
-        pi = self.distribution()
-        if self.p.forecast == "mode":
-            return float(self.x[int(np.argmax(pi))])
-        return float(np.dot(pi, self.x))
+        return float(km.forecasts(self.x[None], self.distribution()[None], self.p.forecast == "mode")[0])
 
     def bargain_round(self) -> np.ndarray:
         """New positions after one round of interpolated bargains."""
-        x, s, rho = self.x, self.s, self.p.risk_power
-        prob = contest_probabilities(x, self.w, self.p.gamma, rho)
-        weight_i = prob * s[:, None]  # [i, j]: proposer i's claim against j
-        denom = weight_i + weight_i.T
-        theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
-        bargain = theta * x[:, None] + (1 - theta) * x[None, :]  # [i, j] proposed by i to j
-        u = _utility(x, x, rho)  # u[k, a]
-        n = x.size
-        target_u = (1.0 - np.abs(bargain - x[None, :]) / 100.0) ** rho  # u_j(x_ij) at [i, j]
-        contest_u = prob.T * np.diag(u)[None, :] + prob * u.T  # P_ji u_j(x_j) + P_ij u_j(x_i), at [i, j]
-        accept = (target_u >= contest_u - 1e-12) & ~np.eye(n, dtype=bool)
-        accept &= ~np.isclose(x[:, None], x[None, :])
-        proposer_gain = (1.0 - np.abs(bargain - x[:, None]) / 100.0) ** rho - prob * np.diag(u)[:, None]
-        new = x.copy()
-        for j in range(n):
-            offers = np.flatnonzero(accept[:, j])
-            if offers.size:
-                key = target_u[offers, j] + 1e-9 * proposer_gain[offers, j]
-                new[j] = bargain[offers[int(np.argmax(key))], j]
-        return new
+        x = self.x[None]
+        u = km.utility(x, self.p.risk_power)
+        prob = km.contest_probabilities(x, self.w[None], self.p.gamma, self.p.risk_power)
+        return km.bargain_round(x, self.s[None], prob, u, self.p.risk_power)[0]
 
 
 class KTABSpatial(Mechanism):
@@ -142,39 +106,56 @@ class KTABSpatial(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self.converged_round: int | None = None
+        retain_freed_memory()  # its per-round (M, N, N) temporaries otherwise page-fault (sim.core.heap)
 
-    def _issue(self, state: NegotiationState, j: int) -> KTABIssue:
-        return KTABIssue(self.params, state.position[:, j], state.capability, state.salience[:, j])
+    def _arrays(self, state: NegotiationState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Positions, saliences and vote weights c_k s_k, issues first: (M, N) each."""
+        x, s = state.position.T.astype(float), state.salience.T.astype(float)
+        return x, s, state.capability.astype(float)[None, :] * s
+
+    def _distributions(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        p = self.params
+        prob = km.contest_probabilities(x, w, p.gamma, p.risk_power)
+        return km.condorcet_distributions(prob, p.markov_iterations)
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
         if self.converged_round is not None:
             return RoundResult(offer=self.forecast(state), info={"converged": self.converged_round})
-        moved = 0.0
-        for j in range(state.n_issues):
-            new = self._issue(state, j).bargain_round()
-            moved = max(moved, float(np.abs(new - state.position[:, j]).max(initial=0.0)))
-            state.position[:, j] = new
+        p = self.params
+        x, s, w = self._arrays(state)
+        u = km.utility(x, p.risk_power)
+        new = km.bargain_round(x, s, km.contest_probabilities(x, w, p.gamma, p.risk_power, u), u, p.risk_power)
+        moved = float(np.abs(new - x).max(initial=0.0))
+        state.position[:] = new.T
         state.clip()
-        if moved <= self.params.tol:
+        if moved <= p.tol:
             self.converged_round = state.round
-        return RoundResult(offer=self.forecast(state),
+        x, _, w = self._arrays(state)
+        pi = self._distributions(x, w)
+        return RoundResult(offer=km.forecasts(x, pi, p.forecast == "mode"),
                            info={"converged": self.converged_round, "max_move": moved,
-                                 "distribution": self.distributions(state)})
+                                 "distribution": self._pooled(state, x, pi)})
 
-    def distributions(self, state: NegotiationState) -> dict[str, dict[float, float]]:
-        """Outcome distribution per issue: position -> probability (equal positions pooled)."""
+    @staticmethod
+    def _pooled(state: NegotiationState, x: np.ndarray, pi: np.ndarray) -> dict[str, dict[float, float]]:
+        """Per issue: position -> probability, equal positions (to 6 decimals) pooled in actor order."""
         out: dict[str, dict[float, float]] = {}
-        for j, issue_id in enumerate(state.issue_ids):
-            pi = self._issue(state, j).distribution()
+        for issue_id, values, probs in zip(state.issue_ids, np.round(x, 6).tolist(), pi.tolist(), strict=True):
             pooled: dict[float, float] = {}
-            for value, p in zip(np.round(state.position[:, j], 6), pi, strict=True):
-                pooled[float(value)] = pooled.get(float(value), 0.0) + float(p)
+            for value, prob in zip(values, probs, strict=True):
+                pooled[value] = pooled.get(value, 0.0) + prob
             out[issue_id] = pooled
         return out
 
+    def distributions(self, state: NegotiationState) -> dict[str, dict[float, float]]:
+        """Outcome distribution per issue: position -> probability (equal positions pooled)."""
+        x, _, w = self._arrays(state)
+        return self._pooled(state, x, self._distributions(x, w))
+
     def forecast(self, state: NegotiationState) -> np.ndarray:
-        return np.array([self._issue(state, j).forecast() for j in range(state.n_issues)])
+        x, _, w = self._arrays(state)
+        return km.forecasts(x, self._distributions(x, w), self.params.forecast == "mode")
 
     def finish(self, state: NegotiationState, rng: np.random.Generator) -> FinalOutcome:
         return FinalOutcome(package=self.forecast(state), agreed=True)

@@ -18,14 +18,16 @@ def difference_plot(differences: pd.DataFrame, reference: Scenario, pairs: int) 
                           | differences["outcome"].isin(["agreed", "status"]))]
     panels = list(dict.fromkeys(rows["outcome"]))
     scenarios = list(dict.fromkeys(rows["scenario"]))
-    heights = [max(1, rows[rows["outcome"] == p]["value"].nunique()) for p in panels]
+    reached = rows[(rows["reference_value"] > 0) | (rows["scenario_value"] > 0)]
+    heights = [max(1, reached[reached["outcome"] == p]["value"].nunique()) for p in panels]
     fig, axes = plt.subplots(len(panels), 1, figsize=(8, 1.3 + 0.42 * sum(heights) + 0.5 * len(panels)),
                              gridspec_kw={"height_ratios": heights}, sharex=True, squeeze=False)
     offsets = np.linspace(-0.2, 0.2, len(scenarios)) if len(scenarios) > 1 else np.zeros(1)
     colours = plt.get_cmap("tab10").colors
     for ax, panel in zip(axes[:, 0], panels, strict=True):
         part = rows[rows["outcome"] == panel]
-        values = list(dict.fromkeys(part["value"]))
+        reached = part[(part["reference_value"] > 0) | (part["scenario_value"] > 0)]
+        values = list(dict.fromkeys(reached["value"])) or list(dict.fromkeys(part["value"]))
         for k, name in enumerate(scenarios):
             mine = part[part["scenario"] == name].set_index("value").reindex(values)
             y = np.arange(len(values)) + offsets[k]
@@ -39,7 +41,8 @@ def difference_plot(differences: pd.DataFrame, reference: Scenario, pairs: int) 
         ax.set_title(_panel_title(panel, reference), fontsize=9, loc="left")
         ax.grid(axis="x", alpha=0.3)
     axes[-1, 0].set_xlabel(f"difference from '{reference.name}' in percentage points "
-                           f"(paired 95% interval, {pairs} common-seed runs)")
+                           f"(paired 95% interval, {pairs} common-seed runs)\n"
+                           "outcomes no run reached in either scenario are left out")
     fig.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=min(4, len(scenarios)), frameon=False,
                fontsize=8, title="compared scenario", title_fontsize=8)
     fig.tight_layout()

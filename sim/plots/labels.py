@@ -3,6 +3,8 @@ raw parameter paths (``actors.TUR.capability`` -> ``Turkey: capability``)."""
 
 from __future__ import annotations
 
+import re
+
 from sim.core.categories import CATEGORY_LABELS
 from sim.scenario.schema import Scenario
 
@@ -45,9 +47,27 @@ def parameter_label(path: str, scenario: Scenario | None = None) -> str:
     return path
 
 
+STATUS_WORDS = {"signed": "a new agreement signed", "breakdown": "talks broken down",
+                "unresolved": "talks still open"}
+
+
 def output_label(text: str, scenario: Scenario | None = None) -> str:
-    """``mean(outcome.tartus)`` -> ``mean final value of Tartus (0-100)``; other outputs are kept as written."""
+    """``mean(outcome.tartus)`` -> ``mean final value of Tartus (0-100)``, ``P(signed.m12)`` -> ``share of runs
+    with a new agreement signed at month 12``; other outputs are kept as written."""
     inner = text[text.find("(") + 1:text.rfind(")")] if "(" in text else text
+    column, _, condition = inner.strip().partition(" ")
+    month = re.search(r"\.m(\d+)$", column)
+    if month:  # a month-k column: the same words as the final column, "at month k"
+        at = f" at month {month.group(1)}"
+        final = text.replace(column, column[:month.start()], 1)
+        if text.startswith("P(") and column[:month.start()] in STATUS_WORDS and not condition:
+            return f"share of runs with {STATUS_WORDS[column[:month.start()]]}{at}"
+        if text.startswith("mean(presence."):
+            return f"mean presence at {issue_name(scenario, column.split('.')[1])}{at} (0-100)"
+        label = output_label(final, scenario)
+        return label.replace("final ", "") + at if label != final else text
+    if text.startswith("P(") and column in STATUS_WORDS and not condition:
+        return f"share of runs with {STATUS_WORDS[column]} at the end"
     if text.startswith("mean(outcome."):
         return f"mean final value of {issue_name(scenario, inner.removeprefix('outcome.'))} (0-100)"
     if text.startswith("mean(agreement_round"):
@@ -72,7 +92,7 @@ def natural_range(text: str, scenario: Scenario | None = None) -> tuple[float, f
     """The range an output can take: 0-1 for shares, 0-100 for issue values, 1-rounds for months."""
     if text.startswith("P("):
         return (0.0, 1.0)
-    if text.startswith("mean(outcome."):
+    if text.startswith(("mean(outcome.", "mean(presence.")):
         return (0.0, 100.0)
     if text.startswith("mean(agreement_round") and scenario is not None:
         return (1.0, float(scenario.rounds))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -105,30 +106,42 @@ def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None
 
 
 def relation_network(scenario: Scenario) -> plt.Figure:
-    """The relation graph: edge width = influence, colour = alignment (red hostile, blue aligned)."""
+    """The relation graph: nodes named by the scenario's actor names, edge width = influence, colour = alignment
+    (red hostile, grey neutral, blue aligned: a neutral edge stays visible)."""
+    from matplotlib.colors import LinearSegmentedColormap, Normalize
+
     from sim.scenario.distributions import central_value
 
     graph = nx.DiGraph()
     for actor_id, actor in scenario.actors.items():
-        graph.add_node(actor_id, veto=actor.role == "veto")
+        graph.add_node(actor_id, veto=actor.role == "veto", name=actor.name)
     for key, relation in scenario.relations.items():
         source, target = key.split("->")
         graph.add_edge(source, target, influence=central_value(relation.influence),
                        alignment=central_value(relation.alignment))
-    fig, ax = plt.subplots(figsize=(6, 5))
+    fig, ax = plt.subplots(figsize=(6.4, 5.4))
     layout = nx.circular_layout(graph)
     colours = ["#444444" if graph.nodes[n]["veto"] else "#aaaaaa" for n in graph]
-    nx.draw_networkx_nodes(graph, layout, node_color=colours, node_size=1400, ax=ax)
-    nx.draw_networkx_labels(graph, layout, font_color="white", font_weight="bold", ax=ax)
+    nx.draw_networkx_nodes(graph, layout, node_color=colours, node_size=700, ax=ax)
+    for node, (x, y) in layout.items():  # the name outside its node, on the side away from the centre
+        name = "\n".join(textwrap.wrap(graph.nodes[node]["name"], 18, break_on_hyphens=False))
+        ax.annotate(name, (x, y), xytext=(x * 1.2, y * 1.2), fontsize=9,
+                    ha="left" if x > 0.5 else "right" if x < -0.5 else "center",
+                    va="bottom" if y > 0.5 else "top" if y < -0.5 else "center")
+    cmap = LinearSegmentedColormap.from_list("alignment", ["#b2182b", "#999999", "#2166ac"])
     edges = list(graph.edges(data=True))
     if edges:
         nx.draw_networkx_edges(
-            graph, layout, ax=ax, edgelist=[(u, v) for u, v, _ in edges], node_size=1400,
+            graph, layout, ax=ax, edgelist=[(u, v) for u, v, _ in edges], node_size=700,
             width=[1 + 8 * d["influence"] for _, _, d in edges], edge_color=[d["alignment"] for _, _, d in edges],
-            edge_cmap=plt.get_cmap("RdBu"), edge_vmin=-1, edge_vmax=1, arrowsize=18,
-            connectionstyle="arc3,rad=0.12")
-    ax.set_title("Relations: width = influence, colour = alignment (red hostile, blue aligned);\n"
+            edge_cmap=cmap, edge_vmin=-1, edge_vmax=1, arrowsize=18, connectionstyle="arc3,rad=0.12")
+    bar = fig.colorbar(plt.cm.ScalarMappable(norm=Normalize(-1, 1), cmap=cmap), ax=ax, shrink=0.5, pad=0.02)
+    bar.set_label("alignment (central value)", fontsize=8)
+    ax.set_title("Relations: arrow width = influence of one actor on another,\ncolour = alignment; "
                  "dark nodes are veto players", fontsize=9)
+    ax.set_xlim(-1.75, 1.75)
+    ax.set_ylim(-1.45, 1.45)
+    ax.set_aspect("equal")
     ax.axis("off")
     return fig
 

@@ -32,6 +32,10 @@ def tornado(table: pd.DataFrame, title: str = "", label: Label = _plain) -> Figu
     ax.barh(y + 0.18, t["output_low"] - base, 0.36, left=base, color="#4878a8", label="parameter at its low end")
     ax.barh(y - 0.18, t["output_high"] - base, 0.36, left=base, color="#d08b3c", label="parameter at its high end")
     ax.axvline(base, color="black", lw=0.8)
+    if len(t) and not (t[["output_low", "output_high"]].to_numpy(float) != base).any():
+        ax.text(0.5, 0.5, "the output takes the same value at every level of every parameter:\nno bar to draw",
+                transform=ax.transAxes, ha="center", va="center", fontsize=9, color="#b2182b",
+                bbox={"fc": "white", "ec": "#b2182b"})
     ax.set_yticks(y, [wrap(label(p), 34) for p in t["parameter"]], fontsize=8)
     ax.set_xlabel(wrap(title or "output", 70))
     ax.set_title("One-at-a-time sensitivity (others at their baseline)", fontsize=10)
@@ -52,12 +56,21 @@ def sobol_bars(table: pd.DataFrame, title: str = "", label: Label = _plain, warn
     ax.set_xticks(x, [wrap(label(p), 22) for p in t["parameter"]], rotation=40, ha="right", fontsize=7)
     ax.set_ylabel("share of output variance (95% interval)")
     ax.set_title(wrap(f"Sobol indices: {title}", 80), fontsize=10)
-    if warning:
-        ax.set_ylim(-0.25, 1.25)
-        ax.text(0.5, 0.97, wrap(warning, 90), transform=ax.transAxes, ha="center", va="top", fontsize=8,
-                color="#b2182b", bbox={"fc": "white", "ec": "#b2182b", "alpha": 0.9})
-    fig.tight_layout(rect=(0, 0.4 / fig.get_figheight(), 1, 1))
-    fig.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)
+    bottom = 0.4
+    if warning:  # held axis; bars that leave it get a marker at the edge; the warning under the plot, off the data
+        low, high = -0.25, 1.25
+        ax.set_ylim(low, high)
+        for offset, column in ((-0.2, "S1"), (0.2, "ST")):
+            for xi, value in zip(x + offset, t[column].to_numpy(float), strict=True):
+                if value > high or value < low:
+                    ax.plot(xi, high if value > high else low, "^" if value > high else "v", color="#b2182b",
+                            ms=7, clip_on=False, zorder=5)
+        text = wrap(warning + " A red triangle marks a bar that runs off the axis.", 120)
+        bottom += 0.05 + 0.15 * (text.count("\n") + 1)
+        fig.text(0.02, 0.01, text, fontsize=8, color="#b2182b", va="bottom")
+    fig.tight_layout(rect=(0, bottom / fig.get_figheight(), 1, 1))
+    fig.legend(loc="lower center", bbox_to_anchor=(0.5, (bottom - 0.38) / fig.get_figheight()), ncol=2,
+               fontsize=8, frameon=False)
     return fig
 
 
@@ -100,6 +113,8 @@ def heatmap(table: pd.DataFrame, title: str = "", label: Label = _plain,
                         color="white" if shade < 0.55 else "black")
     fig.colorbar(im, ax=ax, label=wrap(title or table.attrs.get("output", ""), 40))
     ax.set_title(wrap(title or table.attrs.get("output", ""), 70), fontsize=10)
+    if np.isnan(values).any():  # a design that does not fill the grid (Sobol, LHS): say what a blank cell is
+        note = (note + " " if note else "") + "Blank cells: no design point fell in that bin."
     if note:
         text = wrap(note, 110)
         fig.text(0.02, 0.01, text, fontsize=8, color="#b2182b", va="bottom")
@@ -116,8 +131,9 @@ def line_with_band(points: pd.DataFrame, parameter: str, mean: str, low: str, hi
     fig, ax = plt.subplots(figsize=(7, 4.4))
     ax.fill_between(p[parameter], p[low], p[high], color="#4878a8", alpha=0.25, label="95% interval")
     ax.plot(p[parameter], p[mean], "o-", color="#4878a8", label="mean over replications")
-    if value_range:
-        ax.set_ylim(*value_range)
+    if value_range:  # a little room at both ends: a mean of exactly 0 or 1 must not hide on the frame
+        pad = 0.02 * (value_range[1] - value_range[0])
+        ax.set_ylim(value_range[0] - pad, value_range[1] + pad)
     ax.set_xlabel(wrap(label(parameter), 70))
     ax.set_ylabel(wrap(title, 40))
     ax.set_title(wrap(title, 80), fontsize=10)

@@ -130,13 +130,16 @@ def _index_sections(spec: SweepSpec, res: SweepAnalysis, figures: _Figures, labe
 
     lines: list[str] = []
     for text, table in res.indices.items():
-        lines += [f"## Sensitivity of {text}", ""]
+        lines += [f"## Sensitivity of {olabel(text)}", "", f"Output `{text}`.", ""]
+        constant = not res.seed_share.empty and (res.seed_share.set_index("output")
+                                                 .get("total_variance", {}).get(text.split(" [")[0]) == 0)
         if table.empty:
-            constant = not res.seed_share.empty and (res.seed_share.set_index("output")
-                                                     .get("total_variance", {}).get(text.split(" [")[0]) == 0)
             lines += [f"_{text} takes the same value in every run: there is no variance to share out among the "
                       "parameters._" if constant else "_Not enough complete points to estimate indices yet._", ""]
             continue
+        if constant:
+            lines += [f"_{text} takes the same value in every run, so every effect below is zero: no parameter "
+                      "moves it over the ranges swept._", ""]
         lines += [_md(table), ""]
         output = text.split(" [")[0]
         warning = flat_output_warning(spec, res, output, table, scenario, means.get(output)) \
@@ -174,7 +177,8 @@ def _plane_section(spec: SweepSpec, res: SweepAnalysis, store, pts: pd.DataFrame
             band = interval_columns(rows, o)
             fig = plots.line_with_band(band, name, "mean", "low", "high", olabel(o.text) + under, label,
                                        natural_range(o.text, scenario))
-            lines += [f"## {o.text} along {name}{under}", "",
+            lines += [f"## {olabel(o.text)} along {label(name)}{under}", "", f"Output `{o.text}`, parameter "
+                      f"`{name}`.", "",
                       figures.add(fig, f"line_{_slug(o.text)}", f"{o.text} along {name}"), ""]
         return lines
     if len(spec.parameters) < 2 or spec.design == "oat":
@@ -186,10 +190,14 @@ def _plane_section(spec: SweepSpec, res: SweepAnalysis, store, pts: pd.DataFrame
         return lines
     note = seed_note(res, first)
     fig = plots.heatmap(table, olabel(first) + under, label, natural_range(first, scenario), note)
-    lines += [f"## Heatmap of {first} over {x} x {y}{under}", "",
-              "The colour scale spans the output's natural range"
+    lines += [f"## Heatmap of {olabel(first)} over {label(x)} x {label(y)}{under}", "",
+              f"Output `{first}` over `{x}` (x) and `{y}` (y). The colour scale spans the output's natural range"
               + (f" ({natural_range(first, scenario)[0]:g} to {natural_range(first, scenario)[1]:g})"
                  if natural_range(first, scenario) else "") + ".", ""]
+    if spec.design != "grid":
+        lines += [f"The {spec.design} design does not hold the other parameters fixed: each cell is the mean over "
+                  "the runs whose two plotted parameters fall in it, with every other parameter varying as the "
+                  "design drew it.", ""]
     if note:
         lines += [f"**Note:** {note}", ""]
     lines += [figures.add(fig, f"heatmap_{_slug(first)}", "heatmap"), ""]

@@ -33,9 +33,13 @@ def seed_note(res: Any, output: str) -> str:
     if not (share > NOISE_DOMINATES or noise > NOISE_DOMINATES):
         return ""
     parts = [f"Seed noise dominates: the seed explains {share:.0%} of the run-to-run variance of {output}"]
-    if noise == noise:  # not NaN
+    reps = int(row["replications"])
+    if noise == noise and noise >= 1:  # the estimate exceeds the observed spread: no structure left to see
+        parts.append(f"and the cell means spread no more than seed noise alone would make them after averaging "
+                     f"{reps} replications (estimated noise {noise:.2f} times their variance)")
+    elif noise == noise:  # not NaN
         parts.append(f"and {noise:.0%} of the variance between the cell means is still noise after averaging "
-                     f"{int(row['replications'])} replications")
+                     f"{reps} replications")
     return " ".join(parts) + ". Differences between neighbouring cells are mostly noise, not structure."
 
 

@@ -43,12 +43,8 @@ def scenario_arms(c: Collector, raw: Any, evaluator: str, base_dir: Path | None)
             c.add(("scenarios", i), f"scenario does not load: {str(exc).splitlines()[0]}")
             continue
         label = label if label is not None else scenario.name
-        if not isinstance(label, str) or not label:
-            c.add(("scenarios", i, "label"), "expected a non-empty text label")
-            continue
-        if label in {a["label"] for a in arms}:
-            c.add(("scenarios", i), f"label {label!r} is used twice; give the files distinct labels "
-                                    "({file: ..., label: ...})")
+        if not arm_label_ok(c, ("scenarios", i), label, arms, "give the files distinct labels ({file: ..., "
+                                                               "label: ...})"):
             continue
         arms.append({"label": label, "scenario": str(path), "hash": scenario.hash})
     return tuple(arms)
@@ -60,3 +56,15 @@ def shared_paths(arms: tuple[dict[str, Any], ...]) -> set[str]:
 
     sets = [set(compile_scenario(load_scenario(a["scenario"])).parameter_paths()) for a in arms]
     return set.intersection(*sets) if sets else set()
+
+
+def arm_label_ok(c: Collector, where: tuple[Any, ...], label: Any, arms: list[dict[str, Any]], hint: str) -> bool:
+    """Whether ``label`` can name one more arm of a factor (non-empty text, not used yet); else one located error
+    ending in ``hint`` (how to tell the arms apart)."""
+    if not isinstance(label, str) or not label:
+        c.add((*where, "label"), "expected a non-empty text label")
+        return False
+    if label in {a["label"] for a in arms}:
+        c.add(where, f"label {label!r} is used twice; {hint}")
+        return False
+    return True

@@ -29,7 +29,7 @@ from sim.mechanisms.registry import create
 
 from .checks import check_against_evaluator, check_name, check_options, check_size
 from .outputs import Output, parse_output
-from .scenario_arms import scenario_arms
+from .scenario_arms import arm_label_ok, scenario_arms
 from .yamlpos import Lines, line_of, load_with_lines
 
 DESIGNS = ("oat", "grid", "lhs", "sobol", "morris")
@@ -324,12 +324,8 @@ def _arms(c: _Collector, raw: Any, evaluator: str) -> tuple[dict[str, Any], ...]
         if mech is None:
             continue
         label = item.get("label", mech["name"]) if isinstance(item, dict) else mech["name"]
-        if not isinstance(label, str) or not label:
-            c.add(("mechanisms", i, "label"), "expected a non-empty text label")
-            continue
-        if label in {a["label"] for a in arms}:
-            c.add(("mechanisms", i), f"label {label!r} is used twice; give the variants distinct labels "
-                                     "({name: ..., params: {...}, label: ...})")
+        if not arm_label_ok(c, ("mechanisms", i), label, arms, "give the variants distinct labels ({name: ..., "
+                                                                "params: {...}, label: ...})"):
             continue
         arms.append({"label": label, **mech})
     return tuple(arms)

@@ -8,7 +8,7 @@ CPU time, which does not depend on how busy the machine is) and is classified as
                 when the case names them, no traceback;
 * ``traceback`` a Python exception escaped (or the process died of one, or ran out of memory);
 * ``accepted``  exit code 0: the bad input was silently taken;
-* ``hang``      the subprocess outlived its timeout;
+* ``hang``      the subprocess used up its CPU limit (or, blocked, a generous wall-clock backstop);
 * ``unclear``   refused, but the message misses the line, the field, the expected text, or spans several lines.
 """
 
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import resource
+import signal
 import subprocess
 import sys
 import time
@@ -28,7 +29,8 @@ from typer.testing import CliRunner
 ROOT = Path(__file__).resolve().parents[2]
 LIMIT_BYTES = 1 << 30
 LIMIT_SECONDS = 10.0  # CPU seconds a case may use
-WALL_SECONDS = 90.0  # a subprocess still running after this long counts as hung (the machine may be busy)
+HANG_CPU_SECONDS = 30  # a subprocess that burns this much CPU is stopped and counts as hung (load-independent)
+WALL_SECONDS = 600.0  # backstop for a subprocess that blocks without using CPU; generous, the machine may be busy
 LOCATION = re.compile(r"\S+\.(ya?ml|json|parquet):\d+: |\S+:\d+: ")
 
 
@@ -72,6 +74,7 @@ def _materialise(case: Case, folder: Path) -> list[str]:
 
 def _limits() -> None:  # pragma: no cover - runs in the child before exec
     resource.setrlimit(resource.RLIMIT_AS, (LIMIT_BYTES, LIMIT_BYTES))
+    resource.setrlimit(resource.RLIMIT_CPU, (HANG_CPU_SECONDS, HANG_CPU_SECONDS + 1))  # SIGXCPU, then SIGKILL
 
 
 def run_case(case: Case, folder: Path) -> Outcome:
@@ -87,6 +90,8 @@ def run_case(case: Case, folder: Path) -> Outcome:
             return Outcome("hang", None, time.perf_counter() - start, "")
         code, err, out, exc = proc.returncode, proc.stderr, proc.stdout, None
         seconds = _child_cpu() - cpu
+        if code in (-signal.SIGXCPU, -signal.SIGKILL):  # stopped by its CPU limit, however busy the machine
+            return Outcome("hang", None, seconds, "", f"used {seconds:.0f} s of CPU")
     else:
         from sim.cli.main import app
 

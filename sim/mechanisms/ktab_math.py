@@ -1,0 +1,124 @@
+"""The KTAB-style per-issue model's arithmetic (``sim.mechanisms.ktab``), vectorised over issues.
+
+Arrays are (M, N) for positions and weights and (M, N, N) for pairwise quantities; the equations are those of
+``sim.mechanisms.ktab``'s docstring. What this module adds is the cost:
+
+* contest strengths S_ab = sum_k w_k max(0, u_k(x_a) - u_k(x_b)) come from prefix sums over the voters sorted
+  by position instead of an N x N x N tensor per issue (``sim.mechanisms.side_votes``): u_k(x) =
+  (1 - |x - x_k| / 100)^rho falls with the distance |x - x_k|, so voter k prefers a to b exactly when it sits on
+  a's side of the midpoint (x_a + x_b) / 2, and S_ab = sum over those voters of w_k u_k(x_a) minus the same sum
+  of w_k u_k(x_b): O(N^2 log N) per issue;
+* the stationary distribution of the Markov election is iterated for all issues at once, each issue stopping at
+  its own first step that moves no probability by more than ``tol`` (as the one-issue power iteration does);
+* each actor's choice of the accepted bargain it likes best is one masked argmax over the proposers.
+
+The strengths equal the tensor sums up to floating-point rounding; everything downstream of them is the same
+elementwise arithmetic as the one-issue code (tests/test_ktab_reference.py compares the two on random states).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.mechanisms.side_votes import Sides
+
+_ACCEPT_SLACK = 1e-12  # a bargain this much worse than the expected contest is still accepted
+_TIE_WEIGHT = 1e-9  # weight of the proposer's gain when an actor ranks accepted bargains
+
+
+def utility(x: np.ndarray, rho: float) -> np.ndarray:
+    """U[m, k, a]: utility of actor k (at x[m, k]) for actor a's position x[m, a] on issue m."""
+    return _curve(1.0 - np.abs(x[:, None, :] - x[:, :, None]) / 100.0, rho)
+
+
+def _curve(u: np.ndarray, rho: float) -> np.ndarray:
+    """u ** rho, without the copy numpy makes for rho = 1 (x ** 1.0 == x)."""
+    return u if rho == 1.0 else u ** rho
+
+
+def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.isclose(a, b)`` (default tolerances) for finite arrays, without its overhead."""
+    return np.abs(a - b) <= 1e-8 + 1e-5 * np.abs(b)
+
+
+def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """S[m, a, b] = sum_k w_k max(0, u[m, k, a] - u[m, k, b]): voter k prefers a iff it is on a's side."""
+    s = Sides.of(x).sums(-(w[:, :, None] * u))
+    return np.maximum(s, 0.0, out=s)
+
+
+def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
+                          u: np.ndarray | None = None) -> np.ndarray:
+    """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
+    strength = strengths(x, w, utility(x, rho) if u is None else u)
+    if gamma != 1.0:
+        strength **= gamma
+    total = strength + strength.transpose(0, 2, 1)
+    return np.divide(strength, total, out=np.full_like(strength, 0.5), where=total > 0)
+
+
+CHECK_EVERY = 4  # power-iteration steps between convergence checks
+
+
+def condorcet_distributions(prob: np.ndarray, iterations: int = 200, tol: float = 1e-12) -> np.ndarray:
+    """pi[m]: stationary distribution of issue m's Markov election: power iteration from uniform, ``iterations``
+    steps at most, per issue stopped once a step moves no entry by ``tol`` or more.
+
+    The chance of staying put is folded into the transition matrix's diagonal, so a step is one product, and
+    convergence is checked every ``CHECK_EVERY`` steps (and at the cap): an issue may stop up to three steps
+    after the first step below ``tol``, each of which moves pi by less than ``tol``."""
+    n_issues, n = prob.shape[:2]
+    if n == 1:
+        return np.ones((n_issues, 1))
+    diagonal = (slice(None), np.arange(n), np.arange(n))
+    move = prob.copy()
+    move[diagonal] = 0.0
+    move /= n - 1  # move[m, b, a]: go from a to b
+    move[diagonal] = 1.0 - move.sum(axis=1)
+    pi = np.full((n_issues, n, 1), 1.0 / n)
+    out = np.empty((n_issues, n))
+    left = np.arange(n_issues)
+    done_steps = 0
+    while done_steps < iterations:
+        steps = min(CHECK_EVERY, iterations - done_steps)
+        for _ in range(steps - 1):
+            pi = np.matmul(move, pi)
+            pi /= pi.sum(axis=1, keepdims=True)
+        new = np.matmul(move, pi)
+        new /= new.sum(axis=1, keepdims=True)
+        done_steps += steps
+        done = np.abs(new - pi).max(axis=(1, 2)) < tol
+        if done.any():
+            out[left[done]] = new[done, :, 0]
+            left, move, new = left[~done], move[~done], new[~done]
+            if not left.size:
+                return out
+        pi = new
+    out[left] = pi[:, :, 0]
+    return out
+
+
+def forecasts(x: np.ndarray, pi: np.ndarray, mode: bool) -> np.ndarray:
+    """Per issue: the expected position sum_a pi_a x_a, or (``mode``) the most probable position."""
+    if mode:
+        return x[np.arange(x.shape[0]), np.argmax(pi, axis=1)]
+    return np.array([np.dot(p, v) for p, v in zip(pi, x, strict=True)])
+
+
+def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray, rho: float) -> np.ndarray:
+    """New positions (M, N) after one round of interpolated bargains (``prob`` and ``u`` at positions x)."""
+    n = x.shape[1]
+    weight_i = prob * s[:, :, None]  # [m, i, j]: proposer i's claim against j
+    denom = weight_i + weight_i.transpose(0, 2, 1)
+    theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
+    bargain = theta * x[:, :, None] + (1 - theta) * x[:, None, :]  # [m, i, j] proposed by i to j
+    own = u[:, np.arange(n), np.arange(n)]  # u_j(x_j)
+    target_u = _curve(1.0 - np.abs(bargain - x[:, None, :]) / 100.0, rho)  # u_j(x_ij) at [m, i, j]
+    contest_u = prob.transpose(0, 2, 1) * own[:, None, :] + prob * u.transpose(0, 2, 1)
+    accept = (target_u >= contest_u - _ACCEPT_SLACK) & ~np.eye(n, dtype=bool)
+    accept &= ~isclose(x[:, :, None], x[:, None, :])
+    proposer_gain = _curve(1.0 - np.abs(bargain - x[:, :, None]) / 100.0, rho) - prob * own[:, :, None]
+    key = np.where(accept, target_u + _TIE_WEIGHT * proposer_gain, -np.inf)
+    pick = np.argmax(key, axis=1)  # first proposer with the best key, per receiver j
+    chosen = np.take_along_axis(bargain, pick[:, None, :], axis=1)[:, 0, :]
+    return np.where(accept.any(axis=1), chosen, x)
