@@ -17,6 +17,8 @@ from statistics import NormalDist
 
 import numpy as np
 
+from sim.core.seeds import replication_generator
+
 M_HARMONICS = 10
 _BLOCK = 2_000_000  # values per FFT block (bounds memory on very large designs)
 
@@ -42,7 +44,7 @@ def first_order(x: np.ndarray, y: np.ndarray, m: int = M_HARMONICS) -> np.ndarra
 def analyze(X: np.ndarray, Y: np.ndarray, num_resamples: int = 100, conf_level: float = 0.95,
             seed: int | None = None, m: int = M_HARMONICS) -> dict[str, np.ndarray]:
     """``S1`` and ``S1_conf`` (half-width of the ``conf_level`` interval) of each column of ``X``."""
-    rng = np.random.default_rng(seed)
+    rng = replication_generator(seed)  # default_rng(seed), the stream SALib's rbd_fast draws its resamples from
     n, d = X.shape
     half = int(n * 0.5)
     z = NormalDist().inv_cdf(0.5 + conf_level / 2.0)
