@@ -1,21 +1,36 @@
-"""Sweep throughput and memory benchmark (issue 4).
+"""Sweep benchmark (issue 15): each sweep path's cost per replication on the same work, interleaved.
 
-1. Runs/s of the same sweep (same model, same design points, same seeds) through the sweep engine's serial,
-   processes and Dask executors, and through Mesa's ``batch_run`` with a thin ``mesa.Model`` wrapper around the
-   project's ``NegotiationModel``; printed side by side with ratios. The same comparison is repeated with the
-   Ishigami function wrapped the same way, where the per-run cost is ~0 and only the engine's overhead counts.
-2. Peak resident memory (sum over the whole process tree, sampled every 0.1 s) of a 100,000-run sweep.
+1. The same sweep (the baseline with the ten ``baseline_sobol`` parameters on a Latin hypercube; same points, same
+   seeds) through every path, each repeat running every path once in turn (the order rotates), so a change in
+   the machine's load hits every path alike:
+
+   * ``floor``          - the default mechanism's vectorised round math alone (CPU inside ``batch_step`` during
+                          the serial run);
+   * ``serial``         - ``run_sweep(executor="serial")``;
+   * ``processes xW``   - ``run_sweep(executor="processes", workers=W)``;
+   * ``dask xW``        - ``run_sweep(executor="dask", workers=W)`` (a ``LocalCluster``);
+   * ``batch_run x1``   - Mesa's ``batch_run`` over ``benchmarks/mesa_sweep_models.py`` (the engine's rows; tested)
+                          on the runs of the sweep's first ``--mesa-points`` design points (one Mesa model per run
+                          costs ~100x the batch path: the whole sweep would take most of an hour).
+
+   Each path runs in a fresh process; the figures cover its work only (not its own imports): wall time, and CPU
+   time of the whole process tree (workers sampled every 0.05 s). Printed per replication, with the ratios to the
+   floor and to ``batch_run``, and each path's throughput relative to serial. The rows of every path are compared.
+2. Peak resident memory of a 100,000-run sweep (whole process tree).
 
 Usage::
 
-    python benchmarks/bench_sweeps.py                    # both parts (the 100k sweep takes a few minutes)
-    python benchmarks/bench_sweeps.py --skip-memory
-    python benchmarks/bench_sweeps.py --memory-evaluator ishigami   # 100k runs of the test function (fast)
+    python benchmarks/bench_sweeps.py                      # 10,000 runs x 3 repeats, then the memory check
+    python benchmarks/bench_sweeps.py --points 500 --repeats 2 --skip-memory
+    python benchmarks/bench_sweeps.py --evaluator ishigami --points 20000   # engine overhead only
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -23,133 +38,202 @@ import threading
 import time
 from pathlib import Path
 
-import mesa
-import numpy as np
 import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-
-from sim.model.model import NegotiationModel  # noqa: E402
-from sim.scenario import compile_scenario, load_scenario  # noqa: E402
-from sim.sweeps import load_sweep, run_sweep, sample_design  # noqa: E402
-from sim.sweeps.evaluators import IshigamiEvaluator, release_mesa_models  # noqa: E402
-from sim.sweeps.tasks import run_seed  # noqa: E402
-
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
-PARAMS = load_sweep(ROOT / "scenarios" / "sweeps" / "baseline_sobol.yaml").identity()["parameters"]
-
-_CACHE: dict = {}  # per worker process: sweep file -> (design, names, seed); "compiled" -> scenario
 
 
-def _design(sweep: str) -> tuple[np.ndarray, list[str], int]:
-    """The sweep's design points, computed once per process (Mesa's Pool may spawn, not fork)."""
-    if sweep not in _CACHE:
-        spec = load_sweep(sweep)
-        _CACHE[sweep] = (sample_design(spec), spec.names, spec.seed)
-    return _CACHE[sweep]
+def sweep_file(tmp: Path, kind: str, points: int, reps: int) -> Path:
+    from sim.sweeps import load_sweep
 
-
-class NegotiationBatchModel(NegotiationModel):
-    """Thin wrapper so ``mesa.batch_run`` can address a design point and replication by two integers."""
-
-    def __init__(self, sweep: str = "", point: int = 0, rep: int = 0) -> None:
-        if "compiled" not in _CACHE:
-            release_mesa_models()  # same leak fix as the engine's evaluator, so only the runners differ
-            _CACHE["compiled"] = compile_scenario(load_scenario(BASELINE))
-        design, names, seed = _design(sweep)
-        overrides = dict(zip(names, map(float, design[point]), strict=True))
-        super().__init__(_CACHE["compiled"], run_seed(seed, point, rep), overrides=overrides, record=False)
-        self.summary: dict = {}
-        self.datacollector = mesa.DataCollector(model_reporters={
-            k: (lambda m, k=k: m.summary.get(k)) for k in
-            ("agreed", "agreement_round", "outcome.tartus", "category.tartus")})
-        self.datacollector.collect(self)  # batch_run indexes collected rows by step number
-
-    def step(self) -> None:
-        super().step()
-        if self.finished:  # fewer columns than the engine stores: favours batch_run slightly
-            out = self.outcome()
-            self.summary = {"agreed": out.agreed, "agreement_round": out.agreement_round,
-                            "outcome.tartus": float(out.package[self.compiled.issue_ids.index("tartus")]),
-                            "category.tartus": out.categories["tartus"]}
-        self.datacollector.collect(self)
-
-
-class IshigamiBatchModel(mesa.Model):
-    """The Ishigami function as a one-step Mesa model (measures pure per-run overhead)."""
-
-    def __init__(self, sweep: str = "", point: int = 0, rep: int = 0) -> None:
-        design, names, seed = _design(sweep)
-        super().__init__(rng=run_seed(seed, point, rep))
-        self.params = dict(zip(names, map(float, design[point]), strict=True))
-        self.seed_, self.y = run_seed(seed, point, rep), None
-        self.datacollector = mesa.DataCollector(model_reporters={"y": "y"})
-        self.datacollector.collect(self)
-
-    def step(self) -> None:
-        self.y = IshigamiEvaluator()(self.params, self.seed_)["y"]
-        self.running = False
-        self.datacollector.collect(self)
-
-
-def sweep_file(tmp: Path, kind: str, samples: int, reps: int, design: str = "sobol") -> Path:
     if kind == "model":
-        spec = {"scenario": str(BASELINE), "parameters": {p["path"]: [p["low"], p["high"]] for p in PARAMS},
+        params = load_sweep(ROOT / "scenarios" / "sweeps" / "baseline_sobol.yaml").identity()["parameters"]
+        spec = {"scenario": str(BASELINE), "parameters": {p["path"]: [p["low"], p["high"]] for p in params},
                 "outputs": ["mean(outcome.tartus)"]}
     else:
         spec = {"evaluator": "ishigami", "outputs": ["mean(y)"],
-                "parameters": {"x1": [-np.pi, np.pi], "x2": [-np.pi, np.pi], "x3": [-np.pi, np.pi]}}
-    spec.update({"name": f"bench_{kind}", "design": design, "samples": samples, "replications": reps,
-                 "seed": 2024})
-    path = tmp / f"{kind}_{design}_{samples}_{reps}.yaml"
+                "parameters": {x: [-3.14159, 3.14159] for x in ("x1", "x2", "x3")}}
+    spec.update({"name": f"bench_{kind}", "design": "lhs", "samples": points, "replications": reps, "seed": 2024})
+    path = tmp / f"{kind}_{points}x{reps}.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
 
 
-def time_engine(path: Path, tmp: Path, executor: str, workers: int) -> tuple[float, int]:
-    out = tmp / f"out_{path.stem}_{executor}"
-    t0 = time.perf_counter()
-    res = run_sweep(path, out, executor=executor, workers=workers)
-    return time.perf_counter() - t0, res.n_ran
+class FloorMeter:
+    """Adds up the CPU time spent inside the baseline mechanism's ``batch_step`` (the vectorised round math)."""
+
+    def __init__(self) -> None:
+        import sim
+        from sim.mechanisms.registry import get
+
+        self.seconds, self.cls = 0.0, get(sim.load_scenario(BASELINE).mechanism.name)
+        self.original = self.cls.batch_step
+
+    def __enter__(self) -> FloorMeter:
+        meter, original = self, self.original
+
+        def timed(mech, *args, **kwargs):
+            start = time.process_time()
+            try:
+                return original(mech, *args, **kwargs)
+            finally:
+                meter.seconds += time.process_time() - start
+        self.cls.batch_step = timed
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cls.batch_step = self.original
 
 
-def time_batch_run(path: Path, kind: str, workers: int) -> tuple[float, int]:
-    spec = load_sweep(path)
-    n_points = len(sample_design(spec))
-    cls = NegotiationBatchModel if kind == "model" else IshigamiBatchModel
-    t0 = time.perf_counter()
-    rows = mesa.batch_run(cls, {"sweep": str(path), "point": range(n_points), "rep": range(spec.replications)},
-                          number_processes=workers, iterations=1, max_steps=1000, display_progress=False)
-    return time.perf_counter() - t0, len(rows)
+# -- one path, in a fresh process --------------------------------------------------------------------------------
+def one_path(path: str, sweep: str, out: str, workers: int, mesa_points: int) -> dict:
+    """Run one path; return its work section's wall and own CPU (the parent adds the workers' CPU)."""
+    import pandas as pd
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    floor = None
+    if path.startswith("batch_run"):
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from mesa_sweep_models import batch_run_rows
+
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        rows = batch_run_rows(sweep, int(path.rsplit("x", 1)[1]), mesa_points)
+        pd.DataFrame(rows).to_parquet(Path(out) / "rows.parquet")
+    else:
+        from sim.sweeps import run_sweep
+
+        executor = path.split()[0]
+        if executor == "serial" and "ishigami" not in sweep:
+            with FloorMeter() as meter:
+                cpu0, t0 = time.process_time(), time.perf_counter()
+                run_sweep(sweep, out, executor="serial")
+            floor = meter.seconds
+        else:
+            cpu0, t0 = time.process_time(), time.perf_counter()
+            run_sweep(sweep, out, executor=executor, workers=workers)
+    return {"wall": time.perf_counter() - t0, "cpu_self": time.process_time() - cpu0, "floor": floor,
+            "runs": len(rows) if path.startswith("batch_run") else None}
 
 
-def throughput(kind: str, samples: int, reps: int, workers: int) -> None:
+class TreeCPU:
+    """Samples the CPU time (user + system) of every descendant of ``pid``, keeping each process's last value."""
+
+    def __init__(self, pid: int) -> None:
+        self.root, self.seen, self.stop = psutil.Process(pid), {}, threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while not self.stop.is_set():
+            try:
+                for p in self.root.children(recursive=True):
+                    try:
+                        t = p.cpu_times()
+                        self.seen[p.pid] = t.user + t.system
+                    except psutil.Error:
+                        pass
+            except psutil.Error:
+                pass
+            time.sleep(0.05)
+
+    def descendants(self) -> float:
+        self.stop.set()
+        self.thread.join()
+        return sum(self.seen.values())
+
+
+def measure(path: str, sweep: Path, out: Path, workers: int, mesa_points: int) -> dict:
+    cmd = [sys.executable, __file__, "--one", path, "--sweep", str(sweep), "--out", str(out),
+           "--workers", str(workers), "--mesa-points", str(mesa_points)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    tree = TreeCPU(proc.pid)
+    stdout, stderr = proc.communicate()
+    workers_cpu = tree.descendants()
+    if proc.returncode:
+        raise RuntimeError(f"{path} failed:\n{stderr[-2000:]}")
+    got = json.loads(stdout.strip().splitlines()[-1])
+    got["cpu"] = got["cpu_self"] + workers_cpu
+    return got
+
+
+def rows_of(path: str, out: Path):
+    import pandas as pd
+
+    if path.startswith("batch_run"):
+        return pd.read_parquet(out / "rows.parquet").sort_values(["point", "rep"]).reset_index(drop=True)
+    from sim.sweeps.analysis import load_results
+
+    return load_results(out).sort_values(["point", "rep"]).reset_index(drop=True)
+
+
+def same_rows(a, b) -> bool:
+    import numpy as np
+
+    cols = [c for c in b.columns if c in a.columns and c not in ("run_id", "seed", "generation")]
+    if len(a) != len(b) or len(cols) < 3:
+        return False
+    for c in cols:
+        x, y = a[c].to_numpy(), b[c].to_numpy()
+        if y.dtype.kind == "f" and x.dtype.kind in "fiub":
+            if not np.allclose(x.astype(float), y, atol=1e-9, rtol=0, equal_nan=True):
+                return False
+        elif list(map(str, x)) != list(map(str, y)):
+            return False
+    return True
+
+
+def compare(kind: str, points: int, reps: int, workers: int, repeats: int, mesa: bool, mesa_points: int) -> None:
+    paths = ["serial", f"processes x{workers}", f"dask x{workers}"] + (["batch_run x1"] if mesa else [])
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        path = sweep_file(tmp, kind, samples, reps)
-        results = {}
-        for label, fn in [("engine serial", lambda: time_engine(path, tmp, "serial", 1)),
-                          (f"engine processes x{workers}", lambda: time_engine(path, tmp, "processes", workers)),
-                          (f"engine dask x{workers}", lambda: time_engine(path, tmp, "dask", workers)),
-                          ("mesa.batch_run x1", lambda: time_batch_run(path, kind, 1)),
-                          (f"mesa.batch_run x{workers}", lambda: time_batch_run(path, kind, workers))]:
-            secs, n = fn()
-            results[label] = n / secs
-            print(f"  {label:<24} {n:>7} runs {secs:7.2f} s {n / secs:9.0f} runs/s", flush=True)
-        base = results[f"mesa.batch_run x{workers}"]
-        print(f"  ratios vs mesa.batch_run x{workers}: " + ", ".join(
-            f"{k}: {v / base:.2f}x" for k, v in results.items() if not k.startswith("mesa")))
-        print(f"  ratio engine serial / batch_run x1: {results['engine serial'] / results['mesa.batch_run x1']:.2f}x")
+        sweep = sweep_file(tmp, kind, points, reps)
+        n = points * reps
+        print(f"\n[1] {kind}: LHS {points} points x {reps} replications = {n:,} runs; {repeats} interleaved repeats "
+              f"(order rotates); load average before: {os.getloadavg()[0]:.1f}", flush=True)
+        results: dict[str, list[dict]] = {p: [] for p in paths}
+        for r in range(repeats):
+            order = paths[r % len(paths):] + paths[:r % len(paths)]
+            for p in order:
+                out = tmp / f"{p.split()[0]}_{r}"
+                out.mkdir()
+                got = measure(p, sweep, out, workers, mesa_points)
+                results[p].append(got)
+                print(f"    repeat {r + 1} {p:<14} wall {got['wall']:7.2f} s  cpu {got['cpu']:7.2f} s  "
+                      f"load {os.getloadavg()[0]:.1f}", flush=True)
+        runs = {p: results[p][0].get("runs") or n for p in paths}  # per-replication figures divide by these
+        med = {p: {k: statistics.median(g[k] for g in results[p]) / runs[p] for k in ("wall", "cpu")} for p in paths}
+        floors = [g["floor"] for g in results["serial"] if g.get("floor")]
+        if floors:
+            med = {"floor": {"wall": float("nan"), "cpu": statistics.median(floors) / n}, **med}
+        ref = "batch_run x1" if mesa else "serial"
+        print(f"\n    {'path':<14} {'CPU ms/run':>11} {'x floor':>8} {'x ' + ref:>15} {'wall ms/run':>12} "
+              f"{'throughput x serial':>20}")
+        for p, m in med.items():
+            fl = m["cpu"] / med["floor"]["cpu"] if "floor" in med else float("nan")
+            thr = med["serial"]["wall"] / m["wall"] if p != "floor" else float("nan")
+            print(f"    {p:<14} {m['cpu'] * 1e3:11.3f} {fl:8.1f} {m['cpu'] / med[ref]['cpu']:15.3f} "
+                  f"{m['wall'] * 1e3:12.3f} {thr:20.2f}")
+        proc, dask = med[f"processes x{workers}"], med[f"dask x{workers}"]
+        print(f"    processes x{workers} throughput = {med['serial']['wall'] / proc['wall']:.2f}x serial "
+              f"(target >= 1.6x on 2 free cores); dask wall = {dask['wall'] / proc['wall']:.2f}x processes "
+              f"(target <= 1.3x)")
+        base = rows_of("serial", tmp / "serial_0")
+        same = {}
+        for p in paths[1:]:
+            got = rows_of(p, tmp / f"{p.split()[0]}_0")
+            same[p] = same_rows(got, base[base.point < got.point.max() + 1].reset_index(drop=True))
+        print("    rows equal to serial's: " + ", ".join(f"{p}: {v}" for p, v in same.items()), flush=True)
 
 
 def peak_memory(kind: str, workers: int) -> None:
     """Run a 100,000-run sweep in a subprocess; sample the RSS of its whole process tree."""
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
-        path = sweep_file(tmp, kind, 12_500, 8, design="lhs")  # 12,500 points x 8 replications
-        cmd = [sys.executable, "-m", "sim.sweeps", "sweep", str(path), "--out", str(tmp / "big"),
+        path = sweep_file(tmp, kind, 12_500, 8)  # 12,500 points x 8 replications
+        cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(tmp / "big"),
                "--executor", "processes", "--workers", str(workers), "--no-report"]
         t0 = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -176,29 +260,33 @@ def peak_memory(kind: str, workers: int) -> None:
 
         n = read_store(tmp / "big").n_done()
         size = sum(f.stat().st_size for f in (tmp / "big" / "parts").glob("*.parquet"))
-        print(f"  {kind}: {n} runs (exit {rc}) in {secs:.0f} s ({n / secs:.0f} runs/s), peak RSS of the process "
+        print(f"\n[2] {kind}: {n} runs (exit {rc}) in {secs:.0f} s ({n / secs:.0f} runs/s), peak RSS of the process "
               f"tree {peak / 2**20:.0f} MiB (target < 1024 MiB), store {size / 2**20:.1f} MiB on disk")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--samples", type=int, default=16, help="Sobol N for the model comparison (runs: N x 12 x reps)")
-    ap.add_argument("--reps", type=int, default=8)
+    ap.add_argument("--points", type=int, default=2500, help="LHS design points")
+    ap.add_argument("--reps", type=int, default=4, help="replications per point")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--evaluator", choices=("model", "ishigami"), default="model")
+    ap.add_argument("--no-mesa", action="store_true", help="leave out mesa.batch_run")
+    ap.add_argument("--mesa-points", type=int, default=100, help="design points batch_run runs (all replications)")
     ap.add_argument("--skip-memory", action="store_true")
     ap.add_argument("--skip-throughput", action="store_true")
-    ap.add_argument("--memory-evaluator", choices=("model", "ishigami"), default="model")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--sweep", help=argparse.SUPPRESS)
+    ap.add_argument("--out", help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"cpus: {psutil.cpu_count()}, load average: {psutil.getloadavg()}")
+    if args.one:
+        print(json.dumps(one_path(args.one, args.sweep, args.out, args.workers, args.mesa_points)))
+        return
+    print(f"cpus: {psutil.cpu_count()}, load average: {os.getloadavg()}")
     if not args.skip_throughput:
-        print(f"\n[1] negotiation model, baseline_sobol parameters, Sobol N={args.samples}, "
-              f"{args.reps} replications")
-        throughput("model", args.samples, args.reps, args.workers)
-        print("\n[2] Ishigami function (per-run cost ~0: engine overhead only), Sobol N=4096, 4 replications")
-        throughput("ishigami", 4096, 4, args.workers)
+        compare(args.evaluator, args.points, args.reps, args.workers, args.repeats, not args.no_mesa, args.mesa_points)
     if not args.skip_memory:
-        print("\n[3] peak memory of a 100,000-run sweep (LHS 12,500 points x 8 replications, processes)")
-        peak_memory(args.memory_evaluator, args.workers)
+        peak_memory(args.evaluator, args.workers)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ def sweep(
     name: str | None = typer.Option(None, "--name", help="Which sweep, when the file declares several."),
     force_new: bool = typer.Option(False, "--force-new", help="Move old results of a changed sweep aside."),
     allow_mixed: bool = typer.Option(False, "--allow-mixed", help="Keep old results beside a changed sweep."),
-    chunk_size: int | None = typer.Option(None, "--chunk-size", min=1, help="Runs per task (default: ~0.5 s)."),
+    chunk_size: int | None = typer.Option(None, "--chunk-size", min=1, help="Runs per task (default: by run count)."),
     report: bool = typer.Option(True, "--report/--no-report", help="Render the report when done."),
     fmt: str = typer.Option("png", "--format", help=REPORT_FORMAT_HELP),
 ) -> None:

@@ -38,7 +38,8 @@ def load_results(directory: str | Path, columns: list[str] | None = None) -> pd.
 
 def _agg(store: SweepStore, outputs: list[Output]) -> pd.DataFrame:
     sel = ", ".join(f'AVG({o.sql()}) AS "{o.name}", VAR_POP({o.sql()}) AS "{o.name}__var"' for o in outputs)
-    return store.sql(f"SELECT point, COUNT(*) AS n, {sel} FROM runs GROUP BY point ORDER BY point").df()
+    query = f"SELECT point, COUNT(*) AS n, {sel} FROM runs GROUP BY point ORDER BY point"
+    return store.memo(query, lambda: store.sql(query).df()).copy()  # several report sections ask for the same
 
 
 def point_results(directory: str | Path, outputs: list[Output] | None = None) -> pd.DataFrame:
@@ -54,7 +55,7 @@ def point_results(directory: str | Path, outputs: list[Output] | None = None) ->
     return design.merge(_agg(store, outputs), on="point", how="left").fillna({"n": 0})
 
 
-def seed_share(directory: str | Path) -> pd.DataFrame:
+def seed_share(directory: str | Path | SweepStore) -> pd.DataFrame:
     """How much of each output's run-to-run variance is the seed (replication noise), not the parameters.
 
     ``seed_share_runs`` = mean within-point variance / total variance of per-run values; ``noise_in_means`` =
@@ -62,12 +63,15 @@ def seed_share(directory: str | Path) -> pd.DataFrame:
     per-point means that the indices are computed from (it inflates total-order indices).
     """
     store, spec = open_sweep(directory)
+    if not spec.outputs or not store.has_parts(store.generation):
+        return pd.DataFrame()
+    per_point = _agg(store, spec.outputs)  # one scan for the per-point moments, one for the totals, all outputs
+    totals = store.sql("SELECT " + ", ".join(f"VAR_POP({o.sql()})" for o in spec.outputs) + " FROM runs").fetchone()
     rows = []
-    for o in spec.outputs:
-        e = o.sql()
-        total, within, between = store.sql(
-            f"WITH p AS (SELECT AVG({e}) m, VAR_POP({e}) v FROM runs GROUP BY point) "
-            f"SELECT (SELECT VAR_POP({e}) FROM runs), AVG(v), VAR_POP(m) FROM p").fetchone()
+    for o, total in zip(spec.outputs, totals, strict=True):
+        v, m = per_point[f"{o.name}__var"].dropna(), per_point[o.name].dropna()
+        within = float(v.mean()) if len(v) else None
+        between = float(m.var(ddof=0)) if len(m) else None
         r = spec.replications
         share = within / total if r > 1 and total else np.nan
         noise = (within / r) / between if r > 1 and between else np.nan

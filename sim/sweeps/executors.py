@@ -4,11 +4,20 @@ Every executor keeps only a bounded number of chunks in flight (``2 x workers``)
 matter how many runs a sweep has. Results never depend on the executor: each run's seed comes from its place
 in the design (see :mod:`.tasks`). Process pools lose all pending work when a worker dies; the Dask executor
 re-runs a lost worker's chunk (``retries`` also covers flaky tasks), which is why it is the one for clusters.
+
+Workers are warm: they import the stack and build the evaluator once, when they start, never per chunk. The
+process pool forks them from the driver where that is safe (Linux, no other Python thread running), so they
+inherit the imported modules and the compiled scenario; elsewhere they come from a ``forkserver`` that imported
+the stack once (``spawn`` where neither exists). Mesa's batchrunner switches the global start method to
+``spawn`` on import, which is why the context is always chosen explicitly here.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
+import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -42,12 +51,59 @@ class SerialExecutor:
         pass
 
 
-class ProcessExecutor:
-    """A ``ProcessPoolExecutor`` of ``workers`` spawned processes on this machine."""
+# what a forkserver imports once, before it forks each worker (mesa: the model evaluator's build needs it)
+WARM_MODULES = ("sim.sweeps.tasks", "sim.sweeps.evaluators", "sim.experiments.batch", "sim.experiments.replication",
+                "sim.scenario", "pyarrow", "mesa")
 
-    def __init__(self, workers: int = 2) -> None:
+
+def start_method() -> str:
+    """``fork`` where it is safe (Linux, and this process runs no other Python thread: a fork copies only the
+    calling thread, so a lock held by another thread would stay locked in the child forever), else
+    ``forkserver`` (one clean server process imports the stack once and forks each worker), else ``spawn``."""
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def warm_context(method: str | None = None) -> mp.context.BaseContext:
+    """The multiprocessing context for worker processes (see :func:`start_method`); a forkserver preloads
+    :data:`WARM_MODULES` so each worker starts with them imported."""
+    ctx = mp.get_context(method or start_method())
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload(list(WARM_MODULES))
+    return ctx
+
+
+def _warm_worker(ref: EvaluatorRef | None) -> None:
+    """Build (and cache) the evaluator before the first chunk arrives. A failure is left for the first chunk to
+    raise with its own message (an initializer's error would only surface as a broken pool)."""
+    if ref is not None:
+        with contextlib.suppress(Exception):  # re-raised, with its message, by the first chunk
+            ref.build()
+
+
+def _ready() -> bool:
+    return True
+
+
+class ProcessExecutor:
+    """A ``ProcessPoolExecutor`` of ``workers`` warm processes on this machine (forked where safe).
+
+    With ``warm`` (the sweep's evaluator recipe) every worker builds the evaluator once as it starts; when the
+    workers are forked, the driver builds it first, so they inherit it and import nothing. The workers start at
+    once (not at the first chunk), before the caller starts any progress-bar thread.
+    """
+
+    def __init__(self, workers: int = 2, warm: EvaluatorRef | None = None, method: str | None = None) -> None:
         self.workers = workers
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
+        ctx = warm_context(method)
+        self.method = ctx.get_start_method()
+        if warm is not None and self.method == "fork":
+            warm.build()  # inherited by every forked worker
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_worker,
+                                        initargs=(warm,))
+        self._started = [self.pool.submit(_ready) for _ in range(workers)]  # launch every worker now
 
     def map(self, fn: ChunkFn, ref: EvaluatorRef, tasks: Iterable[ChunkTask]) -> Iterator[pa.Table]:
         it = iter(tasks)
@@ -73,10 +129,14 @@ class DaskExecutor:
 
     Tasks are submitted with ``pure=False`` (Dask would otherwise merge identical calls) and ``retries``.
     ``cluster_kwargs`` go to ``LocalCluster`` (e.g. ``processes=False`` for an in-process cluster in tests).
+    A local cluster starts without the dashboard and without Dask's statistical profiler unless ``dashboard``
+    or ``profile`` ask for them; its workers fork from a forkserver that imported Dask and the stack once.
     """
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
-                 cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2) -> None:
+                 cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2, warm: EvaluatorRef | None = None,
+                 dashboard: bool = False, profile: bool = False) -> None:
+        import dask
         from dask.distributed import Client, LocalCluster  # optional dependency
 
         self.retries, self.resubmits = retries, resubmits
@@ -86,11 +146,19 @@ class DaskExecutor:
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                       self.client.scheduler_info()["workers"].values()))
         else:
-            kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0",
+            kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0" if dashboard else None,
                   "processes": True, **(cluster_kwargs or {})}
-            self.cluster = LocalCluster(**kw)
+            method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            # Dask's statistical profiler samples each worker's stack every 10 ms: ~50% more CPU per chunk here
+            with dask.config.set({"distributed.worker.multiprocessing-method": method,
+                                  "distributed.worker.profile.enabled": profile}):
+                if method == "forkserver":
+                    _preload_dask_forkserver()
+                self.cluster = LocalCluster(**kw)
             self.client = Client(self.cluster)
             self.workers = kw["n_workers"] * kw["threads_per_worker"]
+        if warm is not None:  # every worker imports the stack and builds the evaluator once, now
+            self.client.run(_warm_worker, warm)
 
     def map(self, fn: ChunkFn, ref: EvaluatorRef, tasks: Iterable[ChunkTask]) -> Iterator[pa.Table]:
         """Yield finished chunks; a chunk whose workers kept dying (Dask's ``KilledWorker``, raised after the
@@ -135,12 +203,23 @@ class DaskExecutor:
             self.cluster.close()
 
 
-def make_executor(name: str, workers: int = 2, scheduler: str | None = None, **kwargs: Any):
-    """Build the executor called ``name`` (serial | processes | dask)."""
+def _preload_dask_forkserver() -> None:
+    """A local cluster's worker processes start from a forkserver that imported Dask and the stack once
+    (Dask's own default is ``spawn``: every worker re-imports everything). Call with the forkserver setting on."""
+    from distributed.utils import get_mp_context
+
+    get_mp_context()  # Dask sets its own preload list the first time; replace it with Dask plus the stack
+    mp.get_context("forkserver").set_forkserver_preload(["distributed", *WARM_MODULES])
+
+
+def make_executor(name: str, workers: int = 2, scheduler: str | None = None, warm: EvaluatorRef | None = None,
+                  **kwargs: Any):
+    """Build the executor called ``name`` (serial | processes | dask); ``warm``: the evaluator its workers
+    build as they start."""
     if name == "serial":
         return SerialExecutor()
     if name == "processes":
-        return ProcessExecutor(workers)
+        return ProcessExecutor(workers, warm, **kwargs)
     if name == "dask":
-        return DaskExecutor(workers, scheduler, **kwargs)
+        return DaskExecutor(workers, scheduler, warm=warm, **kwargs)
     raise ValueError(f"unknown executor {name!r}; expected one of {', '.join(EXECUTORS)}")

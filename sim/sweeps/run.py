@@ -26,8 +26,9 @@ from .tasks import ChunkTask, run_chunk
 
 Progress = Callable[[int, int], None]  # (runs done, runs total)
 
-TARGET_CHUNK_SECONDS = 0.5
-MAX_CHUNK = 20_000
+CHUNKS_PER_WORKER = 2  # two per worker: big batches (cheaper per run), and no worker idles long at the end
+MIN_CHUNK = 32
+MAX_CHUNK = 2_500  # the batch path's cost per run stops falling at ~1,000-2,500 runs per batch
 
 
 @dataclass
@@ -73,27 +74,13 @@ def _chunks(pending: np.ndarray, size: int, X: np.ndarray, names: list[str], spe
         yield _task(pending[i:i + size], X, names, spec, gen)
 
 
-def _calibrate(store: SweepStore, ref: EvaluatorRef, pending: np.ndarray, X: np.ndarray, names: list[str],
-               spec: SweepSpec, workers: int) -> tuple[int, int]:
-    """Time a few runs here (stored like any chunk) to size chunks at ~0.5 s; return (size, runs used)."""
-    ref.build()  # load and compile outside the timing (once per process, cached)
-    used, n, elapsed, last, rounds = 0, 1, 0.0, 1, 0
-    while used < len(pending) and (elapsed < 0.05 or rounds < 2):
-        task = _task(pending[used:used + n], X, names, spec, store.generation)
-        t0 = time.perf_counter()
-        table = run_chunk(ref, task)
-        elapsed = time.perf_counter() - t0
-        store.write_part(table)
-        used += len(task)
-        last = len(task)
-        rounds += 1
-        n *= 4
-    per_run = elapsed / last
-    size = max(1, min(MAX_CHUNK, math.ceil(TARGET_CHUNK_SECONDS / max(per_run, 1e-6))))
-    rest = len(pending) - used
-    if rest:
-        size = min(size, max(1, math.ceil(rest / (4 * workers))))  # keep every worker busy to the end
-    return size, used
+def default_chunk_size(n_pending: int, workers: int) -> int:
+    """Runs per chunk, from the run count alone (never from timings, which swing with the machine's load):
+    ``CHUNKS_PER_WORKER`` chunks per worker, within [MIN_CHUNK, MAX_CHUNK]. Big chunks matter: the batch path
+    pays a fixed cost per batch (one vectorised round per month whatever the batch size), so a 26-run chunk
+    costs ~8x more per run than a 1,000-run one."""
+    per = math.ceil(n_pending / (CHUNKS_PER_WORKER * max(1, workers)))
+    return max(1, min(MAX_CHUNK, max(MIN_CHUNK, per)))
 
 
 def run_sweep(spec: SweepSpec | str | Path, out: str | Path | None = None, *, executor: str = "serial",
@@ -128,23 +115,18 @@ def _run(spec: SweepSpec, store: SweepStore, ref: EvaluatorRef, X: np.ndarray, n
     out = store.root
     n_runs = len(X) * spec.replications
     done = store.done_run_ids()
+    store.close()  # no DuckDB connection (nor its threads) held while worker processes fork
     pending = np.setdiff1d(np.arange(n_runs, dtype=np.int64), done, assume_unique=True)
     if max_runs is not None:
         pending = pending[:max_runs]
     t0 = time.perf_counter()
     ran = 0
+    # workers start before the first progress call (a progress bar may start a thread; see executors.start_method)
+    ex = make_executor(executor, workers, scheduler, warm=ref, **(executor_options or {})) if len(pending) else None
+    size = chunk_size or spec.chunk_size or default_chunk_size(len(pending), ex.workers if ex is not None else 1)
     if progress:
         progress(len(done), n_runs)
-    size = chunk_size or spec.chunk_size
-    if len(pending) and size is None:
-        size, used = _calibrate(store, ref, pending, X, names, spec, workers)
-        ran += used
-        pending = pending[used:]
-        if progress:
-            progress(len(done) + ran, n_runs)
-    size = size or 1
-    if len(pending):
-        ex = make_executor(executor, workers, scheduler, **(executor_options or {}))
+    if ex is not None:
         try:
             for table in ex.map(run_chunk, ref, _chunks(pending, size, X, names, spec, store.generation)):
                 store.write_part(table)

@@ -56,6 +56,9 @@ class SweepStore:
     generation: int
     manifest: dict[str, Any]
     _sound: dict[int, list[Path]] = field(default_factory=dict, repr=False)
+    _con: Any = field(default=None, repr=False)  # one DuckDB connection with the views, while the parts stay the same
+    _con_key: tuple = field(default=(), repr=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     @property
     def parts(self) -> Path:
@@ -105,7 +108,29 @@ class SweepStore:
         part files hold) and ``design`` its points; fetch with ``.df()``, ``.fetchnumpy()`` or ``.fetchall()``.
 
         File names reach DuckDB as Python values, never spliced into SQL text (a quote in a path is harmless).
+        The connection and its views are kept while the part files stay the same (a report runs dozens of
+        queries; binding the views and reading every footer each time cost more than the queries).
         """
+        key = (self.design_path().exists(), tuple(self.part_files()))
+        if self._con is None or key != self._con_key:
+            self.close()
+            self._con, self._con_key = self._connect(), key
+        return self._con.execute(query)
+
+    def memo(self, key: Any, compute: Any) -> Any:
+        """``compute()``, kept until the part files change (per-point aggregates asked for by several sections)."""
+        self.sql("SELECT 1")  # refreshes the connection (and drops the memo) if parts changed
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def close(self) -> None:
+        """Drop the cached connection (and its DuckDB threads), e.g. before forking worker processes."""
+        if self._con is not None:
+            self._con.close()
+        self._con, self._con_key, self._memo = None, (), {}
+
+    def _connect(self) -> duckdb.DuckDBPyConnection:
         con = duckdb.connect()
         if self.design_path().exists():
             con.read_parquet(str(self.design_path())).create_view("design")
@@ -118,7 +143,7 @@ class SweepStore:
                         "CREATE VIEW runs AS SELECT * EXCLUDE (filename) FROM run_rows")
         else:
             con.execute("CREATE VIEW runs AS SELECT NULL::BIGINT AS run_id, NULL::BIGINT AS point WHERE false")
-        return con.execute(query)
+        return con
 
     def done_run_ids(self) -> np.ndarray:
         """Run ids already on disk for this generation (sorted)."""
@@ -130,7 +155,7 @@ class SweepStore:
         return int(self.sql("SELECT count(*) FROM runs").fetchone()[0])
 
     def design(self) -> pd.DataFrame:
-        return pd.read_parquet(self.design_path())
+        return self.memo("design", lambda: pd.read_parquet(self.design_path())).copy()
 
 
 def _may_overlap(files: list[Path]) -> bool:
