@@ -43,6 +43,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from meters import FloorMeter  # noqa: E402
+
 BASELINE = ROOT / "scenarios" / "baseline.yaml"
 
 
@@ -60,32 +63,6 @@ def sweep_file(tmp: Path, kind: str, points: int, reps: int) -> Path:
     path = tmp / f"{kind}_{points}x{reps}.yaml"
     path.write_text(yaml.safe_dump(spec))
     return path
-
-
-class FloorMeter:
-    """Adds up the CPU time spent inside the baseline mechanism's ``batch_step`` (the vectorised round math)."""
-
-    def __init__(self) -> None:
-        import sim
-        from sim.mechanisms.registry import get
-
-        self.seconds, self.cls = 0.0, get(sim.load_scenario(BASELINE).mechanism.name)
-        self.original = self.cls.batch_step
-
-    def __enter__(self) -> FloorMeter:
-        meter, original = self, self.original
-
-        def timed(mech, *args, **kwargs):
-            start = time.process_time()
-            try:
-                return original(mech, *args, **kwargs)
-            finally:
-                meter.seconds += time.process_time() - start
-        self.cls.batch_step = timed
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.cls.batch_step = self.original
 
 
 # -- one path, in a fresh process --------------------------------------------------------------------------------
