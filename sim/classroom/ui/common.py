@@ -131,7 +131,7 @@ def StatusBar(view: dict[str, Any], who: str) -> None:
             solara.Text(f"Round {view['round']} of {view['class_rounds']} (then the model plays on to month "
                         f"{view['rounds']})")
         elif view["finished"]:  # the model may have played on after the class's rounds: say where it stopped
-            solara.Text(f"Game over: the talks stopped at month {view['round']} of {view['rounds']}")
+            solara.Text(f"Finished: the talks stopped at month {view['round']} of {view['rounds']}")
         else:
             solara.Text(f"Round {view['round']} of {view['rounds']}")
         solara.Text(f"Phase: {view['phase']} — {PHASE_HELP.get(view['phase'], '')}", classes=["phase"])
