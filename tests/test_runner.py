@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+import threading
+
 import pandas as pd
 import pytest
 
 import sim
+from sim.experiments import runner
 from tests.conftest import BASELINE
 
 
@@ -20,10 +24,40 @@ def test_run_returns_frames_and_a_manifest():
 
 
 def test_workers_do_not_change_results():
-    serial = sim.run(BASELINE, n=24, seed=5)
-    parallel = sim.run(BASELINE, n=24, seed=5, workers=2)
+    """2,001 replications: three chunks of at most 1,000 over two workers (the first carries the recorded rounds)."""
+    assert len(runner._chunk_bounds(2001, 2)) == 3
+    serial = sim.run(BASELINE, n=2001, seed=5, trajectories=True, trajectory_runs=30)
+    parallel = sim.run(BASELINE, n=2001, seed=5, workers=2, trajectories=True, trajectory_runs=30)
     pd.testing.assert_frame_equal(serial.replications, parallel.replications)
+    pd.testing.assert_frame_equal(serial.rounds, parallel.rounds)
     pd.testing.assert_frame_equal(serial.trajectories, parallel.trajectories)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen only on Linux")
+def test_workers_are_forked_only_when_no_other_thread_runs():
+    assert runner._process_context().get_start_method() == "fork"
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert runner._process_context().get_start_method() in ("forkserver", "spawn")
+    finally:
+        stop.set()
+        other.join()
+
+
+def test_the_cli_forks_workers_with_no_progress_thread_running(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from sim.cli.main import app
+
+    seen: list[int] = []
+    original = runner._process_context
+    monkeypatch.setattr(runner, "_process_context", lambda: (seen.append(threading.active_count()), original())[1])
+    result = CliRunner().invoke(app, ["run", str(BASELINE), "-n", "1001", "-w", "2", "--no-plots",
+                                      "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert seen == [1]
 
 
 def test_mechanism_override_and_bad_arguments():

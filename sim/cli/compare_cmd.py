@@ -29,13 +29,13 @@ def compare(
                                  param_hint="SCENARIOS")
     with reported_errors():
         tables, figures = split_formats(fmt)
-        with progress_bar("compare") as bar:
+        with progress_bar("compare", auto_refresh=workers == 1) as bar:  # no refresh thread when forking workers
             task = bar.add_task("runs", total=n * len(scenarios))
             finished: dict[str, int] = {}
 
             def tick(name: str, done: int, total: int) -> None:
                 finished[name] = done
-                bar.update(task, completed=sum(finished.values()))
+                bar.update(task, completed=sum(finished.values()), refresh=workers > 1)
 
             result = run_compare(scenarios, n=n, seed=seed, mechanism=mechanism, workers=workers, progress=tick)
         folder = out or Path("out") / "compare" / "-vs-".join(s.name for s in result.scenarios)[:120]

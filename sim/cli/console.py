@@ -62,9 +62,11 @@ def warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/] {esc(message)}", highlight=False, markup=True, soft_wrap=True)
 
 
-def progress_bar(description: str) -> Progress:
+def progress_bar(description: str, auto_refresh: bool = True) -> Progress:
+    """A progress bar on stderr. ``auto_refresh=False`` draws only on updates and runs no refresh thread: use it
+    when worker processes will be forked while it shows (a fork copies no other thread, but keeps its locks)."""
     from rich import progress as bars  # here, not at the top: keeps `sim --help` light
 
     return bars.Progress(bars.TextColumn(f"[bold]{esc(description)}"), bars.BarColumn(), bars.MofNCompleteColumn(),
                          bars.TextColumn("•"), bars.TimeElapsedColumn(), bars.TextColumn("eta"),
-                         bars.TimeRemainingColumn(), console=err_console, transient=False)
+                         bars.TimeRemainingColumn(), console=err_console, transient=False, auto_refresh=auto_refresh)

@@ -60,11 +60,11 @@ def run(
         check_size(n, loaded, workers)
         folder = out or named_folder(Path("out"), loaded.name, "scenario")
         prepare_run_folder(folder, force)
-        with progress_bar(f"{loaded.name}: replications") as bar:
+        with progress_bar(f"{loaded.name}: replications", auto_refresh=workers == 1) as bar:
             task = bar.add_task("run", total=n)
 
             def progress(done: int, total: int) -> None:
-                bar.update(task, completed=done)
+                bar.update(task, completed=done, refresh=workers > 1)
                 if done == 0 and plots:  # worker processes have started: load matplotlib while they run
                     import sim.plots.run_plots  # noqa: F401
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import sys
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -214,10 +216,23 @@ class _Chunk:
         return part.close()
 
 
+WARM_MODULES = ("sim.experiments.runner", "sim.experiments.batch", "sim.mechanisms.coercive", "sim.scenario")
+"""What a forkserver imports once before it forks each worker (when forking this process is not safe)."""
+
+
 def _process_context() -> multiprocessing.context.BaseContext:
-    """Fork where available (fast start); Mesa's batchrunner switches the global default to spawn on import."""
+    """``fork`` where it is safe (Linux, and no other Python thread runs here: a fork copies only the calling
+    thread, so a lock another thread holds, say a progress bar writing to stderr, would stay locked in the
+    worker), else a ``forkserver`` that imported the engine once, else ``spawn``. Always explicit: Mesa's
+    batchrunner switches the global default to spawn on import."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(WARM_MODULES))
+        return ctx
+    return multiprocessing.get_context("spawn")
 
 
 PARALLEL_FROM = 2000
