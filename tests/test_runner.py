@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import sim
-from sim.experiments import runner
+from sim.experiments import processes, runner
 from tests.conftest import BASELINE
 
 
@@ -36,9 +36,9 @@ def test_workers_do_not_change_results():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen only on Linux")
 def test_workers_are_forked_only_when_no_other_thread_runs(monkeypatch):
     """Decided on the thread count (a test process keeps other tests' threads, so it is set here)."""
-    monkeypatch.setattr(runner.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 1)
     assert runner._process_context().get_start_method() == "fork"
-    monkeypatch.setattr(runner.threading, "active_count", lambda: 2)
+    monkeypatch.setattr(processes.threading, "active_count", lambda: 2)
     assert runner._process_context().get_start_method() in ("forkserver", "spawn")
 
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import sys
-import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,6 +19,7 @@ from sim.core.utility import utilities
 from sim.errors import SimError
 from sim.experiments.batch import RoundHistory, run_batch_recorded
 from sim.experiments.manifest import make_manifest, resolved_scenario
+from sim.experiments.processes import warm_context
 from sim.experiments.replication import run_replication
 from sim.experiments.tables import issue_means, month_table, outcome_table
 from sim.experiments.tables_io import write_table
@@ -221,18 +220,8 @@ WARM_MODULES = ("sim.experiments.runner", "sim.experiments.batch", "sim.mechanis
 
 
 def _process_context() -> multiprocessing.context.BaseContext:
-    """``fork`` where it is safe (Linux, and no other Python thread runs here: a fork copies only the calling
-    thread, so a lock another thread holds, say a progress bar writing to stderr, would stay locked in the
-    worker), else a ``forkserver`` that imported the engine once, else ``spawn``. Always explicit: Mesa's
-    batchrunner switches the global default to spawn on import."""
-    methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
-        return multiprocessing.get_context("fork")
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(WARM_MODULES))
-        return ctx
-    return multiprocessing.get_context("spawn")
+    """Workers' start method by ``sim.experiments.processes``' rule (fork only with no other thread running)."""
+    return warm_context(WARM_MODULES)
 
 
 PARALLEL_FROM = 2000

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing as mp
-import sys
-import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -26,6 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from sim.errors import SimError
+from sim.experiments import processes
 
 from .evaluators import EvaluatorRef
 from .tasks import ChunkTask
@@ -56,23 +55,10 @@ WARM_MODULES = ("sim.sweeps.tasks", "sim.sweeps.evaluators", "sim.experiments.ba
                 "sim.scenario", "pyarrow", "mesa")
 
 
-def start_method() -> str:
-    """``fork`` where it is safe (Linux, and this process runs no other Python thread: a fork copies only the
-    calling thread, so a lock held by another thread would stay locked in the child forever), else
-    ``forkserver`` (one clean server process imports the stack once and forks each worker), else ``spawn``."""
-    methods = mp.get_all_start_methods()
-    if "fork" in methods and sys.platform.startswith("linux") and threading.active_count() == 1:
-        return "fork"
-    return "forkserver" if "forkserver" in methods else "spawn"
-
-
 def warm_context(method: str | None = None) -> mp.context.BaseContext:
-    """The multiprocessing context for worker processes (see :func:`start_method`); a forkserver preloads
-    :data:`WARM_MODULES` so each worker starts with them imported."""
-    ctx = mp.get_context(method or start_method())
-    if ctx.get_start_method() == "forkserver":
-        ctx.set_forkserver_preload(list(WARM_MODULES))
-    return ctx
+    """The multiprocessing context for sweep workers (``sim.experiments.processes``); a forkserver preloads
+    :data:`WARM_MODULES`."""
+    return processes.warm_context(WARM_MODULES, method)
 
 
 def _warm_worker(ref: EvaluatorRef | None) -> None:

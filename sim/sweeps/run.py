@@ -121,7 +121,7 @@ def _run(spec: SweepSpec, store: SweepStore, ref: EvaluatorRef, X: np.ndarray, n
         pending = pending[:max_runs]
     t0 = time.perf_counter()
     ran = 0
-    # workers start before the first progress call (a progress bar may start a thread; see executors.start_method)
+    # workers start before the first progress call (a progress bar may start a thread; see sim.experiments.processes)
     ex = make_executor(executor, workers, scheduler, warm=ref, **(executor_options or {})) if len(pending) else None
     size = chunk_size or spec.chunk_size or default_chunk_size(len(pending), ex.workers if ex is not None else 1)
     if progress:
