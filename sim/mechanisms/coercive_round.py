@@ -130,7 +130,7 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
         delta = np.broadcast_to(inp.delta[:, None, None], shape)
         recog = None if inp.recognition is None else np.broadcast_to(inp.recognition[:, None, None], shape)
         frontiers = _frontier_pair(ideal, sal, res)
-        eq, truth = _solve_views(frontiers, out, flow, delta, recog, tol), None
+        eq, truth = solve(frontiers, out, flow, delta, recog, tol=tol), None
     p, q = proposer, 1 - proposer
     turns: tuple[Turn, Turn] = (eq.turn(0), eq.turn(1))
 
@@ -169,27 +169,10 @@ def decide(inp: RoundInputs, proposer: np.ndarray, belief: np.ndarray, tol: floa
                     accepts[rows, best], inp.outside - cont_own)
 
 
-def _solve_views(frontiers: tuple[Frontier, Frontier], out: np.ndarray, flow: np.ndarray, delta: np.ndarray,
-                 recog: np.ndarray | None, tol: float) -> Equilibrium:
-    """The equilibria of both viewers' games; solved once when both see the same game (complete information:
-    one type, the truth), which halves the cost and gives identical values (the solver works element by
-    element)."""
-    single_type = out.shape[2] == 1
-    if not (single_type and np.array_equal(out[:, 0], out[:, 1])
-            and all(np.array_equal(getattr(f, name)[:, 0], getattr(f, name)[:, 1])
-                    for f in frontiers for name in ("start", "step", "gain", "cost"))):
-        return solve(frontiers, out, flow, delta, recog, tol=tol)
-    view = (slice(None), slice(0, 1))
-    half = solve((frontiers[0].take(view), frontiers[1].take(view)), out[view], flow[view], delta[view],
-                 None if recog is None else recog[view], tol=tol)
-    values = np.broadcast_to(half.values, (2, *out.shape)).copy()
-    return Equilibrium(frontiers, out, flow, delta, recog, values, half.iterations)
-
-
 def _complete_game(inp: RoundInputs, tol: float) -> tuple[tuple[Frontier, Frontier], Equilibrium, Frontier]:
     """Complete information: both viewers and the one type of each player see the true game, so it is built and
-    solved once per replication (R, 1, 1) and shared by both viewers (broadcast, as ``_solve_views`` would give
-    after solving one viewer's copy: the same numbers). Also returns the true game's frontier (player 0
+    solved once per replication (R, 1, 1) and shared by both viewers (broadcast: the same numbers as solving each
+    viewer's copy, since the solver works element by element). Also returns the true game's frontier (player 0
     proposing), (R, M), for :func:`zone_exists`."""
     r = inp.ideal.shape[0]
     single = _frontier_pair(inp.ideal[:, None, None], inp.salience[:, None, None], inp.reservation[:, None, None])
