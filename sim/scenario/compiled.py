@@ -137,12 +137,7 @@ class CompiledScenario:
         values = ParameterValues(arrays, self.cells, self.kinds, state=None)  # type: ignore[arg-type]
         for path, value in (overrides or {}).items():
             values.set(path, value)
-        reservation = arrays["reservation"]
-        missing = np.isnan(reservation)
-        reservation[missing] = np.broadcast_to(arrays["disagreement"], reservation.shape)[missing]
-        presence = arrays["presence"]
-        np.copyto(presence, arrays["status_quo"], where=np.isnan(presence))
-        np.copyto(arrays["drift_target"], presence, where=np.isnan(arrays["drift_target"]))
+        _fill_unset(arrays)
         values.state = self.state_of(arrays)
         return values
 
@@ -163,12 +158,7 @@ class CompiledScenario:
             for path, x in (over or {}).items():
                 value.set(path, x)
             values.append(value)
-        reservation = arrays["reservation"]
-        missing = np.isnan(reservation)
-        reservation[missing] = np.broadcast_to(arrays["disagreement"][:, None, :], reservation.shape)[missing]
-        presence = arrays["presence"]
-        np.copyto(presence, arrays["status_quo"], where=np.isnan(presence))
-        np.copyto(arrays["drift_target"], presence, where=np.isnan(arrays["drift_target"]))
+        _fill_unset(arrays)
         for value in values:
             value.state = self.state_of(value.arrays)
         return arrays, values
@@ -196,6 +186,19 @@ class CompiledScenario:
             reservation_range=np.stack([arrays["reservation_lo"], arrays["reservation_hi"]], axis=-1),
             outside_support=arrays["outside_support"],
         )
+
+
+def _fill_unset(arrays: dict[str, np.ndarray]) -> None:
+    """Values a scenario may leave unset (NaN), after sampling and overrides, for one replication's arrays or a
+    stack of them (R, ...): a bottom line defaults to the issue's disagreement value, presence to the status quo,
+    the drift target to the presence."""
+    reservation = arrays["reservation"]
+    missing = np.isnan(reservation)
+    disagreement = np.expand_dims(arrays["disagreement"], -2)  # (..., 1, M): the same for every actor
+    reservation[missing] = np.broadcast_to(disagreement, reservation.shape)[missing]
+    presence = arrays["presence"]
+    np.copyto(presence, arrays["status_quo"], where=np.isnan(presence))
+    np.copyto(arrays["drift_target"], presence, where=np.isnan(arrays["drift_target"]))
 
 
 class VectorSampler:
@@ -226,12 +229,7 @@ class VectorSampler:
 
     def draw(self, rng: np.random.Generator, arrays: dict[str, np.ndarray]) -> None:
         for family, (_, params, bounds) in self.groups.items():
-            if family == "uniform":
-                values = rng.uniform(params[:, 0], params[:, 1])
-            elif family == "triangular":
-                values = rng.triangular(params[:, 0], params[:, 1], params[:, 2])
-            else:
-                values = self._truncated_normal(rng, params, bounds)
+            values = self._family(rng, family, params, bounds)
             for key, index, positions in self.scatter[family]:
                 if index:
                     arrays[key][index] = values[positions]
@@ -241,17 +239,21 @@ class VectorSampler:
     def draw_many(self, generators: list[np.random.Generator], arrays: dict[str, np.ndarray]) -> None:
         """:meth:`draw` into stacked arrays (R, ...): each generator makes exactly the calls ``draw`` makes."""
         for family, (_, params, bounds) in self.groups.items():
-            if family == "uniform":
-                values = np.stack([rng.uniform(params[:, 0], params[:, 1]) for rng in generators])
-            elif family == "triangular":
-                values = np.stack([rng.triangular(params[:, 0], params[:, 1], params[:, 2]) for rng in generators])
-            else:
-                values = np.stack([self._truncated_normal(rng, params, bounds) for rng in generators])
+            values = np.stack([self._family(rng, family, params, bounds) for rng in generators])
             for key, index, positions in self.scatter[family]:
                 if index:
                     arrays[key][(slice(None), *index)] = values[:, positions]
                 else:  # a scalar parameter: one value per replication
                     arrays[key][:] = values[:, positions[0]]
+
+    @classmethod
+    def _family(cls, rng: np.random.Generator, family: str, params: np.ndarray, bounds: np.ndarray) -> np.ndarray:
+        """One generator call (or rejection loop) drawing every parameter of one distribution family."""
+        if family == "uniform":
+            return rng.uniform(params[:, 0], params[:, 1])
+        if family == "triangular":
+            return rng.triangular(params[:, 0], params[:, 1], params[:, 2])
+        return cls._truncated_normal(rng, params, bounds)
 
     @staticmethod
     def _truncated_normal(rng: np.random.Generator, params: np.ndarray, bounds: np.ndarray) -> np.ndarray:
