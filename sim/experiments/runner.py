@@ -151,6 +151,11 @@ class _ChunkResult:
     tables: list[pd.DataFrame] = field(default_factory=list)  # batch-path rows, one table per batch
     frame: pd.DataFrame = field(default_factory=pd.DataFrame)  # all rows as one table (what travels back)
 
+    def add_history(self, rep: int, history: RoundHistory, compiled: CompiledScenario) -> None:
+        """Replication ``rep``'s per-round rows and positions."""
+        self.round_rows.extend(_round_rows(rep, history, compiled))
+        self.positions.append(np.stack([r.positions for r in history.records]))
+
     def close(self) -> _ChunkResult:
         """All rows as one table (built where they were made: a table pickles far faster than dicts)."""
         tables = self.tables + ([pd.DataFrame(self.rows)] if self.rows else [])
@@ -192,8 +197,7 @@ class _Chunk:
                 mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first))
             part.tables.append(pd.DataFrame({"replication": list(reps), **columns}))
             for rep, history in zip(reps, histories, strict=False):
-                part.round_rows.extend(_round_rows(rep, history, self.compiled))
-                part.positions.append(np.stack([r.positions for r in history.records]))
+                part.add_history(rep, history, self.compiled)
             if progress is not None:
                 progress(reps[-1] + 1, total)
         return part.close()
@@ -207,9 +211,8 @@ class _Chunk:
                                      mechanism_params=self.mechanism_params)
             part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
             if self.trajectories:
-                history = RoundHistory(result.history, result.initial_position, result.salience)
-                part.round_rows.extend(_round_rows(rep, history, self.compiled))
-                part.positions.append(np.stack([r.positions for r in result.history]))
+                part.add_history(rep, RoundHistory(result.history, result.initial_position, result.salience),
+                                 self.compiled)
             if progress is not None:
                 progress(rep + 1, total)
         return part.close()
