@@ -24,7 +24,7 @@ from typing import Any
 import pyarrow as pa
 
 from sim.errors import SimError
-from sim.experiments import processes
+from sim.experiments import forkserver, processes
 
 from .evaluators import EvaluatorRef
 from .tasks import ChunkTask
@@ -110,13 +110,24 @@ class ProcessExecutor:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
+#: With no dashboard to feed: the scheduler, each nanny and each worker sample the machine (psutil: CPU, memory,
+#: disk and network counters) every 2 s instead of every 0.5 s, without disk counters, and check their event loop
+#: every 0.1 s instead of every 0.02 s. The driver hosts the scheduler and the nannies: this halves its CPU while
+#: the workers compute (0.9 -> 0.3 s of CPU on a 10,000-run sweep; see docs/sweeps.md, section 7).
+QUIET_MONITORS = {"distributed.admin.system-monitor.interval": "2s", "distributed.admin.system-monitor.disk": False,
+                  "distributed.admin.tick.interval": "100ms"}
+
+
 class DaskExecutor:
     """Dask distributed: a ``LocalCluster`` of ``workers`` processes, or the cluster at ``scheduler``.
 
     Tasks are submitted with ``pure=False`` (Dask would otherwise merge identical calls) and ``retries``.
     ``cluster_kwargs`` go to ``LocalCluster`` (e.g. ``processes=False`` for an in-process cluster in tests).
     A local cluster starts without the dashboard and without Dask's statistical profiler unless ``dashboard``
-    or ``profile`` ask for them; its workers fork from a forkserver that imported Dask and the stack once.
+    or ``profile`` ask for them. Its worker processes (each under a nanny, which restarts a worker that dies) come
+    from a forkserver: where this process still runs one thread, a fork of it that has imported Dask and the stack
+    and built the evaluator (:mod:`sim.experiments.forkserver`; ``forked_server`` says whether it is one), so a
+    worker starts in ~0.1 s; otherwise Python's own forkserver, preloaded with Dask and the stack.
     """
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
@@ -127,6 +138,7 @@ class DaskExecutor:
 
         self.retries, self.resubmits = retries, resubmits
         self.cluster = None
+        self.forked_server = False
         if scheduler:
             self.client = Client(scheduler)
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
@@ -135,16 +147,19 @@ class DaskExecutor:
             kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0" if dashboard else None,
                   "processes": True, **(cluster_kwargs or {})}
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            if method == "forkserver" and kw["processes"]:
+                self.forked_server = _forked_forkserver(warm)
             # Dask's statistical profiler samples each worker's stack every 10 ms: ~50% more CPU per chunk here
-            with dask.config.set({"distributed.worker.multiprocessing-method": method,
-                                  "distributed.worker.profile.enabled": profile}):
-                if method == "forkserver":
+            settings = {"distributed.worker.multiprocessing-method": method,
+                        "distributed.worker.profile.enabled": profile, **({} if dashboard else QUIET_MONITORS)}
+            with dask.config.set(settings):
+                if method == "forkserver" and not self.forked_server:
                     _preload_dask_forkserver()
                 self.cluster = LocalCluster(**kw)
             self.client = Client(self.cluster)
             self.workers = kw["n_workers"] * kw["threads_per_worker"]
-        if warm is not None:  # every worker imports the stack and builds the evaluator once, now
-            self.client.run(_warm_worker, warm)
+        if warm is not None:  # every worker imports the stack and builds the evaluator once, now (a no-op when
+            self.client.run(_warm_worker, warm)  # the worker inherited both from a forked server)
 
     def map(self, fn: ChunkFn, ref: EvaluatorRef, tasks: Iterable[ChunkTask]) -> Iterator[pa.Table]:
         """Yield finished chunks; a chunk whose workers kept dying (Dask's ``KilledWorker``, raised after the
@@ -196,6 +211,20 @@ def _preload_dask_forkserver() -> None:
 
     get_mp_context()  # Dask sets its own preload list the first time; replace it with Dask plus the stack
     mp.get_context("forkserver").set_forkserver_preload(["distributed", *WARM_MODULES])
+
+
+def _forked_forkserver(warm: EvaluatorRef | None) -> bool:
+    """Start the forkserver as a fork of this process (while it runs one thread) after importing what a Dask worker
+    runs and building the evaluator, so every worker inherits both; False if that is not possible here."""
+    if processes.start_method() != "fork":  # other threads run (or no fork): Python's own forkserver
+        return False
+    import distributed.nanny  # noqa: F401  (what a worker process runs; importing it starts no thread)
+    import distributed.worker  # noqa: F401
+
+    if warm is not None:
+        with contextlib.suppress(Exception):  # re-raised, with its message, by the warm-up or the first chunk
+            warm.build()
+    return forkserver.start_forked_forkserver()
 
 
 def make_executor(name: str, workers: int = 2, scheduler: str | None = None, warm: EvaluatorRef | None = None,
