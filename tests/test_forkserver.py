@@ -105,7 +105,7 @@ make = run.make_executor
 def recording(*args, **kwargs):
     ex = make(*args, **kwargs)
     seen["forked"] = ex.forked_server
-    seen["marker"] = sorted(ex.client.run(lambda: getattr(sys.modules["json"], "_driver_marker", None)).values())
+    seen["marker"] = list(ex.client.run(lambda: getattr(sys.modules["json"], "_driver_marker", None)).values())
     return ex
 
 run.make_executor = recording
