@@ -127,12 +127,13 @@ class DaskExecutor:
     or ``profile`` ask for them. Its worker processes (each under a nanny, which restarts a worker that dies) come
     from a forkserver: where this process still runs one thread, a fork of it that has imported Dask and the stack
     and built the evaluator (:mod:`sim.experiments.forkserver`; ``forked_server`` says whether it is one), so a
-    worker starts in ~0.1 s; otherwise Python's own forkserver, preloaded with Dask and the stack.
+    worker starts in ~0.1 s; otherwise (or with ``fork_server=False``) Python's own forkserver, preloaded with Dask
+    and the stack.
     """
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
                  cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2, warm: EvaluatorRef | None = None,
-                 dashboard: bool = False, profile: bool = False) -> None:
+                 dashboard: bool = False, profile: bool = False, fork_server: bool = True) -> None:
         import dask
         from dask.distributed import Client, LocalCluster  # optional dependency
 
@@ -147,7 +148,7 @@ class DaskExecutor:
             kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0" if dashboard else None,
                   "processes": True, **(cluster_kwargs or {})}
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
-            if method == "forkserver" and kw["processes"]:
+            if fork_server and method == "forkserver" and kw["processes"]:
                 self.forked_server = _forked_forkserver(warm)
             # Dask's statistical profiler samples each worker's stack every 10 ms: ~50% more CPU per chunk here
             settings = {"distributed.worker.multiprocessing-method": method,
