@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.mechanisms.equilibrium_scalar import SCALAR_ELEMENTS, iterate_elements
 from sim.mechanisms.frontier import TOLERANCE, Frontier
 
 
@@ -237,6 +238,9 @@ def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: n
     ``MAX_RISES`` times is switching branches without end (a cycle) and stops early: it keeps ``start``."""
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     needed = np.minimum(max_iter, 5 + np.ceil(np.log(tol) / np.log(np.maximum(d_elem, 1e-12)))).astype(int)
+    if d_elem.ndim == 1 and d_elem.size <= SCALAR_ELEMENTS:  # a handful: element by element, same values
+        return iterate_elements(frontiers, start, outside, flow, delta, recognition, tol, needed,
+                                tol * (1.0 - d_elem), MAX_RISES)
     values = start
     live = np.ones(d_elem.shape, dtype=bool)
     converged = np.zeros(d_elem.shape, dtype=bool)
