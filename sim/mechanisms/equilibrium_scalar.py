@@ -15,7 +15,7 @@ import math
 
 import numpy as np
 
-from sim.mechanisms.frontier import TOLERANCE, Frontier
+from sim.mechanisms.frontier import TOLERANCE, Frontier, FrontierValues
 
 SCALAR_ELEMENTS = 32
 """Up to this many elements, value iteration runs element by element in Python floats (cheaper than numpy calls
@@ -39,7 +39,7 @@ class _Side:
 
     __slots__ = ("base_p", "base_r", "gain_cum", "top", "table")
 
-    def __init__(self, frontier: Frontier, element: int) -> None:
+    def __init__(self, frontier: Frontier | FrontierValues, element: int) -> None:
         self.base_p = float(frontier.base_p[element])
         self.base_r = float(frontier.base_r[element])
         gain_cum = frontier.gain_cum[element].tolist()
@@ -94,9 +94,9 @@ class _Element:
         return [mixed, list(mixed)]
 
 
-def iterate_elements(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: np.ndarray,
-                     flow: np.ndarray, delta: np.ndarray, recognition: np.ndarray | None, tol: float,
-                     needed: np.ndarray, limit: np.ndarray, max_rises: int) -> tuple[np.ndarray, int]:
+def iterate_elements(frontiers: tuple[Frontier | FrontierValues, Frontier | FrontierValues], start: np.ndarray,
+                     outside: np.ndarray, flow: np.ndarray, delta: np.ndarray, recognition: np.ndarray | None,
+                     tol: float, needed: np.ndarray, limit: np.ndarray, max_rises: int) -> tuple[np.ndarray, int]:
     """``_iterate``'s loop for each of the K elements of ``start`` (2, K, 2) on its own: ``needed`` (K,) caps its
     steps, ``limit`` (K,) is its settling threshold tol (1 - d). Returns the values and the step at which the last
     element stopped (what the vectorised loop reports)."""
