@@ -132,25 +132,29 @@ def frontier_value(base_p: np.ndarray, base_r: np.ndarray, gain_cum: np.ndarray,
 
     The same arithmetic as :meth:`Frontier.offer`'s cut, read off the cumulative sums at the cut (a sum of the
     first k entries in order is exactly ``*_cum[k]``): the solver's hot path. The four numbers at the cut come
-    from ``table`` (..., 4, M + 1) by one gather over the flattened batch."""
+    from ``table`` (..., 4, M + 1), gathered from its flattened rows."""
     delta = np.maximum(np.asarray(need, dtype=float) - base_r, 0.0)
     feasible = delta <= gain_cum[..., -1] + TOLERANCE
-    k = (gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
-    if table.shape[:-2] == k.shape:  # one row per batch element: gather from the flattened table
+    if table.shape[:-2] == delta.shape and gain_cum.shape[:-1] == delta.shape:  # one frontier per element
+        # the cut: how many cumulative gains fall short, counted column by column (far cheaper than a sum over
+        # a short last axis), then the four numbers at the cut by flat gathers
+        limit = delta - TOLERANCE
         width = table.shape[-1]
-        flat = table.reshape(-1, 4 * width)
-        at = flat[np.arange(flat.shape[0])[:, None], _ROWS * width + k.reshape(-1, 1)].reshape(k.shape + (4,))
+        k = (gain_cum[..., 1] < limit).astype(np.intp) if width > 1 else np.zeros(delta.shape, dtype=np.intp)
+        for j in range(2, width):
+            k += gain_cum[..., j] < limit
+        flat = table.reshape(-1)
+        at = np.arange(k.size) * (4 * width) + k.reshape(-1)
+        done, g_next, c_done, c_next = (flat.take(at + row * width).reshape(k.shape) for row in range(4))
     else:  # ``need`` broadcasts over more elements than the frontier has
+        k = (gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
         at = np.take_along_axis(table, k[..., None, None], axis=-1)[..., 0]
-    done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
+        done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
     share = np.clip(share, 0.0, 1.0)
     lost = c_done + share * c_next
     return base_p - lost, base_r + (done + share * g_next), feasible
-
-
-_ROWS = np.arange(4)
 
 
 def agreement_box(ideal: np.ndarray, reservation: np.ndarray, veto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
