@@ -172,10 +172,11 @@ def relation_network(scenario: Scenario) -> plt.Figure:
 
 
 def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",), parallel: bool = True,
-                   meanwhile: Callable[[], object] | None = None) -> list[Path]:
+                   meanwhile: Callable[[], object] | None = None, network: Path | None = None) -> list[Path]:
     """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format, and return
     their paths (outcomes, trajectories when there are any, network). With ``parallel`` the trajectories figure is
-    drawn in a forked process (where that is safe) while this one draws the others and runs ``meanwhile``."""
+    drawn in a forked process (where that is safe) while this one draws the others and runs ``meanwhile``;
+    ``network`` is the network figure's path when :func:`save_network` already drew it (it needs no results)."""
     folder = Path(out) / "plots"
     formats = tuple(formats)
     drawing = (Background(_save_trajectories, result.trajectories, result.scenario, folder / "trajectories",
@@ -184,10 +185,15 @@ def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",), p
         meanwhile()
     paths = [save(outcome_distribution(result.table, result.scenario.title, result.scenario), folder / "outcomes",
                   formats)]
-    network = save(relation_network(result.scenario), folder / "network", formats)
+    network = network or save_network(result.scenario, out, formats)
     if drawing is not None:
         paths.append(drawing.result())
     return [*paths, network]
+
+
+def save_network(scenario: Scenario, out: str | Path, formats: Sequence[str] = ("png",)) -> Path:
+    """The relation network of ``scenario`` as ``out/plots/network`` (in each figure format)."""
+    return save(relation_network(scenario), Path(out) / "plots" / "network", tuple(formats))
 
 
 def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
