@@ -64,13 +64,15 @@ def _issue_label(scenario: Scenario | None, issue: str) -> str:
 def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None = None) -> plt.Figure:
     """Median position per actor per issue by month across replications, with the 10-90% band. With
     ``scenario``, panels carry the issue labels, the right axis its scale anchors and the legend actor names."""
-    issues = list(frame["issue"].cat.categories) if hasattr(frame["issue"], "cat") else sorted(frame["issue"].unique())
+    issues = _issues_of(frame)
     actors = list(frame["actor"].cat.categories) if hasattr(frame["actor"], "cat") else sorted(frame["actor"].unique())
     cols = min(3, len(issues))
     rows = int(np.ceil(len(issues) / cols))
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharey=True)
     titles = [wrap(_issue_label(scenario, issue), 48) for issue in issues]
-    with_anchors = scenario is not None and any(scenario.issues[i].anchors for i in issues if i in scenario.issues)
+    anchor_lines = [line for i in issues if scenario is not None and i in scenario.issues
+                    for text in (scenario.issues[i].anchors or {}).values() for line in wrap(text, 22).split("\n")]
+    anchor_chars = max((len(line) for line in anchor_lines), default=0)
     colours = plt.get_cmap("tab10").colors
     grouped = frame.groupby(["issue", "actor", "round"], observed=True)["position"]
     stats = grouped.quantile([0.1, 0.5, 0.9]).unstack()
@@ -101,25 +103,32 @@ def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None
     lines = [max(titles[k].count("\n") + 1 for k in range(r * cols, min(len(issues), (r + 1) * cols)))
              for r in range(rows)]
     if len(issues) < rows * cols:  # the legend goes into the first empty panel, clear of any data
-        _grid_layout(fig, rows, cols, lines, with_anchors, legend_rows=0)
+        _grid_layout(fig, rows, cols, lines, anchor_chars, legend_rows=0)
         spare = axes[len(issues) // cols][len(issues) % cols]
         spare.legend(handles, labels, loc="center", fontsize=9, frameon=False, title="actor")
     else:
         legend_rows = int(np.ceil(len(labels) / 6))
-        _grid_layout(fig, rows, cols, lines, with_anchors, legend_rows)
+        _grid_layout(fig, rows, cols, lines, anchor_chars, legend_rows)
         fig.legend(handles, labels, loc="lower center", ncol=min(6, len(labels)), fontsize=8, frameon=False)
     return fig
 
 
-def _grid_layout(fig: plt.Figure, rows: int, cols: int, title_lines: list[int], anchors: bool,
+def legend_in_panel(n_issues: int) -> bool:
+    """Whether the trajectories grid of ``n_issues`` panels has a spare panel for its legend (else it goes below,
+    where a long legend may need the saved area widened)."""
+    cols = min(3, n_issues)
+    return n_issues > 0 and int(np.ceil(n_issues / cols)) * cols > n_issues
+
+
+def _grid_layout(fig: plt.Figure, rows: int, cols: int, title_lines: list[int], anchor_chars: int,
                  legend_rows: int) -> None:
-    """Margins and gaps of the trajectories grid, in inches from the text it holds (tick labels, two-line
-    titles, 22-character anchor labels on the right): what ``tight_layout`` finds, without drawing the figure
-    to measure it (that pass cost a third of the figure's time). Saving with ``bbox_inches="tight"`` then trims
-    the outer margins."""
+    """Margins and gaps of the trajectories grid, in inches from the text it holds (tick labels, titles of one or
+    more lines, the longest line of the anchor labels on the right at 6 points, about 0.052 in a character):
+    what ``tight_layout`` finds, without drawing the figure to measure it (that pass cost a third of the
+    figure's time)."""
     width, height = fig.get_size_inches()
     line = 0.16  # one line of a 9-point title
-    left, right = 0.75, (1.3 if anchors else 0.2)
+    left, right = 0.75, (0.2 + 0.052 * anchor_chars if anchor_chars else 0.2)
     gap_x = right + 0.25  # an inner panel shows no y tick labels (shared axis)
     top = 0.5 + line * title_lines[0] + 0.1
     gap_y = [0.55 + line * n + 0.15 for n in title_lines[1:]]  # x tick labels, "month", the next row's title
@@ -197,4 +206,12 @@ def save_network(scenario: Scenario, out: str | Path, formats: Sequence[str] = (
 
 
 def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
-    return save(trajectories(frame, scenario=scenario), path, formats)
+    """Saved as laid out (no measuring draw) when its legend sits in a spare panel: then everything lies within
+    the margins ``_grid_layout`` set."""
+    tight = not legend_in_panel(len(_issues_of(frame)))
+    return save(trajectories(frame, scenario=scenario), path, formats, tight=tight)
+
+
+def _issues_of(frame: pd.DataFrame) -> list:
+    """The issues of a positions table, in the scenario's order where the table keeps it (a categorical)."""
+    return list(frame["issue"].cat.categories) if hasattr(frame["issue"], "cat") else sorted(frame["issue"].unique())
