@@ -114,7 +114,7 @@ print(json.dumps(seen))
 """
 
 
-def test_dask_local_cluster_forks_its_workers_from_a_warm_server(tmp_path):
+def test_dask_local_cluster_forks_its_workers_from_a_warm_server_and_restarts_a_dead_one(tmp_path):
     pytest.importorskip("dask.distributed")
     import pandas as pd
     import yaml
@@ -122,12 +122,15 @@ def test_dask_local_cluster_forks_its_workers_from_a_warm_server(tmp_path):
     from sim.sweeps import run_sweep
     from sim.sweeps.analysis import load_results
 
+    marker = tmp_path / "died"  # the first run in a worker process kills it: its nanny restarts it from the server
     sweep = tmp_path / "eq.yaml"
     sweep.write_text(yaml.safe_dump({
-        "name": "eq", "evaluator": {"ishigami": {"noise": 1.0}}, "design": "sobol", "samples": 32, "replications": 3,
-        "seed": 9, "parameters": {x: [-3.14159, 3.14159] for x in ("x1", "x2", "x3")}, "outputs": ["mean(y)"]}))
-    run_sweep(sweep, tmp_path / "serial", executor="serial")
+        "name": "eq", "evaluator": {"ishigami": {"noise": 1.0, "die_once_marker": str(marker)}}, "design": "sobol",
+        "samples": 32, "replications": 3, "seed": 9, "parameters": {x: [-3.14159, 3.14159] for x in ("x1", "x2", "x3")},
+        "outputs": ["mean(y)"]}))
+    run_sweep(sweep, tmp_path / "serial", executor="serial")  # the driver never dies
     got = run_script(DASK, str(sweep), str(tmp_path / "dask"))
     assert got == {"forked": True, "marker": [1, 1]}
+    assert marker.exists(), "a worker process must actually have died (and been restarted)"
     pd.testing.assert_frame_equal(load_results(tmp_path / "dask").reset_index(drop=True),
                                   load_results(tmp_path / "serial").reset_index(drop=True))
