@@ -47,8 +47,9 @@ def below_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 class Sides:
     """Which voters sit on j's side of each pair (j, k), for one set of positions; reusable for any values."""
 
-    order: np.ndarray  # (M, N) voters by position (stable)
-    cell: np.ndarray  # (M, N, N) flat index of [m, plane, t, 0] in the (M, 2, N + 1, N) prefix-sum array
+    rows: np.ndarray  # (M, N) flat row index m * N + l of the voters by position (stable order)
+    at_k: np.ndarray  # (M, N, N) flat index of [m, plane, count, k] in the (M, 2, N + 1, N) prefix-sum array
+    at_j: np.ndarray  # (M, N, N) the same with column j
 
     @classmethod
     def of(cls, x: np.ndarray) -> Sides:
@@ -61,17 +62,22 @@ class Sides:
         cell[jk] = (base + np.where(xj < xk, 0, plane)).ravel()
         cell[kj] = (base + np.where(xk < xj, 0, plane)).ravel()
         cell[jj] = np.repeat(np.arange(n_issues) * 2 * plane, n)  # j against j: zero whatever the row
-        return cls(np.argsort(x, axis=1, kind="stable"), cell.reshape(n_issues, n, n))
+        cell = cell.reshape(n_issues, n, n)
+        column = np.arange(n)
+        rows = np.argsort(x, axis=1, kind="stable") + (np.arange(n_issues) * n)[:, None]
+        return cls(rows, cell + column[None, None, :], cell + column[None, :, None])
 
     def sums(self, f: np.ndarray) -> np.ndarray:
         """S[m, j, k] = sum over the voters l on j's side of (j, k) of f[m, l, k] - f[m, l, j].
 
         For j below k these are the voters below the midpoint; otherwise the others (a voter exactly at the
         midpoint, counted there, prefers neither position, so its term is zero up to rounding)."""
-        n_issues, n = self.order.shape
-        prefix = np.zeros((n_issues, 2, n + 1, n))  # [m, 0, t, c]: the t lowest voters; [m, 1, t, c]: the others
-        np.cumsum(f[np.arange(n_issues)[:, None], self.order], axis=1, out=prefix[:, 0, 1:])
+        n_issues, n = self.rows.shape
+        prefix = np.empty((n_issues, 2, n + 1, n))  # [m, 0, t, c]: the t lowest voters; [m, 1, t, c]: the others
+        prefix[:, 0, 0] = 0.0
+        ranked = np.take(f.reshape(n_issues * n, n), self.rows, axis=0)  # f's voter rows by position
+        np.cumsum(ranked, axis=1, out=prefix[:, 0, 1:])
         np.subtract(prefix[:, 0, n:], prefix[:, 0], out=prefix[:, 1])
-        out = np.take(prefix, self.cell + np.arange(n)[None, None, :])
-        out -= np.take(prefix, self.cell + np.arange(n)[None, :, None])
+        out = np.take(prefix, self.at_k)
+        out -= np.take(prefix, self.at_j)
         return out
