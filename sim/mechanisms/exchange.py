@@ -81,7 +81,11 @@ class Candidates:
 
     def order(self, index: np.ndarray) -> np.ndarray:
         """``index`` sorted by decreasing gain, then i, l, j, k (the published tie order)."""
-        return index[np.lexsort((self.k[index], self.j[index], self.o[index], self.i[index], -self.gain[index]))]
+        gain = -self.gain[index]
+        by_gain = np.argsort(gain, kind="stable")
+        if not (np.diff(gain[by_gain]) == 0).any():  # no tie: the gain alone sets the order
+            return index[by_gain]
+        return index[np.lexsort((self.k[index], self.j[index], self.o[index], self.i[index], gain))]
 
 
 def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
@@ -98,13 +102,15 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     sal_t, a_t = salience.T, a.T
     s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, pair]
     # i yields on j and l on k: both on opposite sides on j and k, both shares positive, s_ik s_lj > s_ij s_lk
-    num_all = s_first[None, :, :] * s_second[:, None, :] - s_first[:, None, :] * s_second[None, :, :]  # [j, k, p]
-    feasible = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
-                & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])
-    feasible &= num_all > 0
-    feasible[np.arange(m), np.arange(m)] = False
-    j, k, pair = np.nonzero(feasible)
-    num = num_all.ravel()[(j * m + k) * first.size + pair]  # (faster than num_all[j, k, pair])
+    sides = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
+             & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])  # [j, k, pair]
+    sides[np.arange(m), np.arange(m)] = False
+    j, pair = np.divmod(np.flatnonzero(sides), first.size)  # (one flat index: faster than np.nonzero)
+    j, k = np.divmod(j, m)
+    jp, kp = j * first.size + pair, k * first.size + pair
+    num = np.take(s_first, kp) * np.take(s_second, jp) - np.take(s_first, jp) * np.take(s_second, kp)
+    keep = np.flatnonzero(num > 0)
+    j, k, pair, num = j[keep], k[keep], pair[keep], num[keep]
     i, o = first[pair], second[pair]
     ij, ik, oj, ok = i * m + j, i * m + k, o * m + j, o * m + k  # flat (actor, issue) cells
     sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
@@ -137,7 +143,7 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
              float(c.d_l[x])) for x in order]
 
 
-def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 256) -> np.ndarray:
+def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 128) -> np.ndarray:
     """Indices of the exchanges taken: by decreasing gain, each actor-issue position in at most one, at most ``cap``.
 
     Exactly the greedy pass over the fully sorted list, but it sorts lazily: the ``first_batch`` best candidates

@@ -66,7 +66,8 @@ def condorcet_distributions(prob: np.ndarray, iterations: int = 200, tol: float 
 
     The chance of staying put is folded into the transition matrix's diagonal, so a step is one product, and
     convergence is checked every ``CHECK_EVERY`` steps (and at the cap): an issue may stop up to three steps
-    after the first step below ``tol``, each of which moves pi by less than ``tol``."""
+    after the first step below ``tol``, each of which moves pi by less than ``tol``. The matrix is
+    column-stochastic, so pi keeps its sum up to rounding; it is renormalised only at the checks."""
     n_issues, n = prob.shape[:2]
     if n == 1:
         return np.ones((n_issues, 1))
@@ -83,7 +84,7 @@ def condorcet_distributions(prob: np.ndarray, iterations: int = 200, tol: float 
         steps = min(CHECK_EVERY, iterations - done_steps)
         for _ in range(steps - 1):
             pi = np.matmul(move, pi)
-            pi /= pi.sum(axis=1, keepdims=True)
+        pi /= pi.sum(axis=1, keepdims=True)
         new = np.matmul(move, pi)
         new /= new.sum(axis=1, keepdims=True)
         done_steps += steps
