@@ -18,29 +18,27 @@ import numpy as np
 
 
 @lru_cache(maxsize=32)
-def _pair_cells(n_issues: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For the pairs j < k: j, k, and the flat indices of [m, j, k], [m, k, j] and [m, j, j] in (M, N, N)."""
-    j, k = np.triu_indices(n, 1)
-    issue = (np.arange(n_issues) * n * n)[:, None]
-    diagonal = issue + np.arange(n) * (n + 1)
-    for a in (j, k):
-        a.flags.writeable = False
-    return j, k, (issue + j * n + k).ravel(), (issue + k * n + j).ravel(), diagonal.ravel()
+def _pairs(n_issues: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs a < b (of ranks), and the flat indices of the diagonal [m, j, j] in (M, N, N)."""
+    a, b = np.triu_indices(n, 1)
+    for v in (a, b):
+        v.flags.writeable = False
+    return a, b, ((np.arange(n_issues) * n * n)[:, None] + np.arange(n) * (n + 1)).ravel()
 
 
-def below_counts(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x_j, x_k, count) for the pairs j < k, (M, N (N - 1) / 2) each: count[m, p] = number of voters strictly
-    below the midpoint (x_j + x_k) / 2 on issue m. The midpoint is symmetric, so one search serves (j, k) and
-    (k, j)."""
-    n_issues, n = x.shape
-    xs = np.sort(x, axis=1)
-    upper_j, upper_k = _pair_cells(n_issues, n)[:2]
-    xj, xk = np.take(x, upper_j, axis=1), np.take(x, upper_k, axis=1)  # (faster than x[:, upper_j])
-    mid = 0.5 * (xj + xk)
+def below_counts(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(y_a, y_b, count) for the pairs a < b of sorted positions ``xs`` (M, N), (M, N (N - 1) / 2) each:
+    count[m, p] = number of voters strictly below the midpoint (y_a + y_b) / 2 on issue m. The midpoint is
+    symmetric, so one search serves both orders of a pair; in rank order the midpoints come nearly sorted, which
+    makes the binary searches about 2.5x cheaper than in actor order."""
+    n_issues, n = xs.shape
+    a, b = _pairs(n_issues, n)[:2]
+    ya, yb = np.take(xs, a, axis=1), np.take(xs, b, axis=1)  # (faster than xs[:, a])
+    mid = 0.5 * (ya + yb)
     count = np.empty(mid.shape, dtype=np.intp)
     for m in range(n_issues):
         count[m] = np.searchsorted(xs[m], mid[m])
-    return xj, xk, count
+    return ya, yb, count
 
 
 @dataclass(frozen=True)
@@ -54,17 +52,20 @@ class Sides:
     @classmethod
     def of(cls, x: np.ndarray) -> Sides:
         n_issues, n = x.shape
-        xj, xk, count = below_counts(x)  # the voters below a midpoint are the count lowest
+        order = np.argsort(x, axis=1, kind="stable")
+        ya, yb, count = below_counts(np.take_along_axis(x, order, axis=1))  # the count lowest are below
         plane = (n + 1) * n  # offset of plane 1 (the voters not below), used when j is not below k
         base = count * n + (np.arange(n_issues) * 2 * plane)[:, None]
-        jk, kj, jj = _pair_cells(n_issues, n)[2:]
+        a, b, diagonal = _pairs(n_issues, n)
+        lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)  # the actors at ranks a < b
+        issue = (np.arange(n_issues) * n * n)[:, None]
         cell = np.empty(n_issues * n * n, dtype=np.intp)
-        cell[jk] = (base + np.where(xj < xk, 0, plane)).ravel()
-        cell[kj] = (base + np.where(xk < xj, 0, plane)).ravel()
-        cell[jj] = np.repeat(np.arange(n_issues) * 2 * plane, n)  # j against j: zero whatever the row
+        cell[(issue + lower * n + upper).ravel()] = (base + np.where(ya < yb, 0, plane)).ravel()  # j below k
+        cell[(issue + upper * n + lower).ravel()] = (base + plane).ravel()  # j not below k
+        cell[diagonal] = np.repeat(np.arange(n_issues) * 2 * plane, n)  # j against j: zero whatever the row
         cell = cell.reshape(n_issues, n, n)
         column = np.arange(n)
-        rows = np.argsort(x, axis=1, kind="stable") + (np.arange(n_issues) * n)[:, None]
+        rows = order + (np.arange(n_issues) * n)[:, None]
         return cls(rows, cell + column[None, None, :], cell + column[None, :, None])
 
     def sums(self, f: np.ndarray) -> np.ndarray:
