@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.side_votes import Sides
+from sim.mechanisms.side_votes import Sides, below_counts, pairs
 
 _ACCEPT_SLACK = 1e-12  # a bargain this much worse than the expected contest is still accepted
 _TIE_WEIGHT = 1e-9  # weight of the proposer's gain when an actor ranks accepted bargains
@@ -41,16 +41,55 @@ def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b) <= 1e-8 + 1e-5 * np.abs(b)
 
 
-def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """S[m, a, b] = sum_k w_k max(0, u[m, k, a] - u[m, k, b]): voter k prefers a iff it is on a's side."""
-    s = Sides.of(x).sums(-(w[:, :, None] * u))
+def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray | None, rho: float = 1.0) -> np.ndarray:
+    """S[m, a, b] = sum_k w_k max(0, u[m, k, a] - u[m, k, b]): voter k prefers a iff it is on a's side.
+
+    With rho = 1 the utilities are linear in the distance and :func:`linear_strengths` needs no ``u``."""
+    if rho == 1.0:
+        return linear_strengths(x, w)
+    s = Sides.of(x).sums(-(w[:, :, None] * (utility(x, rho) if u is None else u)))
     return np.maximum(s, 0.0, out=s)
+
+
+def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """S[m, a, b] for u_k(x) = 1 - |x - x_k| / 100 (rho = 1) from prefix sums of w and w x, O(N^2) per issue.
+
+    For the positions y_a < y_b of ranks a < b and the c voters below their midpoint (those preferring a), a
+    voter at or below y_a gains y_b - y_a from a, one between y_a and the midpoint y_a + y_b - 2 x_k; so
+    100 S_ab = (y_b - y_a) W(a + 1) + (y_a + y_b) (W(c) - W(a + 1)) - 2 (WX(c) - WX(a + 1)), with W(t) and WX(t)
+    the sums of w and w x over the t lowest voters; S_ba mirrors it over the voters from c up. Positions are
+    divided by 100 first, so the sums cancel no worse than the voter-by-voter ones."""
+    n_issues, n = x.shape
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ya, yb, count = below_counts(xs)
+    a, b, diagonal = pairs(n_issues, n)
+    ws = np.take_along_axis(w, order, axis=1)
+    cum = np.zeros((2, n_issues, n + 1))  # [0]: W(t), [1]: WX(t), positions / 100
+    np.cumsum(ws, axis=1, out=cum[0, :, 1:])
+    np.cumsum(ws * (xs / 100.0), axis=1, out=cum[1, :, 1:])
+    at_mid = np.take(cum.reshape(2, -1), count + (np.arange(n_issues) * (n + 1))[:, None], axis=1)
+    at_low, at_high = np.take(cum, a + 1, axis=2), np.take(cum, b, axis=2)
+    ya, yb = ya / 100.0, yb / 100.0
+    span, total = yb - ya, ya + yb
+    low = span * at_low[0] + total * (at_mid[0] - at_low[0]) - 2.0 * (at_mid[1] - at_low[1])
+    high = span * (cum[0, :, n:] - at_high[0]) + 2.0 * (at_high[1] - at_mid[1]) - total * (at_high[0] - at_mid[0])
+    tie = span == 0.0  # equal positions: nobody prefers either
+    low[tie] = 0.0
+    high[tie] = 0.0
+    lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)
+    issue = (np.arange(n_issues) * n * n)[:, None]
+    out = np.empty(n_issues * n * n)
+    out[(issue + lower * n + upper).ravel()] = low.ravel()
+    out[(issue + upper * n + lower).ravel()] = high.ravel()
+    out[diagonal] = 0.0
+    return np.maximum(out, 0.0, out=out).reshape(n_issues, n, n)
 
 
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
                           u: np.ndarray | None = None) -> np.ndarray:
     """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
-    strength = strengths(x, w, utility(x, rho) if u is None else u)
+    strength = strengths(x, w, u, rho)
     if gamma != 1.0:
         strength **= gamma
     total = strength + strength.transpose(0, 2, 1)

@@ -18,7 +18,7 @@ import numpy as np
 
 
 @lru_cache(maxsize=32)
-def _pairs(n_issues: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def pairs(n_issues: int, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs a < b (of ranks), and the flat indices of the diagonal [m, j, j] in (M, N, N)."""
     a, b = np.triu_indices(n, 1)
     for v in (a, b):
@@ -32,7 +32,7 @@ def below_counts(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     symmetric, so one search serves both orders of a pair; in rank order the midpoints come nearly sorted, which
     makes the binary searches about 2.5x cheaper than in actor order."""
     n_issues, n = xs.shape
-    a, b = _pairs(n_issues, n)[:2]
+    a, b = pairs(n_issues, n)[:2]
     ya, yb = np.take(xs, a, axis=1), np.take(xs, b, axis=1)  # (faster than xs[:, a])
     mid = 0.5 * (ya + yb)
     count = np.empty(mid.shape, dtype=np.intp)
@@ -56,7 +56,7 @@ class Sides:
         ya, yb, count = below_counts(np.take_along_axis(x, order, axis=1))  # the count lowest are below
         plane = (n + 1) * n  # offset of plane 1 (the voters not below), used when j is not below k
         base = count * n + (np.arange(n_issues) * 2 * plane)[:, None]
-        a, b, diagonal = _pairs(n_issues, n)
+        a, b, diagonal = pairs(n_issues, n)
         lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)  # the actors at ranks a < b
         issue = (np.arange(n_issues) * n * n)[:, None]
         cell = np.empty(n_issues * n * n, dtype=np.intp)
