@@ -46,6 +46,7 @@ from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
+from sim.mechanisms.side_votes import pairs
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -97,7 +98,7 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     a = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)  # a[i, j]
     out = expected_outcome(position, weight)
     side = np.sign(position - out[None, :]).T  # (M, N): -1 below, +1 above the expected outcome
-    first, second = np.triu_indices(n, 1)  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
+    first, second = pairs(1, n)[:2]  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
     opposite = np.take(side, first, axis=1) * np.take(side, second, axis=1) < 0  # [j, pair]
     sal_t, a_t = salience.T, a.T
     s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, pair]
