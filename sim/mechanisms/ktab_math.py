@@ -146,19 +146,43 @@ def forecasts(x: np.ndarray, pi: np.ndarray, mode: bool) -> np.ndarray:
 
 
 def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray, rho: float) -> np.ndarray:
-    """New positions (M, N) after one round of interpolated bargains (``prob`` and ``u`` at positions x)."""
+    """New positions (M, N) after one round of interpolated bargains (``prob`` and ``u`` at positions x).
+
+    Work arrays are reused in place; every element gets the same operations as the direct expressions in the
+    comments, so the results are the same bits."""
     n = x.shape[1]
+    diagonal = (slice(None), np.arange(n), np.arange(n))
+    xi, xj = x[:, :, None], x[:, None, :]
     weight_i = prob * s[:, :, None]  # [m, i, j]: proposer i's claim against j
     denom = weight_i + weight_i.transpose(0, 2, 1)
     theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
-    bargain = theta * x[:, :, None] + (1 - theta) * x[:, None, :]  # [m, i, j] proposed by i to j
-    own = u[:, np.arange(n), np.arange(n)]  # u_j(x_j)
-    target_u = _curve(1.0 - np.abs(bargain - x[:, None, :]) / 100.0, rho)  # u_j(x_ij) at [m, i, j]
-    contest_u = prob.transpose(0, 2, 1) * own[:, None, :] + prob * u.transpose(0, 2, 1)
-    accept = (target_u >= contest_u - _ACCEPT_SLACK) & ~np.eye(n, dtype=bool)
-    accept &= ~isclose(x[:, :, None], x[:, None, :])
-    proposer_gain = _curve(1.0 - np.abs(bargain - x[:, :, None]) / 100.0, rho) - prob * own[:, :, None]
-    key = np.where(accept, target_u + _TIE_WEIGHT * proposer_gain, -np.inf)
-    pick = np.argmax(key, axis=1)  # first proposer with the best key, per receiver j
+    bargain = theta * xi  # [m, i, j] proposed by i to j: theta x_i + (1 - theta) x_j
+    rest = np.subtract(1, theta, out=theta)
+    rest *= xj
+    bargain += rest
+    own = u[diagonal]  # u_j(x_j)
+    target_u = _distance_utility(np.subtract(bargain, xj, out=weight_i), rho)  # u_j(x_ij) at [m, i, j]
+    contest_u = prob.transpose(0, 2, 1) * own[:, None, :]  # P_ji u_j(x_j) + P_ij u_j(x_i)
+    contest_u += np.multiply(prob, u.transpose(0, 2, 1), out=denom)
+    contest_u -= _ACCEPT_SLACK
+    accept = target_u >= contest_u
+    accept[diagonal] = False
+    accept &= ~isclose(xi, xj)
+    gain = _distance_utility(np.subtract(bargain, xi, out=contest_u), rho)  # proposer's gain: u_i(x_ij) - P_ij u_i
+    gain -= np.multiply(prob, own[:, :, None], out=rest)
+    gain *= _TIE_WEIGHT
+    gain += target_u  # key: target_u + _TIE_WEIGHT * gain, -inf where not accepted
+    gain[~accept] = -np.inf
+    pick = np.argmax(gain, axis=1)  # first proposer with the best key, per receiver j
     chosen = np.take_along_axis(bargain, pick[:, None, :], axis=1)[:, 0, :]
     return np.where(accept.any(axis=1), chosen, x)
+
+
+def _distance_utility(diff: np.ndarray, rho: float) -> np.ndarray:
+    """(1 - |diff| / 100) ** rho, computed in ``diff``'s buffer."""
+    np.abs(diff, out=diff)
+    diff /= 100.0
+    np.subtract(1.0, diff, out=diff)
+    if rho != 1.0:
+        diff **= rho  # (as u ** rho: numpy's scalar-exponent shortcuts apply alike)
+    return diff
