@@ -68,21 +68,27 @@ def run(
                 if done == 0 and plots:  # worker processes have started: load matplotlib while they run
                     import sim.plots.run_plots  # noqa: F401
 
-            result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, out=folder, workers=workers,
+            result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
                                       horizon=horizon, mechanism_params=options, formats=tables,
                                       progress=progress)
-        print_table(result)
-        if wanted:
-            print_months(result, wanted)
-        if diagnostics:
-            frame = result.replications
-            console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs; "
-                          f"mean distance to the Nash point {frame['nash_distance'].mean():.1f} points")
+
+        def report() -> None:  # the files and the tables on screen (while a second core draws a figure)
+            result.save(folder, tables)
+            print_table(result)
+            if wanted:
+                print_months(result, wanted)
+            if diagnostics:
+                frame = result.replications
+                console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of "
+                              f"runs; mean distance to the Nash point {frame['nash_distance'].mean():.1f} points")
+
         if plots:
             from sim.plots.run_plots import save_run_plots
 
-            save_run_plots(result, folder, figures)
+            save_run_plots(result, folder, figures, parallel=workers > 1, meanwhile=report)
+        else:
+            report()
         console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, "
                       f"{', '.join(f'*.{t}' for t in tables)}, outcome_table.csv"
                       f"{', plots/*.' + ','.join(figures) if plots else ''})")

@@ -96,6 +96,12 @@ class _Batch:
         self.once = np.array([e.once for e in self.events], dtype=bool)
         self.fired = np.zeros((len(values), len(self.events)), dtype=bool)
         mechanism.batch_start(a, self.states[0].veto)
+        self.chances: np.ndarray | None = None  # (R, rounds, events) every month's draws, where drawn ahead
+        if self.events and not mechanism.batch_draws():
+            # nothing else draws from a replication's stream while it runs, so its monthly draws of k uniforms
+            # are the stream's next rounds * k uniforms in order (``Generator.random`` fills element by element)
+            shape = (compiled.scenario.rounds, len(self.events))
+            self.chances = np.stack([g.random(shape) for g in generators])
 
     def run(self, months: tuple[int, ...]) -> dict[str, list[Any]]:
         """Play every replication to its end; the summary columns (``batch_summary.summary_columns``)."""
@@ -113,8 +119,8 @@ class _Batch:
         is_base = a["is_base"]
         active = np.arange(size)
         for round_ in range(1, n_rounds + 1):
-            fired = self._fire_events(active, round_)
-            events_fired[active] += [len(due) for due in fired]
+            counts, fired = self._fire_events(active, round_)
+            events_fired[active] += counts
             self._influence(active)
             step = mech.batch_step(a, active, round_, n_rounds, self.generators)
             np.minimum(np.maximum(a["position"], 0.0, out=a["position"]), 100.0, out=a["position"])
@@ -129,6 +135,7 @@ class _Batch:
                     packages[r], status[r] = a["disagreement"][r], "breakdown"
                     breakdown_by[r] = step.breakdown_by[index]
                 else:
+                    self.states[r].round = round_
                     final = mech.finish(self.states[r], self.generators[r])
                     packages[r], status[r] = final.package, "forecast" if forecast else final.status
                 finished_round[r] = round_
@@ -150,33 +157,36 @@ class _Batch:
         return summary_columns(end, compiled.actor_ids, compiled.issue_ids, is_base,
                                compiled.scenario.outcomes.thresholds, months)
 
-    def _fire_events(self, active: np.ndarray, round_: int) -> list[list[int]]:
-        """The events firing this round in each active replication (``EventSchedule.due``'s rule: one uniform
-        draw per event per round from the replication's generator), with their effects applied."""
+    def _fire_events(self, active: np.ndarray, round_: int) -> tuple[np.ndarray, dict[int, list[int]]]:
+        """How many events fire this round in each active replication, and which (by position in ``active``, only
+        where any fire), with their effects applied. ``EventSchedule.due``'s rule: one uniform draw per event per
+        round from the replication's generator."""
         if not self.events:
-            return [[] for _ in active]
-        for r in active:
-            self.states[r].round = round_
-        draws = np.array([self.generators[r].random(len(self.events)) for r in active])
+            return np.zeros(active.size, dtype=int), {}
+        if self.chances is not None:
+            draws = self.chances[active, round_ - 1]
+        else:
+            draws = np.array([self.generators[r].random(len(self.events)) for r in active])
         in_window = (self.window[:, 0] <= round_) & (round_ <= self.window[:, 1])
         due = np.where(self.drawn, in_window & (draws < self.arrays["event_probability"][active]),
                        self.at_round == round_)
         due &= ~(self.once & self.fired[active])
-        fired: list[list[int]] = [[] for _ in active]
+        fired: dict[int, list[int]] = {}
         for index, e in zip(*np.nonzero(due), strict=True):
             r = int(active[index])
             apply_effects(self.values[r], self.events[e].effects)
             self.fired[r, e] = True
-            fired[index].append(int(e))
-        return fired
+            fired.setdefault(int(index), []).append(int(e))
+        return due.sum(axis=1), fired
 
-    def _record(self, round_: int, active: np.ndarray, fired: list[list[int]], step: BatchStep,
+    def _record(self, round_: int, active: np.ndarray, fired: dict[int, list[int]], step: BatchStep,
                 status: np.ndarray) -> None:
         """The model's ``RoundRecord`` of this round for the recorded replications still active."""
         for index in np.flatnonzero(active < len(self.records)):
             r = int(active[index])
             made = step.made is None or bool(step.made[index])
-            events = [FiredEvent(round_, self.compiled.event_ids[e], self.events[e].label) for e in fired[index]]
+            events = [FiredEvent(round_, self.compiled.event_ids[e], self.events[e].label)
+                      for e in fired.get(int(index), ())]
             self.records[r].append(RoundRecord(
                 round=round_, events=events, proposer=int(step.proposer[index]),
                 offer=np.minimum(np.maximum(step.offer[index], 0.0), 100.0) if made else None,

@@ -114,6 +114,9 @@ class AlternatingOffers(Mechanism):
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self._vetoes = np.flatnonzero(state.veto)
 
+    def batch_draws(self) -> bool:
+        return self.params.proposer != "alternate"  # the only draw: who proposes (_capability_draw)
+
     def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
         self._vetoes = np.flatnonzero(veto)
 

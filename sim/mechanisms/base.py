@@ -98,6 +98,11 @@ class Mechanism(ABC):
         """Whether :meth:`batch_start` / :meth:`batch_step` cover this instance's options."""
         return self.batched
 
+    def batch_draws(self) -> bool:
+        """Whether :meth:`batch_step` draws from the replications' generators (a batch then draws each month's
+        event chances month by month, to keep every replication's stream in the model's order)."""
+        return True
+
     def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
         """Prepare R replications at once from stacked parameter arrays (leading axis R); see ``batched``."""
         raise NotImplementedError(f"{self.name} has no batch path")

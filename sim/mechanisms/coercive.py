@@ -182,6 +182,9 @@ class CoerciveBargaining(Mechanism):
             info["breakdown_by"] = int(self.pair[int(np.argmax(dec.surplus[0]))])
         return RoundResult(proposer=proposer, offer=offer, accepted=accepted, info=info)
 
+    def batch_draws(self) -> bool:
+        return self.params.proposer == "capability"  # the only draw: who proposes (proposer_of)
+
     def batch_start(self, arrays: dict[str, np.ndarray], veto: np.ndarray) -> None:
         self.pair, self.veto = veto_pair(veto), veto
         pair = self.pair

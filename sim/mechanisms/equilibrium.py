@@ -24,7 +24,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.mechanisms.frontier import TOLERANCE, Frontier
+from sim.mechanisms.equilibrium_scalar import SCALAR_ELEMENTS, iterate_elements
+from sim.mechanisms.frontier import TOLERANCE, Frontier, FrontierValues
+
+Frontiers = tuple[Frontier | FrontierValues, Frontier | FrontierValues]
 
 
 @dataclass
@@ -38,7 +41,7 @@ class Turn:
     values: np.ndarray  # (..., 2) the players' values of the month
 
 
-def play_turn(frontier: Frontier, k: int, cnext: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+def play_turn(frontier: Frontier | FrontierValues, k: int, cnext: np.ndarray, outside: np.ndarray, flow: np.ndarray,
               delta: np.ndarray) -> Turn:
     """One month with proposer ``k`` (0 or 1) given next month's values ``cnext`` (..., 2)."""
     r = 1 - k
@@ -73,7 +76,7 @@ class Equilibrium:
         return play_turn(self.frontiers[k], k, cnext, self.outside, self.flow, self.delta)
 
 
-def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+def _step(frontiers: Frontiers, values: np.ndarray, outside: np.ndarray, flow: np.ndarray,
           delta: np.ndarray, recognition: np.ndarray | None) -> np.ndarray:
     """One application of the month-to-month map to ``values`` (2, ..., 2)."""
     if recognition is None:
@@ -84,7 +87,7 @@ def _step(frontiers: tuple[Frontier, Frontier], values: np.ndarray, outside: np.
     return np.stack([mixed, mixed])
 
 
-def _guess(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+def _guess(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
            recognition: np.ndarray | None, steps: int = 60) -> np.ndarray:
     """The fixed point on the branch where both proposers make accepted offers, by a bracketing root search on
     player 0's value, for a batch with one leading axis (K elements).
@@ -172,7 +175,7 @@ def _root(bind, size: int, steps: int, tol: float = 1e-13) -> np.ndarray:
     return root
 
 
-def _candidates(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
+def _candidates(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
                 recognition: np.ndarray | None) -> list[np.ndarray]:
     """Closed-form fixed points of the other branches: no deal ever (talks stall at the interim values, or both
     end at their outside options) and, with alternating proposers, a deal only in one player's months."""
@@ -200,7 +203,7 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
                  for v in options]
     both = np.min(np.stack(residuals), axis=0) > tol  # elements with deals in both players' months
     if both.any():
-        sub = (frontiers[0].take(both), frontiers[1].take(both))
+        sub = (frontiers[0].values_only(both), frontiers[1].values_only(both))
         rec = None if recognition is None else recognition[both]
         guess = np.full(options[0].shape, np.nan)
         guess[:, both] = _guess(sub, outside[both], flow[both], delta[both], rec)
@@ -220,15 +223,15 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
     if open_.any():
         values = values.copy()
         values[:, open_], iterations = _iterate(
-            (frontiers[0].take(open_), frontiers[1].take(open_)), values[:, open_], outside[open_], flow[open_],
-            delta[open_], None if recognition is None else recognition[open_], tol, max_iter)
+            (frontiers[0].values_only(open_), frontiers[1].values_only(open_)), values[:, open_], outside[open_],
+            flow[open_], delta[open_], None if recognition is None else recognition[open_], tol, max_iter)
     return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)
 
 
 MAX_RISES = 25  # growing changes after which value iteration counts as cycling
 
 
-def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: np.ndarray, flow: np.ndarray,
+def _iterate(frontiers: Frontiers, start: np.ndarray, outside: np.ndarray, flow: np.ndarray,
              delta: np.ndarray, recognition: np.ndarray | None, tol: float, max_iter: int) -> tuple[np.ndarray, int]:
     """Value iteration from ``start`` (2, K, 2) for the K elements no closed-form branch fits, each on its own
     stopping rule (so an element's values never depend on the rest of the batch).
@@ -237,6 +240,9 @@ def _iterate(frontiers: tuple[Frontier, Frontier], start: np.ndarray, outside: n
     ``MAX_RISES`` times is switching branches without end (a cycle) and stops early: it keeps ``start``."""
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     needed = np.minimum(max_iter, 5 + np.ceil(np.log(tol) / np.log(np.maximum(d_elem, 1e-12)))).astype(int)
+    if d_elem.ndim == 1 and d_elem.size <= SCALAR_ELEMENTS:  # a handful: element by element, same values
+        return iterate_elements(frontiers, start, outside, flow, delta, recognition, tol, needed,
+                                tol * (1.0 - d_elem), MAX_RISES)
     values = start
     live = np.ones(d_elem.shape, dtype=bool)
     converged = np.zeros(d_elem.shape, dtype=bool)

@@ -88,20 +88,16 @@ class Frontier:
         return full, part, np.clip(share, 0.0, 1.0), feasible, done
 
     def value(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``.
+        """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``
+        (see :func:`frontier_value`)."""
+        return frontier_value(self.base_p, self.base_r, self.gain_cum, self.table, need)
 
-        The same arithmetic as :meth:`offer`'s cut, read off the cumulative sums at the cut (a sum of the first k
-        entries in order is exactly ``*_cum[k]``), which is the solver's hot path."""
-        delta = np.maximum(np.asarray(need, dtype=float) - self.base_r, 0.0)
-        feasible = delta <= self.gain_cum[..., -1] + TOLERANCE
-        k = (self.gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
-        at = np.take_along_axis(self.table, k[..., None, None], axis=-1)[..., 0]  # one gather for all four
-        done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
-        share = np.clip(share, 0.0, 1.0)
-        lost = c_done + share * c_next
-        return self.base_p - lost, self.base_r + (done + share * g_next), feasible
+    def values_only(self, index: np.ndarray | tuple | None = None) -> FrontierValues:
+        """What :meth:`value` reads, for the batch elements ``index`` (all when None): the solver's working copy,
+        cheaper to subset than the whole frontier."""
+        if index is None:
+            return FrontierValues(self.base_p, self.base_r, self.gain_cum, self.table)
+        return FrontierValues(self.base_p[index], self.base_r[index], self.gain_cum[index], self.table[index])
 
     def offer(self, need: np.ndarray) -> np.ndarray:
         """The package (..., M) behind :meth:`value` (where infeasible: the responder's best point in the box)."""
@@ -111,6 +107,54 @@ class Frontier:
         np.put_along_axis(fraction, self.order, ordered, axis=-1)
         fraction = np.where(feasible[..., None], fraction, 1.0)
         return self.start + fraction * self.step
+
+
+@dataclass
+class FrontierValues:
+    """The part of a :class:`Frontier` that :meth:`Frontier.value` reads."""
+
+    base_p: np.ndarray
+    base_r: np.ndarray
+    gain_cum: np.ndarray
+    table: np.ndarray
+
+    def value(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return frontier_value(self.base_p, self.base_r, self.gain_cum, self.table, need)
+
+    def take(self, index: np.ndarray | tuple) -> FrontierValues:
+        """The elements ``index`` of the leading axes (as :meth:`Frontier.take`)."""
+        return FrontierValues(self.base_p[index], self.base_r[index], self.gain_cum[index], self.table[index])
+
+
+def frontier_value(base_p: np.ndarray, base_r: np.ndarray, gain_cum: np.ndarray, table: np.ndarray,
+                   need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(proposer's utility, responder's utility, feasible) of the best package giving the responder ``need``.
+
+    The same arithmetic as :meth:`Frontier.offer`'s cut, read off the cumulative sums at the cut (a sum of the
+    first k entries in order is exactly ``*_cum[k]``): the solver's hot path. The four numbers at the cut come
+    from ``table`` (..., 4, M + 1), gathered from its flattened rows."""
+    delta = np.maximum(np.asarray(need, dtype=float) - base_r, 0.0)
+    feasible = delta <= gain_cum[..., -1] + TOLERANCE
+    if table.shape[:-2] == delta.shape and gain_cum.shape[:-1] == delta.shape:  # one frontier per element
+        # the cut: how many cumulative gains fall short, counted column by column (far cheaper than a sum over
+        # a short last axis), then the four numbers at the cut by flat gathers
+        limit = delta - TOLERANCE
+        width = table.shape[-1]
+        k = (gain_cum[..., 1] < limit).astype(np.intp) if width > 1 else np.zeros(delta.shape, dtype=np.intp)
+        for j in range(2, width):
+            k += gain_cum[..., j] < limit
+        flat = table.reshape(-1)
+        at = np.arange(k.size) * (4 * width) + k.reshape(-1)
+        done, g_next, c_done, c_next = (flat.take(at + row * width).reshape(k.shape) for row in range(4))
+    else:  # ``need`` broadcasts over more elements than the frontier has
+        k = (gain_cum[..., 1:] < delta[..., None] - TOLERANCE).sum(axis=-1)
+        at = np.take_along_axis(table, k[..., None, None], axis=-1)[..., 0]
+        done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
+    share = np.clip(share, 0.0, 1.0)
+    lost = c_done + share * c_next
+    return base_p - lost, base_r + (done + share * g_next), feasible
 
 
 def agreement_box(ideal: np.ndarray, reservation: np.ndarray, veto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

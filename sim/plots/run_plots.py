@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import networkx as nx
@@ -13,6 +13,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
 from sim.core.categories import CATEGORIES, CATEGORY_LABELS
+from sim.plots.background import Background
 from sim.plots.style import CATEGORY_COLOURS, integer_ticks, plt, save, wrap
 from sim.scenario.schema import Scenario
 
@@ -146,13 +147,24 @@ def relation_network(scenario: Scenario) -> plt.Figure:
     return fig
 
 
-def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",)) -> list[Path]:
-    """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format."""
+def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",), parallel: bool = True,
+                   meanwhile: Callable[[], object] | None = None) -> list[Path]:
+    """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format, and return
+    their paths (outcomes, trajectories when there are any, network). With ``parallel`` the trajectories figure is
+    drawn in a forked process (where that is safe) while this one draws the others and runs ``meanwhile``."""
     folder = Path(out) / "plots"
+    formats = tuple(formats)
+    drawing = (Background(_save_trajectories, result.trajectories, result.scenario, folder / "trajectories",
+                          formats, parallel=parallel) if len(result.trajectories) else None)
+    if meanwhile is not None:
+        meanwhile()
     paths = [save(outcome_distribution(result.table, result.scenario.title, result.scenario), folder / "outcomes",
                   formats)]
-    if len(result.trajectories):
-        paths.append(save(trajectories(result.trajectories, scenario=result.scenario), folder / "trajectories",
-                          formats))
-    paths.append(save(relation_network(result.scenario), folder / "network", formats))
-    return paths
+    network = save(relation_network(result.scenario), folder / "network", formats)
+    if drawing is not None:
+        paths.append(drawing.result())
+    return [*paths, network]
+
+
+def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
+    return save(trajectories(frame, scenario=scenario), path, formats)
