@@ -144,24 +144,27 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
              float(c.d_l[x])) for x in order]
 
 
-def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 128) -> np.ndarray:
+def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 256, growth: int = 2
+                     ) -> np.ndarray:
     """Indices of the exchanges taken: by decreasing gain, each actor-issue position in at most one, at most ``cap``.
 
     Exactly the greedy pass over the fully sorted list, but it sorts lazily: the ``first_batch`` best candidates
-    (with every tie of the last one), then four times as many, ...; before each batch, candidates that touch a
-    position already taken are dropped without sorting.
+    (with every tie of the last one), then ``growth`` times as many, ...; before each batch, candidates that touch
+    a position already taken are dropped without sorting.
     """
     cells = np.stack([c.i * n_issues + c.j, c.i * n_issues + c.k, c.o * n_issues + c.j, c.o * n_issues + c.k])
+    taken = np.zeros(int(cells.max(initial=0)) + 1, dtype=bool)
     used: set[int] = set()
     chosen: list[int] = []
     rest = np.arange(c.gain.size)
     batch = first_batch
     while rest.size and len(chosen) < cap:
         if used:
-            taken = np.zeros(int(cells.max()) + 1, dtype=bool)
             taken[list(used)] = True
-            hit = taken[cells[0]] | taken[cells[1]] | taken[cells[2]] | taken[cells[3]]  # row gathers: fast
-            rest = rest[~hit[rest]]
+            hit = taken[np.take(cells[0], rest)]  # gathers over the candidates left only
+            for row in cells[1:]:
+                hit |= taken[np.take(row, rest)]
+            rest = rest[~hit]
         if rest.size > batch:
             gains = c.gain[rest]
             cut = np.partition(gains, rest.size - batch)[rest.size - batch]
@@ -176,7 +179,7 @@ def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 
             if used.isdisjoint(four):
                 used.update(four)
                 chosen.append(index)
-        batch *= 4
+        batch *= growth
     return np.array(chosen, dtype=np.intp)
 
 
