@@ -60,13 +60,16 @@ def run(
         check_size(n, loaded, workers)
         folder = out or named_folder(Path("out"), loaded.name, "scenario")
         prepare_run_folder(folder, force)
+        network: list[Path] = []  # the network figure, drawn while worker processes run (it needs no results)
         with progress_bar(f"{loaded.name}: replications", auto_refresh=workers == 1) as bar:
             task = bar.add_task("run", total=n)
 
             def progress(done: int, total: int) -> None:
                 bar.update(task, completed=done, refresh=workers > 1)
-                if done == 0 and plots:  # worker processes have started: load matplotlib while they run
-                    import sim.plots.run_plots  # noqa: F401
+                if done == 0 and plots:  # worker processes have started: load matplotlib and draw while they run
+                    from sim.plots.run_plots import save_network
+
+                    network.append(save_network(loaded, folder, figures))
 
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
@@ -86,7 +89,8 @@ def run(
         if plots:
             from sim.plots.run_plots import save_run_plots
 
-            save_run_plots(result, folder, figures, parallel=workers > 1, meanwhile=report)
+            save_run_plots(result, folder, figures, parallel=workers > 1, meanwhile=report,
+                           network=network[0] if network else None)
         else:
             report()
         console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, "

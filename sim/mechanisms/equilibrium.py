@@ -50,7 +50,7 @@ def play_turn(frontier: Frontier | FrontierValues, k: int, cnext: np.ndarray, ou
     v_p, v_r, feasible = frontier.value(keep[..., r])
     deal = feasible & (v_p >= keep[..., k] - TOLERANCE)
     walk = outside > cont + TOLERANCE
-    no_deal = np.where(walk.any(axis=-1)[..., None], outside, cont)
+    no_deal = np.where((walk[..., 0] | walk[..., 1])[..., None], outside, cont)
     values = np.empty_like(cont)
     values[..., k] = np.where(deal, v_p, no_deal[..., k])
     values[..., r] = np.where(deal, v_r, no_deal[..., r])
@@ -199,7 +199,7 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
     and - only where none of those is exact - deals in both players' months by bisection) the one the
     month-to-month map leaves in place, element by element; value iteration from the best where none is exact."""
     options = _candidates(frontiers, outside, flow, delta, recognition)
-    residuals = [np.abs(_step(frontiers, v, outside, flow, delta, recognition) - v).max(axis=(0, -1))
+    residuals = [_largest_change(_step(frontiers, v, outside, flow, delta, recognition), v)
                  for v in options]
     both = np.min(np.stack(residuals), axis=0) > tol  # elements with deals in both players' months
     if both.any():
@@ -208,8 +208,8 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
         guess = np.full(options[0].shape, np.nan)
         guess[:, both] = _guess(sub, outside[both], flow[both], delta[both], rec)
         residual = np.full(both.shape, np.inf)
-        residual[both] = np.abs(_step(sub, guess[:, both], outside[both], flow[both], delta[both], rec)
-                                - guess[:, both]).max(axis=(0, -1))
+        residual[both] = _largest_change(_step(sub, guess[:, both], outside[both], flow[both], delta[both], rec),
+                                         guess[:, both])
         options.append(guess)
         residuals.append(residual)
     stacked = np.stack(residuals)
@@ -226,6 +226,13 @@ def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.nd
             (frontiers[0].values_only(open_), frontiers[1].values_only(open_)), values[:, open_], outside[open_],
             flow[open_], delta[open_], None if recognition is None else recognition[open_], tol, max_iter)
     return Equilibrium(frontiers, outside, flow, delta, recognition, values, iterations)
+
+
+def _largest_change(new: np.ndarray, old: np.ndarray) -> np.ndarray:
+    """``np.abs(new - old).max(axis=(0, -1))`` for (2, ..., 2) values, as three maxima of slices (a reduction over
+    such short axes costs far more than its arithmetic; the maximum is the same whatever the order, NaN included)."""
+    d = np.abs(new - old)
+    return np.maximum(np.maximum(d[0, ..., 0], d[0, ..., 1]), np.maximum(d[1, ..., 0], d[1, ..., 1]))
 
 
 MAX_RISES = 25  # growing changes after which value iteration counts as cycling
@@ -251,7 +258,7 @@ def _iterate(frontiers: Frontiers, start: np.ndarray, outside: np.ndarray, flow:
     iterations = 0
     for iterations in range(1, int(needed.max()) + 1):  # noqa: B007 - the count is reported
         new = _step(frontiers, values, outside, flow, delta, recognition)
-        change = np.abs(new - values).max(axis=(0, -1))
+        change = _largest_change(new, values)
         values = np.where(live[None, ..., None], new, values)
         settled = change < tol * (1.0 - d_elem)
         converged |= live & settled

@@ -24,8 +24,10 @@ CATEGORY_COLOURS = {
 matplotlib.rcParams.update({"svg.fonttype": "none", "pdf.fonttype": 42})  # editable text in vector files
 
 
-def save(fig: plt.Figure, path: str | Path, formats: Sequence[str] = ("png",)) -> Path:
-    """Write ``fig`` as ``path`` with each suffix in ``formats`` (the first is returned) and close it."""
+def save(fig: plt.Figure, path: str | Path, formats: Sequence[str] = ("png",), tight: bool = True) -> Path:
+    """Write ``fig`` as ``path`` with each suffix in ``formats`` (the first is returned) and close it. ``tight``
+    trims (or widens) the saved area to what is drawn, at the cost of drawing the figure once more to measure it:
+    a figure whose layout already fits its canvas is saved as it is."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     written = []
@@ -33,7 +35,7 @@ def save(fig: plt.Figure, path: str | Path, formats: Sequence[str] = ("png",)) -
         if fmt not in FIGURE_FORMATS:
             raise ValueError(f"unknown figure format {fmt!r}; expected one of {', '.join(FIGURE_FORMATS)}")
         target = path.with_suffix(f".{fmt}")
-        fig.savefig(target, dpi=150 if fmt == "png" else None, bbox_inches="tight")
+        fig.savefig(target, dpi=150 if fmt == "png" else None, bbox_inches="tight" if tight else None)
         written.append(target)
     plt.close(fig)
     return written[0]

@@ -239,7 +239,11 @@ class VectorSampler:
     def draw_many(self, generators: list[np.random.Generator], arrays: dict[str, np.ndarray]) -> None:
         """:meth:`draw` into stacked arrays (R, ...): each generator makes exactly the calls ``draw`` makes."""
         for family, (_, params, bounds) in self.groups.items():
-            values = np.stack([self._family(rng, family, params, bounds) for rng in generators])
+            if family == "uniform":  # Generator.uniform(lo, hi) is lo + (hi - lo) * random(): the same numbers
+                span = params[:, 1] - params[:, 0]
+                values = params[:, 0] + span * np.stack([rng.random(len(params)) for rng in generators])
+            else:
+                values = np.stack([self._family(rng, family, params, bounds) for rng in generators])
             for key, index, positions in self.scatter[family]:
                 if index:
                     arrays[key][(slice(None), *index)] = values[:, positions]
