@@ -7,7 +7,8 @@ Arrays are (M, N) for positions and weights and (M, N, N) for pairwise quantitie
   by position instead of an N x N x N tensor per issue (``sim.mechanisms.side_votes``): u_k(x) =
   (1 - |x - x_k| / 100)^rho falls with the distance |x - x_k|, so voter k prefers a to b exactly when it sits on
   a's side of the midpoint (x_a + x_b) / 2, and S_ab = sum over those voters of w_k u_k(x_a) minus the same sum
-  of w_k u_k(x_b): O(N^2 log N) per issue;
+  of w_k u_k(x_b): O(N^2 log N) per issue; with rho = 1 the utilities are linear in the distance and the sums
+  need only prefix sums of w and w x (:func:`linear_strengths`), without the per-voter (N + 1) x N prefix array;
 * the stationary distribution of the Markov election is iterated for all issues at once, each issue stopping at
   its own first step that moves no probability by more than ``tol`` (as the one-issue power iteration does);
 * each actor's choice of the accepted bargain it likes best is one masked argmax over the proposers.
