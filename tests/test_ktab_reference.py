@@ -201,7 +201,9 @@ def test_contest_probabilities_and_distributions_equal_the_tensor_sums(n, m, see
     pi = km.condorcet_distributions(fast, 2000)
     for j in range(m):
         slow = contest_probabilities(x[j], w[j], gamma, rho)
-        np.testing.assert_allclose(fast[j], slow, rtol=0, atol=1e-12)
+        # the side sums and the tensor sum round differently; gamma < 1 magnifies that on small strengths
+        # (1.6e-12 at n=6, seed=8765, rho=0.5, gamma=0.7, on main as of adc8936 too)
+        np.testing.assert_allclose(fast[j], slow, rtol=0, atol=1e-11)
         np.testing.assert_allclose(pi[j], condorcet_distribution(slow, 2000), rtol=0, atol=1e-10)
 
 

@@ -256,11 +256,11 @@ class BDMChallenge(Mechanism):
 
     def _issue_info(self, state: NegotiationState, kinds: np.ndarray, mu: np.ndarray) -> dict[str, dict[str, Any]]:
         after = bm.condorcet_medians(state.position.T.astype(float), (state.capability[:, None] * state.salience).T)
-        return {issue_id: {"median_before": float(mu[j]), "median": float(after[j]),
-                           "conflicts": int((kinds[j] == CONFLICT).sum()),
-                           "compromises": int((kinds[j] == COMPROMISE).sum()),
-                           "capitulations": int((kinds[j] == CAPITULATION).sum())}
-                for j, issue_id in enumerate(state.issue_ids)}
+        count = {name: (kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
+                 (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
+        return {issue_id: {"median_before": before, "median": median, **{name: n[j] for name, n in count.items()}}
+                for j, (issue_id, before, median) in enumerate(zip(state.issue_ids, mu.tolist(), after.tolist(),
+                                                                  strict=True))}
 
     def _solve(self, state: NegotiationState) -> RoundResult:
         """stop=converge: play rounds until each issue repeats an earlier state (see the module docstring)."""

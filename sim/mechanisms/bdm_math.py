@@ -26,25 +26,48 @@ CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
 _TIE = 1e-12  # vote-total margin below which two positions tie (as in the direct computation)
 
 
-def distances(x: np.ndarray, scale: np.ndarray) -> np.ndarray:
-    """d[m, i, j] = |x_i - x_j| / scale_m for positions ``x`` (M, N) and per-issue ``scale`` (M,)."""
-    return np.abs(x[:, :, None] - x[:, None, :]) / scale[:, None, None]
+def distances(x: np.ndarray, scale: np.ndarray, gap: np.ndarray | None = None) -> np.ndarray:
+    """d[m, i, j] = |x_i - x_j| / scale_m for positions ``x`` (M, N) and per-issue ``scale`` (M,).
+
+    ``gap`` (:func:`gaps`) may be passed when already known."""
+    return (gaps(x) if gap is None else gap) / scale[:, None, None]
 
 
-def condorcet_medians(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+def gaps(x: np.ndarray) -> np.ndarray:
+    """|x_i - x_j| at [m, i, j] (the same bits as |x_j - x_i|: IEEE subtraction is antisymmetric)."""
+    return np.abs(x[:, :, None] - x[:, None, :])
+
+
+def close_pairs(x: np.ndarray, gap: np.ndarray) -> np.ndarray:
+    """``isclose(x_i, x_j)`` at [m, i, j] from the :func:`gaps` of ``x``."""
+    return gap <= 1e-8 + 1e-5 * np.abs(x)[:, None, :]
+
+
+def condorcet_medians(x: np.ndarray, w: np.ndarray, gap: np.ndarray | None = None,
+                      close: np.ndarray | None = None) -> np.ndarray:
     """Per issue: the position that wins every weighted pairwise vote (r = 1), else the largest total margin.
 
     Ties among positions within ``np.isclose`` count as wins; the first such actor in actor order is returned.
+    Only candidates that win against a position with the smallest total loss T (beaten by nobody) are checked
+    in full: any other position loses to it. ``gap`` and ``close`` (:func:`gaps`, :func:`close_pairs`) may be
+    passed when already known.
     """
-    total_loss = (w[:, :, None] * np.abs(x[:, :, None] - x[:, None, :])).sum(axis=1)  # T[m, c]
-    margin = total_loss[:, None, :] - total_loss[:, :, None]  # [m, j, k]: votes for j over k
-    eye = np.eye(x.shape[1], dtype=bool)
-    wins = (margin > _TIE) | isclose(x[:, :, None], x[:, None, :]) | eye
-    unbeaten = wins.all(axis=2)
-    first = np.argmax(unbeaten, axis=1)
+    gap = gaps(x) if gap is None else gap
+    total_loss = (w[:, :, None] * gap).sum(axis=1)  # T[m, c]; votes for j over k: T_k - T_j
     fallback = np.argmin(total_loss, axis=1)
-    pick = np.where(unbeaten.any(axis=1), first, fallback)
-    return x[np.arange(x.shape[0]), pick]
+    issues = np.arange(x.shape[0])
+    # j unbeaten needs a win against k* = argmin T, where T_k* - T_j <= 0: so j = k* or x_j close to x_k*
+    best = x[issues, fallback][:, None]
+    candidate = np.abs(x - best) <= 1e-8 + 1e-5 * np.abs(best)
+    candidate[issues, fallback] = True
+    m, j = np.nonzero(candidate)
+    loss = total_loss[m]  # (C, N): the candidates' rows in full
+    wins = (loss - total_loss[m, j][:, None] > _TIE) | isclose(x[m, j][:, None], x[m])
+    wins[np.arange(j.size), j] = True
+    unbeaten = np.zeros(x.shape, dtype=bool)
+    unbeaten[m, j] = wins.all(axis=1)
+    pick = np.where(unbeaten.any(axis=1), np.argmax(unbeaten, axis=1), fallback)
+    return x[issues, pick]
 
 
 def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, sides: Sides | None = None
@@ -52,8 +75,12 @@ def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | No
     """S[m, j, k] = sum_l max(0, w_l (D_lk - D_lj)), D = d^r_l (r (N,) or (M, N) per voter; None for r = 1).
 
     ``sides`` (``Sides.of(x)``) may be passed when several sums share the positions."""
-    big_d = d if r is None else d ** np.broadcast_to(r, x.shape)[:, :, None]
-    support = (sides or Sides.of(x)).sums(w[:, :, None] * big_d)  # voters on j's side prefer j: D_lk >= D_lj
+    if r is None:
+        values = w[:, :, None] * d
+    else:
+        values = np.power(d, np.broadcast_to(r, x.shape)[:, :, None])
+        values *= w[:, :, None]
+    support = (sides or Sides.of(x)).sums(values)  # voters on j's side prefer j: D_lk >= D_lj
     return np.maximum(support, 0.0, out=support)
 
 
@@ -61,19 +88,27 @@ def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | N
                   sides: Sides | None = None) -> np.ndarray:
     """P[m, i, j]: probability that i's position beats j's (all-pairs or this pair's vote denominator)."""
     support = vote_support(x, w, d, r, sides)
+    n = x.shape[1]
     if pairwise:
         denom = support + support.transpose(0, 2, 1)
-    else:
-        denom = np.broadcast_to(2.0 * support.sum(axis=(1, 2))[:, None, None], support.shape)
-    out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
-    out[:, np.arange(x.shape[1]), np.arange(x.shape[1])] = 0.0
+        out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
+    else:  # one denominator per issue (issues without votes get 0, as with a where= division)
+        denom = 2.0 * support.sum(axis=(1, 2))
+        ok = denom > 0
+        out = np.divide(support, np.where(ok, denom, 1.0)[:, None, None], out=support)
+    if not pairwise and not ok.all():
+        out[~ok] = 0.0
+    out[:, np.arange(n), np.arange(n)] = 0.0
     return out
 
 
 def _u(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
-    """2 - 4 base^r (r None: exponent 1, bit-identical to base**1 without the power)."""
-    base = np.maximum(base, 0.0)
-    return 2.0 - 4.0 * (base if r is None else base ** r)
+    """2 - 4 base^r (r None: exponent 1, bit-identical to base**1 without the power); ``base`` is overwritten."""
+    np.maximum(base, 0.0, out=base)
+    if r is not None:
+        np.power(base, r, out=base)
+    base *= 4.0
+    return np.subtract(2.0, base, out=base)
 
 
 def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -85,7 +120,8 @@ def utilities(d: np.ndarray, r: np.ndarray | None) -> tuple[np.ndarray, np.ndarr
     """(U_s, U_f, U_sq) at [m, i, j] with i's risk exponent ``r`` (M, N) (None: r = 1)."""
     view = None if r is None else r[:, :, None]
     usq = _u(np.full(d.shape[:2] + (1,), 0.5), view)
-    return _u(0.5 - 0.5 * d, view), _u(0.5 + 0.5 * d, view), usq
+    half = 0.5 * d
+    return _u(np.subtract(0.5, half), view), _u(np.add(0.5, half, out=half), view), usq
 
 
 def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, q: float,
@@ -98,8 +134,13 @@ def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarr
     """
     us, uf, usq = u
     p, st = (prob.transpose(0, 2, 1), s[:, :, None]) if received else (prob, s[:, None, :])
-    eu = st * (p * us + (1 - p) * uf) + (1 - st) * us
-    eu = eu - q * usq
+    eu = p * us  # eu = st (p us + (1 - p) uf) + (1 - st) us - q usq, in place (same operations, same bits)
+    lose = np.subtract(1, p)
+    lose *= uf
+    eu += lose
+    eu *= st
+    eu += np.multiply(1 - st, us, out=lose)
+    eu -= q * usq
     if q < 1.0:
         tw = toward.transpose(0, 2, 1) if received else toward
         view = None if r is None else r[:, :, None]
@@ -119,27 +160,35 @@ def endogenous_risk(security: np.ndarray) -> np.ndarray:
     return np.where(flat, 1.0, (1 - big_r / 3) / (1 + big_r / 3))
 
 
-def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """kind[m, i, j] of the pair from i's view: conflict, compromise, capitulation or status quo."""
+def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray, close: np.ndarray | None = None) -> np.ndarray:
+    """kind[m, i, j] of the pair from i's view: conflict, compromise, capitulation or status quo.
+
+    ``close`` (:func:`close_pairs`) may be passed when already known."""
     n = x.shape[1]
-    kind = np.full(a.shape, STATUS_QUO)
-    kind[(a > 0) & (b > 0) & (b > a)] = CONFLICT
     yields = (a < 0) & (b > 0)
-    kind[yields & (np.abs(a) < b)] = COMPROMISE
-    kind[yields & (np.abs(a) >= b)] = CAPITULATION
+    kind = np.where(yields, np.where(np.abs(a) < b, COMPROMISE, CAPITULATION),
+                    np.where((a > 0) & (b > a), CONFLICT, STATUS_QUO))  # b > a > 0 is a conflict
     kind[:, np.arange(n), np.arange(n)] = STATUS_QUO
-    kind[isclose(x[:, :, None], x[:, None, :])] = STATUS_QUO
+    kind[isclose(x[:, :, None], x[:, None, :]) if close is None else close] = STATUS_QUO
     return kind
 
 
-def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, choice: str) -> np.ndarray:
-    """New positions (M, N): each actor takes one received offer by the ``choice`` rule (ties: first actor)."""
-    frac = np.where(kind == COMPROMISE, np.abs(a) / np.where(b > 0, b, 1.0), 1.0)
-    target = x[:, :, None] + frac * (x[:, None, :] - x[:, :, None])
-    move = np.abs(target - x[:, :, None])
+def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, choice: str,
+                 toward: np.ndarray | None = None) -> np.ndarray:
+    """New positions (M, N): each actor takes one received offer by the ``choice`` rule (ties: first actor).
+
+    ``toward`` = x_j - x_i at [m, i, j] may be passed when already known."""
+    compromise = kind == COMPROMISE
+    frac = np.divide(np.abs(a), np.where(b > 0, b, 1.0))
+    frac[~compromise] = 1.0
+    target = frac * (x[:, None, :] - x[:, :, None] if toward is None else toward)
+    target += x[:, :, None]  # x_i + frac (x_j - x_i)
     offers = kind != STATUS_QUO
+    move = np.subtract(target, x[:, :, None])
+    np.abs(move, out=move)
     if choice == "smallest_move":
-        pick = np.argmin(np.where(offers, move, np.inf), axis=2)
+        move[~offers] = np.inf
+        pick = np.argmin(move, axis=2)
     else:
         best = np.where(offers, kind, STATUS_QUO + 99).min(axis=2, keepdims=True)
         sub = offers & (kind == best)
@@ -166,12 +215,15 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     """
     n_issues, n = x.shape
     w = c[None, :] * s
-    mu = condorcet_medians(x, w) if median or q < 1.0 else np.full(n_issues, np.nan)
-    d = distances(x, scale)
+    toward_j = x[:, None, :] - x[:, :, None]  # x_j - x_i; its absolute value is every |x_i - x_j| of the round
+    gap = np.abs(toward_j)
+    close = close_pairs(x, gap)
+    mu = condorcet_medians(x, w, gap, close) if median or q < 1.0 else np.full(n_issues, np.nan)
+    d = distances(x, scale, gap)
     sides = Sides.of(x)  # shared by both vote sums of the round
     toward = None
     if q < 1.0:
-        toward = (np.abs(x - mu[:, None])[:, :, None] + np.abs(x[:, :, None] - x[:, None, :])) / scale[:, None, None]
+        toward = (np.abs(x - mu[:, None])[:, :, None] + gap) / scale[:, None, None]
     if r_fixed is None:
         eu1 = expected_utility(probabilities(x, w, d, None, pairwise, sides), utilities(d, None), s, q, t, toward,
                                None)
@@ -182,8 +234,8 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     u = utilities(d, r)
     a = expected_utility(prob, u, s, q, t, toward, r)  # EU_i(i challenges j)
     b = expected_utility(prob, u, s, q, t, toward, r, received=True)  # EU_i(j challenges i), i's risk
-    kind = classify(a, b, x)
-    new = choose_moves(x, kind, a, b, choice)
+    kind = classify(a, b, x, close)
+    new = choose_moves(x, kind, a, b, choice, toward_j)
     agreed = np.ptp(x, axis=1) <= 1e-12
     if agreed.any():
         new[agreed] = x[agreed]

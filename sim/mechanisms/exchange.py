@@ -46,6 +46,7 @@ from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.compromise import weighted_mean
+from sim.mechanisms.side_votes import pairs
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -81,7 +82,11 @@ class Candidates:
 
     def order(self, index: np.ndarray) -> np.ndarray:
         """``index`` sorted by decreasing gain, then i, l, j, k (the published tie order)."""
-        return index[np.lexsort((self.k[index], self.j[index], self.o[index], self.i[index], -self.gain[index]))]
+        gain = -self.gain[index]
+        by_gain = np.argsort(gain, kind="stable")
+        if not (np.diff(gain[by_gain]) == 0).any():  # no tie: the gain alone sets the order
+            return index[by_gain]
+        return index[np.lexsort((self.k[index], self.j[index], self.o[index], self.i[index], gain))]
 
 
 def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
@@ -93,18 +98,20 @@ def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.
     a = np.divide(weight, total, out=np.zeros_like(weight), where=total > 0)  # a[i, j]
     out = expected_outcome(position, weight)
     side = np.sign(position - out[None, :]).T  # (M, N): -1 below, +1 above the expected outcome
-    first, second = np.triu_indices(n, 1)  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
+    first, second = pairs(1, n)[:2]  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
     opposite = np.take(side, first, axis=1) * np.take(side, second, axis=1) < 0  # [j, pair]
     sal_t, a_t = salience.T, a.T
     s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, pair]
     # i yields on j and l on k: both on opposite sides on j and k, both shares positive, s_ik s_lj > s_ij s_lk
-    num_all = s_first[None, :, :] * s_second[:, None, :] - s_first[:, None, :] * s_second[None, :, :]  # [j, k, p]
-    feasible = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
-                & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])
-    feasible &= num_all > 0
-    feasible[np.arange(m), np.arange(m)] = False
-    j, k, pair = np.nonzero(feasible)
-    num = num_all.ravel()[(j * m + k) * first.size + pair]  # (faster than num_all[j, k, pair])
+    sides = ((opposite & (np.take(a_t, first, axis=1) > 0))[:, None, :]
+             & (opposite & (np.take(a_t, second, axis=1) > 0))[None, :, :])  # [j, k, pair]
+    sides[np.arange(m), np.arange(m)] = False
+    j, pair = np.divmod(np.flatnonzero(sides), first.size)  # (one flat index: faster than np.nonzero)
+    j, k = np.divmod(j, m)
+    jp, kp = j * first.size + pair, k * first.size + pair
+    num = np.take(s_first, kp) * np.take(s_second, jp) - np.take(s_first, jp) * np.take(s_second, kp)
+    keep = np.flatnonzero(num > 0)
+    j, k, pair, num = j[keep], k[keep], pair[keep], num[keep]
     i, o = first[pair], second[pair]
     ij, ik, oj, ok = i * m + j, i * m + k, o * m + j, o * m + k  # flat (actor, issue) cells
     sal, pos, af = salience.ravel(), position.ravel(), a.ravel()
@@ -137,24 +144,27 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
              float(c.d_l[x])) for x in order]
 
 
-def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 256) -> np.ndarray:
+def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 256, growth: int = 2
+                     ) -> np.ndarray:
     """Indices of the exchanges taken: by decreasing gain, each actor-issue position in at most one, at most ``cap``.
 
     Exactly the greedy pass over the fully sorted list, but it sorts lazily: the ``first_batch`` best candidates
-    (with every tie of the last one), then four times as many, ...; before each batch, candidates that touch a
-    position already taken are dropped without sorting.
+    (with every tie of the last one), then ``growth`` times as many, ...; before each batch, candidates that touch
+    a position already taken are dropped without sorting.
     """
     cells = np.stack([c.i * n_issues + c.j, c.i * n_issues + c.k, c.o * n_issues + c.j, c.o * n_issues + c.k])
+    taken = np.zeros(int(cells.max(initial=0)) + 1, dtype=bool)
     used: set[int] = set()
     chosen: list[int] = []
     rest = np.arange(c.gain.size)
     batch = first_batch
     while rest.size and len(chosen) < cap:
         if used:
-            taken = np.zeros(int(cells.max()) + 1, dtype=bool)
             taken[list(used)] = True
-            hit = taken[cells[0]] | taken[cells[1]] | taken[cells[2]] | taken[cells[3]]  # row gathers: fast
-            rest = rest[~hit[rest]]
+            hit = taken[np.take(cells[0], rest)]  # gathers over the candidates left only
+            for row in cells[1:]:
+                hit |= taken[np.take(row, rest)]
+            rest = rest[~hit]
         if rest.size > batch:
             gains = c.gain[rest]
             cut = np.partition(gains, rest.size - batch)[rest.size - batch]
@@ -169,7 +179,7 @@ def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 
             if used.isdisjoint(four):
                 used.update(four)
                 chosen.append(index)
-        batch *= 4
+        batch *= growth
     return np.array(chosen, dtype=np.intp)
 
 

@@ -141,10 +141,13 @@ class KTABSpatial(Mechanism):
     def _pooled(state: NegotiationState, x: np.ndarray, pi: np.ndarray) -> dict[str, dict[float, float]]:
         """Per issue: position -> probability, equal positions (to 6 decimals) pooled in actor order."""
         out: dict[str, dict[float, float]] = {}
-        for issue_id, values, probs in zip(state.issue_ids, np.round(x, 6).tolist(), pi.tolist(), strict=True):
-            pooled: dict[float, float] = {}
-            for value, prob in zip(values, probs, strict=True):
-                pooled[value] = pooled.get(value, 0.0) + prob
+        for issue_id, values, probs in zip(state.issue_ids, np.round(x, 6).tolist(), (pi + 0.0).tolist(),
+                                           strict=True):
+            pooled = dict(zip(values, probs, strict=True))  # 0.0 + p == p: no equal positions, nothing to add
+            if len(pooled) < len(values):
+                pooled = {}
+                for value, prob in zip(values, probs, strict=True):
+                    pooled[value] = pooled.get(value, 0.0) + prob
             out[issue_id] = pooled
         return out
 

@@ -7,7 +7,8 @@ Arrays are (M, N) for positions and weights and (M, N, N) for pairwise quantitie
   by position instead of an N x N x N tensor per issue (``sim.mechanisms.side_votes``): u_k(x) =
   (1 - |x - x_k| / 100)^rho falls with the distance |x - x_k|, so voter k prefers a to b exactly when it sits on
   a's side of the midpoint (x_a + x_b) / 2, and S_ab = sum over those voters of w_k u_k(x_a) minus the same sum
-  of w_k u_k(x_b): O(N^2 log N) per issue;
+  of w_k u_k(x_b): O(N^2 log N) per issue; with rho = 1 the utilities are linear in the distance and the sums
+  need only prefix sums of w and w x (:func:`linear_strengths`), without the per-voter (N + 1) x N prefix array;
 * the stationary distribution of the Markov election is iterated for all issues at once, each issue stopping at
   its own first step that moves no probability by more than ``tol`` (as the one-issue power iteration does);
 * each actor's choice of the accepted bargain it likes best is one masked argmax over the proposers.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.mechanisms.side_votes import Sides
+from sim.mechanisms.side_votes import Sides, below_counts, pairs
 
 _ACCEPT_SLACK = 1e-12  # a bargain this much worse than the expected contest is still accepted
 _TIE_WEIGHT = 1e-9  # weight of the proposer's gain when an actor ranks accepted bargains
@@ -41,16 +42,55 @@ def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.abs(a - b) <= 1e-8 + 1e-5 * np.abs(b)
 
 
-def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """S[m, a, b] = sum_k w_k max(0, u[m, k, a] - u[m, k, b]): voter k prefers a iff it is on a's side."""
-    s = Sides.of(x).sums(-(w[:, :, None] * u))
+def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray | None, rho: float = 1.0) -> np.ndarray:
+    """S[m, a, b] = sum_k w_k max(0, u[m, k, a] - u[m, k, b]): voter k prefers a iff it is on a's side.
+
+    With rho = 1 the utilities are linear in the distance and :func:`linear_strengths` needs no ``u``."""
+    if rho == 1.0:
+        return linear_strengths(x, w)
+    s = Sides.of(x).sums(-(w[:, :, None] * (utility(x, rho) if u is None else u)))
     return np.maximum(s, 0.0, out=s)
+
+
+def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """S[m, a, b] for u_k(x) = 1 - |x - x_k| / 100 (rho = 1) from prefix sums of w and w x, O(N^2) per issue.
+
+    For the positions y_a < y_b of ranks a < b and the c voters below their midpoint (those preferring a), a
+    voter at or below y_a gains y_b - y_a from a, one between y_a and the midpoint y_a + y_b - 2 x_k; so
+    100 S_ab = (y_b - y_a) W(a + 1) + (y_a + y_b) (W(c) - W(a + 1)) - 2 (WX(c) - WX(a + 1)), with W(t) and WX(t)
+    the sums of w and w x over the t lowest voters; S_ba mirrors it over the voters from c up. Positions are
+    divided by 100 first, so the sums cancel no worse than the voter-by-voter ones."""
+    n_issues, n = x.shape
+    order = np.argsort(x, axis=1, kind="stable")
+    xs = np.take_along_axis(x, order, axis=1)
+    ya, yb, count = below_counts(xs)
+    a, b, diagonal = pairs(n_issues, n)
+    ws = np.take_along_axis(w, order, axis=1)
+    cum = np.zeros((2, n_issues, n + 1))  # [0]: W(t), [1]: WX(t), positions / 100
+    np.cumsum(ws, axis=1, out=cum[0, :, 1:])
+    np.cumsum(ws * (xs / 100.0), axis=1, out=cum[1, :, 1:])
+    at_mid = np.take(cum.reshape(2, -1), count + (np.arange(n_issues) * (n + 1))[:, None], axis=1)
+    at_low, at_high = np.take(cum, a + 1, axis=2), np.take(cum, b, axis=2)
+    ya, yb = ya / 100.0, yb / 100.0
+    span, total = yb - ya, ya + yb
+    low = span * at_low[0] + total * (at_mid[0] - at_low[0]) - 2.0 * (at_mid[1] - at_low[1])
+    high = span * (cum[0, :, n:] - at_high[0]) + 2.0 * (at_high[1] - at_mid[1]) - total * (at_high[0] - at_mid[0])
+    tie = span == 0.0  # equal positions: nobody prefers either
+    low[tie] = 0.0
+    high[tie] = 0.0
+    lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)
+    issue = (np.arange(n_issues) * n * n)[:, None]
+    out = np.empty(n_issues * n * n)
+    out[(issue + lower * n + upper).ravel()] = low.ravel()
+    out[(issue + upper * n + lower).ravel()] = high.ravel()
+    out[diagonal] = 0.0
+    return np.maximum(out, 0.0, out=out).reshape(n_issues, n, n)
 
 
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
                           u: np.ndarray | None = None) -> np.ndarray:
     """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
-    strength = strengths(x, w, utility(x, rho) if u is None else u)
+    strength = strengths(x, w, u, rho)
     if gamma != 1.0:
         strength **= gamma
     total = strength + strength.transpose(0, 2, 1)
@@ -66,7 +106,8 @@ def condorcet_distributions(prob: np.ndarray, iterations: int = 200, tol: float 
 
     The chance of staying put is folded into the transition matrix's diagonal, so a step is one product, and
     convergence is checked every ``CHECK_EVERY`` steps (and at the cap): an issue may stop up to three steps
-    after the first step below ``tol``, each of which moves pi by less than ``tol``."""
+    after the first step below ``tol``, each of which moves pi by less than ``tol``. The matrix is
+    column-stochastic, so pi keeps its sum up to rounding; it is renormalised only at the checks."""
     n_issues, n = prob.shape[:2]
     if n == 1:
         return np.ones((n_issues, 1))
@@ -83,7 +124,7 @@ def condorcet_distributions(prob: np.ndarray, iterations: int = 200, tol: float 
         steps = min(CHECK_EVERY, iterations - done_steps)
         for _ in range(steps - 1):
             pi = np.matmul(move, pi)
-            pi /= pi.sum(axis=1, keepdims=True)
+        pi /= pi.sum(axis=1, keepdims=True)
         new = np.matmul(move, pi)
         new /= new.sum(axis=1, keepdims=True)
         done_steps += steps
@@ -106,19 +147,43 @@ def forecasts(x: np.ndarray, pi: np.ndarray, mode: bool) -> np.ndarray:
 
 
 def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray, rho: float) -> np.ndarray:
-    """New positions (M, N) after one round of interpolated bargains (``prob`` and ``u`` at positions x)."""
+    """New positions (M, N) after one round of interpolated bargains (``prob`` and ``u`` at positions x).
+
+    Work arrays are reused in place; every element gets the same operations as the direct expressions in the
+    comments, so the results are the same bits."""
     n = x.shape[1]
+    diagonal = (slice(None), np.arange(n), np.arange(n))
+    xi, xj = x[:, :, None], x[:, None, :]
     weight_i = prob * s[:, :, None]  # [m, i, j]: proposer i's claim against j
     denom = weight_i + weight_i.transpose(0, 2, 1)
     theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
-    bargain = theta * x[:, :, None] + (1 - theta) * x[:, None, :]  # [m, i, j] proposed by i to j
-    own = u[:, np.arange(n), np.arange(n)]  # u_j(x_j)
-    target_u = _curve(1.0 - np.abs(bargain - x[:, None, :]) / 100.0, rho)  # u_j(x_ij) at [m, i, j]
-    contest_u = prob.transpose(0, 2, 1) * own[:, None, :] + prob * u.transpose(0, 2, 1)
-    accept = (target_u >= contest_u - _ACCEPT_SLACK) & ~np.eye(n, dtype=bool)
-    accept &= ~isclose(x[:, :, None], x[:, None, :])
-    proposer_gain = _curve(1.0 - np.abs(bargain - x[:, :, None]) / 100.0, rho) - prob * own[:, :, None]
-    key = np.where(accept, target_u + _TIE_WEIGHT * proposer_gain, -np.inf)
-    pick = np.argmax(key, axis=1)  # first proposer with the best key, per receiver j
+    bargain = theta * xi  # [m, i, j] proposed by i to j: theta x_i + (1 - theta) x_j
+    rest = np.subtract(1, theta, out=theta)
+    rest *= xj
+    bargain += rest
+    own = u[diagonal]  # u_j(x_j)
+    target_u = _distance_utility(np.subtract(bargain, xj, out=weight_i), rho)  # u_j(x_ij) at [m, i, j]
+    contest_u = prob.transpose(0, 2, 1) * own[:, None, :]  # P_ji u_j(x_j) + P_ij u_j(x_i)
+    contest_u += np.multiply(prob, u.transpose(0, 2, 1), out=denom)
+    contest_u -= _ACCEPT_SLACK
+    accept = target_u >= contest_u
+    accept[diagonal] = False
+    accept &= ~isclose(xi, xj)
+    gain = _distance_utility(np.subtract(bargain, xi, out=contest_u), rho)  # proposer's gain: u_i(x_ij) - P_ij u_i
+    gain -= np.multiply(prob, own[:, :, None], out=rest)
+    gain *= _TIE_WEIGHT
+    gain += target_u  # key: target_u + _TIE_WEIGHT * gain, -inf where not accepted
+    gain[~accept] = -np.inf
+    pick = np.argmax(gain, axis=1)  # first proposer with the best key, per receiver j
     chosen = np.take_along_axis(bargain, pick[:, None, :], axis=1)[:, 0, :]
     return np.where(accept.any(axis=1), chosen, x)
+
+
+def _distance_utility(diff: np.ndarray, rho: float) -> np.ndarray:
+    """(1 - |diff| / 100) ** rho, computed in ``diff``'s buffer."""
+    np.abs(diff, out=diff)
+    diff /= 100.0
+    np.subtract(1.0, diff, out=diff)
+    if rho != 1.0:
+        diff **= rho  # (as u ** rho: numpy's scalar-exponent shortcuts apply alike)
+    return diff
