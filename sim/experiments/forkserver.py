@@ -7,12 +7,13 @@ child). A forkserver is the safe route, but Python's own starts a new interprete
 whole stack again (3-4 s of CPU on the development machine). Forked while this process still runs one thread, the
 server is a clean single-threaded copy of it: each worker then starts in a fraction of a second.
 
-The server mirrors :meth:`multiprocessing.forkserver.ForkServer.ensure_running` (CPython 3.11-3.13): the same
+The server mirrors CPython 3.11's :meth:`multiprocessing.forkserver.ForkServer.ensure_running`: the same
 listening socket, "alive" pipe and ``multiprocessing.forkserver.main`` loop, only reached by ``os.fork`` instead
 of ``spawnv``. Like the spawned server, it keeps only stdin/stdout/stderr and its two descriptors (so it holds no
-file lock or pipe of this process). Where the interpreter's forkserver differs (another Python version), where
-one is already running, or where this process runs other threads, nothing happens and the caller's preloaded
-forkserver is used as before.
+file lock or pipe of this process). Where the interpreter's forkserver has another layout (its attributes and
+``main``'s parameters are checked; Python 3.14's, for one, authenticates its clients), where one is already
+running, or where this process runs other threads, nothing happens and the caller's preloaded forkserver is used
+as before.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ _MAIN_ARGS = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
 
 
 def _compatible(server: forkserver.ForkServer) -> bool:
-    """The interpreter's forkserver has the 3.11-3.13 layout this module mirrors."""
+    """The interpreter's forkserver has the layout this module mirrors."""
     needed = ("_forkserver_address", "_forkserver_alive_fd", "_forkserver_pid", "_lock")
     if not all(hasattr(server, name) for name in needed) or hasattr(server, "_forkserver_authkey"):
         return False
@@ -45,6 +46,7 @@ def _running(server: forkserver.ForkServer) -> bool:
 def _serve(listener_fd: int, alive_r: int, ready_w: int) -> None:
     """In the forked child: keep only the std streams and the server's two descriptors, say so on ``ready_w``,
     then serve until every client has gone."""
+    forkserver._forkserver._lock = threading.Lock()  # the parent held it while forking; the workers may need it
     keep = sorted({0, 1, 2, listener_fd, alive_r, ready_w})
     limit = os.sysconf("SC_OPEN_MAX")
     for low, high in zip([k + 1 for k in keep], [*keep[1:], limit], strict=True):
