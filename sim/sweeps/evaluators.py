@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sim.core.seeds import replication_generator
-from sim.model.mesa_compat import release_mesa_models
 
 if TYPE_CHECKING:
     from .spec import SweepSpec
@@ -87,9 +86,6 @@ class ModelEvaluator:
     arms: tuple[dict[str, Any], ...] = ()
     _compiled: Any = field(default=None, repr=False)
     _arm_compiled: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
-        release_mesa_models()
 
     @property
     def compiled(self) -> Any:
