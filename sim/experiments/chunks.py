@@ -106,9 +106,8 @@ class Chunk:
         return part
 
 
-
-
 def round_rows(rep: int, history: RoundHistory, compiled: CompiledScenario) -> list[dict[str, Any]]:
+    """Replication ``rep``'s per-round rows: proposer, offer, each actor's utility of it, events, status."""
     rows = []
     initial, salience = history.initial_position, history.salience
     for record in history.records:

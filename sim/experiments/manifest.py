@@ -53,9 +53,8 @@ def git_state(root: Path = SOURCE_ROOT) -> dict[str, Any] | None:
 def command_line() -> str:
     """The command that started this process, as a shell would quote it (``sim run ...`` from the CLI)."""
     program = Path(sys.argv[0]).name if sys.argv and sys.argv[0] else "python"
-    prefix = "python -m sim " if program == "__main__.py" else ""  # not quoted as one word
-    if prefix:
-        return prefix + shlex.join(sys.argv[1:])
+    if program == "__main__.py":  # `python -m sim`: three words, not quoted as one
+        return "python -m sim " + shlex.join(sys.argv[1:])
     return shlex.join([program, *sys.argv[1:]]) if sys.argv else program
 
 

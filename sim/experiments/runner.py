@@ -104,7 +104,7 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         raise SimError(f"months {bad} lie outside the {scenario.rounds} months the scenario simulates "
                        "(raise `rounds` in the scenario to look further)")
     job = Chunk(scenario, seed, mechanism, overrides, trajectories, diagnostics, months, mechanism_params,
-                 trajectory_runs)
+                trajectory_runs)
     bounds = _chunk_bounds(n, workers)
     parts: list[ChunkResult] = []
     if workers == 1:
