@@ -247,9 +247,9 @@ def _iterate(frontiers: Frontiers, start: np.ndarray, outside: np.ndarray, flow:
     ``MAX_RISES`` times is switching branches without end (a cycle) and stops early: it keeps ``start``."""
     d_elem = np.minimum(np.max(delta, axis=-1), 0.999999)
     needed = np.minimum(max_iter, 5 + np.ceil(np.log(tol) / np.log(np.maximum(d_elem, 1e-12)))).astype(int)
+    limit = tol * (1.0 - d_elem)  # an element has settled once its change falls below this
     if d_elem.ndim == 1 and d_elem.size <= SCALAR_ELEMENTS:  # a handful: element by element, same values
-        return iterate_elements(frontiers, start, outside, flow, delta, recognition, tol, needed,
-                                tol * (1.0 - d_elem), MAX_RISES)
+        return iterate_elements(frontiers, start, outside, flow, delta, recognition, needed, limit, MAX_RISES)
     values = start
     live = np.ones(d_elem.shape, dtype=bool)
     converged = np.zeros(d_elem.shape, dtype=bool)
@@ -260,7 +260,7 @@ def _iterate(frontiers: Frontiers, start: np.ndarray, outside: np.ndarray, flow:
         new = _step(frontiers, values, outside, flow, delta, recognition)
         change = _largest_change(new, values)
         values = np.where(live[None, ..., None], new, values)
-        settled = change < tol * (1.0 - d_elem)
+        settled = change < limit
         converged |= live & settled
         rises += change > last * (1.0 + 1e-9)
         last = change

@@ -96,7 +96,7 @@ class _Element:
 
 def iterate_elements(frontiers: tuple[Frontier | FrontierValues, Frontier | FrontierValues], start: np.ndarray,
                      outside: np.ndarray, flow: np.ndarray, delta: np.ndarray, recognition: np.ndarray | None,
-                     tol: float, needed: np.ndarray, limit: np.ndarray, max_rises: int) -> tuple[np.ndarray, int]:
+                     needed: np.ndarray, limit: np.ndarray, max_rises: int) -> tuple[np.ndarray, int]:
     """``_iterate``'s loop for each of the K elements of ``start`` (2, K, 2) on its own: ``needed`` (K,) caps its
     steps, ``limit`` (K,) is its settling threshold tol (1 - d). Returns the values and the step at which the last
     element stopped (what the vectorised loop reports)."""

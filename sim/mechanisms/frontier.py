@@ -92,12 +92,10 @@ class Frontier:
         (see :func:`frontier_value`)."""
         return frontier_value(self.base_p, self.base_r, self.gain_cum, self.table, need)
 
-    def values_only(self, index: np.ndarray | tuple | None = None) -> FrontierValues:
-        """What :meth:`value` reads, for the batch elements ``index`` (all when None): the solver's working copy,
-        cheaper to subset than the whole frontier."""
-        if index is None:
-            return FrontierValues(self.base_p, self.base_r, self.gain_cum, self.table)
-        return FrontierValues(self.base_p[index], self.base_r[index], self.gain_cum[index], self.table[index])
+    def values_only(self, index: np.ndarray | tuple) -> FrontierValues:
+        """What :meth:`value` reads, for the batch elements ``index``: the solver's working copy, cheaper to subset
+        than the whole frontier."""
+        return FrontierValues(self.base_p, self.base_r, self.gain_cum, self.table).take(index)
 
     def offer(self, need: np.ndarray) -> np.ndarray:
         """The package (..., M) behind :meth:`value` (where infeasible: the responder's best point in the box)."""
