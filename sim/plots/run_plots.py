@@ -66,8 +66,7 @@ def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None
     ``scenario``, panels carry the issue labels, the right axis its scale anchors and the legend actor names."""
     issues = _issues_of(frame)
     actors = list(frame["actor"].cat.categories) if hasattr(frame["actor"], "cat") else sorted(frame["actor"].unique())
-    cols = min(3, len(issues))
-    rows = int(np.ceil(len(issues) / cols))
+    rows, cols = _grid(len(issues))
     fig, axes = plt.subplots(rows, cols, figsize=(5.2 * cols, 3.4 * rows), squeeze=False, sharey=True)
     titles = [wrap(_issue_label(scenario, issue), 48) for issue in issues]
     anchor_lines = [line for i in issues if scenario is not None and i in scenario.issues
@@ -102,7 +101,7 @@ def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None
     fig.suptitle(title or "Positions by month: median and 10-90% band of the runs still negotiating")
     lines = [max(titles[k].count("\n") + 1 for k in range(r * cols, min(len(issues), (r + 1) * cols)))
              for r in range(rows)]
-    if len(issues) < rows * cols:  # the legend goes into the first empty panel, clear of any data
+    if _legend_in_panel(len(issues)):  # the legend goes into the first empty panel, clear of any data
         _grid_layout(fig, rows, cols, lines, anchor_chars, legend_rows=0)
         spare = axes[len(issues) // cols][len(issues) % cols]
         spare.legend(handles, labels, loc="center", fontsize=9, frameon=False, title="actor")
@@ -113,11 +112,17 @@ def trajectories(frame: pd.DataFrame, title: str = "", scenario: Scenario | None
     return fig
 
 
-def legend_in_panel(n_issues: int) -> bool:
+def _grid(n_issues: int) -> tuple[int, int]:
+    """Rows and columns of the trajectories grid: up to three panels a row."""
+    cols = min(3, n_issues)
+    return int(np.ceil(n_issues / cols)), cols
+
+
+def _legend_in_panel(n_issues: int) -> bool:
     """Whether the trajectories grid of ``n_issues`` panels has a spare panel for its legend (else it goes below,
     where a long legend may need the saved area widened)."""
-    cols = min(3, n_issues)
-    return n_issues > 0 and int(np.ceil(n_issues / cols)) * cols > n_issues
+    rows, cols = _grid(n_issues)
+    return rows * cols > n_issues
 
 
 def _grid_layout(fig: plt.Figure, rows: int, cols: int, title_lines: list[int], anchor_chars: int,
@@ -208,7 +213,7 @@ def save_network(scenario: Scenario, out: str | Path, formats: Sequence[str] = (
 def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
     """Saved as laid out (no measuring draw) when its legend sits in a spare panel: then everything lies within
     the margins ``_grid_layout`` set."""
-    tight = not legend_in_panel(len(_issues_of(frame)))
+    tight = not _legend_in_panel(len(_issues_of(frame)))
     return save(trajectories(frame, scenario=scenario), path, formats, tight=tight)
 
 
