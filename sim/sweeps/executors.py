@@ -50,9 +50,10 @@ class SerialExecutor:
         pass
 
 
-# what a forkserver imports once, before it forks each worker (mesa: the model evaluator's build needs it)
+# what a forkserver imports once, before it forks each worker (Mesa is not among them: the batch path needs none
+# of it, and a mechanism without one loads it in the worker when its first model runs)
 WARM_MODULES = ("sim.sweeps.tasks", "sim.sweeps.evaluators", "sim.experiments.batch", "sim.experiments.replication",
-                "sim.scenario", "pyarrow", "mesa")
+                "sim.scenario", "pyarrow")
 
 
 def warm_context(method: str | None = None) -> mp.context.BaseContext:

@@ -111,15 +111,19 @@ class SweepStore:
         The connection and its views are kept while the part files stay the same (a report runs dozens of
         queries; binding the views and reading every footer each time cost more than the queries).
         """
+        return self._connection().execute(query)
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        """The cached connection, made afresh (and the memo dropped) when the design or the part files changed."""
         key = (self.design_path().exists(), tuple(self.part_files()))
         if self._con is None or key != self._con_key:
             self.close()
             self._con, self._con_key = self._connect(), key
-        return self._con.execute(query)
+        return self._con
 
     def memo(self, key: Any, compute: Any) -> Any:
         """``compute()``, kept until the part files change (per-point aggregates asked for by several sections)."""
-        self.sql("SELECT 1")  # refreshes the connection (and drops the memo) if parts changed
+        self._connection()  # drops the memo if the parts changed
         if key not in self._memo:
             self._memo[key] = compute()
         return self._memo[key]
