@@ -18,11 +18,13 @@ as before.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import os
 import socket
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing import connection, forkserver, resource_tracker, util
 
 _MAIN_ARGS = ["listener_fd", "alive_r", "preload", "main_path", "sys_path"]
@@ -43,9 +45,9 @@ def _running(server: forkserver.ForkServer) -> bool:
     return not pid
 
 
-def _serve(listener_fd: int, alive_r: int, ready_w: int) -> None:
+def _serve(listener_fd: int, alive_r: int, ready_w: int, prepare: Callable[[], None] | None) -> None:
     """In the forked child: keep only the std streams and the server's two descriptors, say so on ``ready_w``,
-    then serve until every client has gone."""
+    run ``prepare`` (its failure is left to the workers to meet again), then serve until every client has gone."""
     forkserver._forkserver._lock = threading.Lock()  # the parent held it while forking; the workers may need it
     keep = sorted({0, 1, 2, listener_fd, alive_r, ready_w})
     limit = os.sysconf("SC_OPEN_MAX")
@@ -54,6 +56,9 @@ def _serve(listener_fd: int, alive_r: int, ready_w: int) -> None:
             os.closerange(low, high)
     os.write(ready_w, b"1")
     os.close(ready_w)
+    if prepare is not None:  # while the parent goes on; a worker's request waits in the listener's backlog
+        with contextlib.suppress(Exception):
+            prepare()
     code = 0
     try:
         forkserver.main(listener_fd, alive_r, [])
@@ -64,8 +69,11 @@ def _serve(listener_fd: int, alive_r: int, ready_w: int) -> None:
     os._exit(code)  # never return into the parent's frames, nor run its atexit handlers
 
 
-def start_forked_forkserver() -> bool:
+def start_forked_forkserver(prepare: Callable[[], None] | None = None) -> bool:
     """Make the global forkserver a fork of this process (see the module docstring); True if it now is one.
+
+    ``prepare`` runs in the server before it forks any worker, while this process goes on with its own work:
+    whatever it imports or builds, every worker inherits (it may import modules this process has not).
 
     False, and nothing changed, when a forkserver already runs, this process runs other threads, the platform has
     no forkserver, or the interpreter's forkserver differs from the one mirrored here.
@@ -88,7 +96,7 @@ def start_forked_forkserver() -> bool:
             try:
                 pid = os.fork()
                 if pid == 0:  # the server
-                    _serve(listener.fileno(), alive_r, ready_w)
+                    _serve(listener.fileno(), alive_r, ready_w, prepare)
             except BaseException:
                 os.close(alive_w)
                 os.close(ready_r)

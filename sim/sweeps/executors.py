@@ -24,8 +24,9 @@ from typing import Any
 import pyarrow as pa
 
 from sim.errors import SimError
-from sim.experiments import forkserver, processes
+from sim.experiments import processes
 
+from . import dask_start
 from .evaluators import EvaluatorRef
 from .tasks import ChunkTask
 
@@ -111,14 +112,6 @@ class ProcessExecutor:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-#: With no dashboard to feed: the scheduler, each nanny and each worker sample the machine (psutil: CPU, memory,
-#: disk and network counters) every 2 s instead of every 0.5 s, without disk counters, and check their event loop
-#: every 0.1 s instead of every 0.02 s. The driver hosts the scheduler and the nannies: this halves the CPU it
-#: spends while the workers compute (from about 0.08 to 0.04 of a core on a 10,000-run sweep).
-QUIET_MONITORS = {"distributed.admin.system-monitor.interval": "2s", "distributed.admin.system-monitor.disk": False,
-                  "distributed.admin.tick.interval": "100ms"}
-
-
 class DaskExecutor:
     """Dask distributed: a ``LocalCluster`` of ``workers`` processes, or the cluster at ``scheduler``.
 
@@ -135,33 +128,29 @@ class DaskExecutor:
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
                  cluster_kwargs: dict[str, Any] | None = None, resubmits: int = 2, warm: EvaluatorRef | None = None,
                  dashboard: bool = False, profile: bool = False, fork_server: bool = True) -> None:
-        import dask
-        from dask.distributed import Client, LocalCluster  # optional dependency
-
         self.retries, self.resubmits = retries, resubmits
         self.cluster = None
         self.forked_server = False
         if scheduler:
-            self.client = Client(scheduler)
+            _, distributed = dask_start.import_dask()  # optional dependency
+            self.client = distributed.Client(scheduler)
             self.workers = max(1, sum(w.get("nthreads", 1) for w in
                                       self.client.scheduler_info()["workers"].values()))
         else:
             kw = {"n_workers": workers, "threads_per_worker": 1, "dashboard_address": ":0" if dashboard else None,
                   "processes": True, **(cluster_kwargs or {})}
             method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+            dask, distributed = dask_start.import_dask()  # optional dependency
             if fork_server and method == "forkserver" and kw["processes"]:
-                self.forked_server = _forked_forkserver(warm)
-            # Dask's statistical profiler samples each worker's stack every 10 ms: ~50% more CPU per chunk here
-            settings = {"distributed.worker.multiprocessing-method": method,
-                        "distributed.worker.profile.enabled": profile, **({} if dashboard else QUIET_MONITORS)}
-            with dask.config.set(settings):
+                self.forked_server = dask_start.start_worker_server(warm)
+            with dask.config.set(dask_start.local_settings(method, dashboard, profile)):
                 if method == "forkserver" and not self.forked_server:
-                    _preload_dask_forkserver()
-                self.cluster = LocalCluster(**kw)
-            self.client = Client(self.cluster)
+                    dask_start.preload_python_forkserver(WARM_MODULES)
+                self.cluster = distributed.LocalCluster(**kw)
+            self.client = distributed.Client(self.cluster)
             self.workers = kw["n_workers"] * kw["threads_per_worker"]
-        if warm is not None:  # every worker imports the stack and builds the evaluator once, now (a no-op when
-            self.client.run(_warm_worker, warm)  # the worker inherited both from a forked server)
+        if warm is not None and not self.forked_server:  # every worker imports the stack and builds the evaluator
+            self.client.run(_warm_worker, warm)  # once, now (forked workers inherited both from their server)
 
     def map(self, fn: ChunkFn, ref: EvaluatorRef, tasks: Iterable[ChunkTask]) -> Iterator[pa.Table]:
         """Yield finished chunks; a chunk whose workers kept dying (Dask's ``KilledWorker``, raised after the
@@ -204,29 +193,6 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
-
-
-def _preload_dask_forkserver() -> None:
-    """A local cluster's worker processes start from a forkserver that imported Dask and the stack once
-    (Dask's own default is ``spawn``: every worker re-imports everything). Call with the forkserver setting on."""
-    from distributed.utils import get_mp_context
-
-    get_mp_context()  # Dask sets its own preload list the first time; replace it with Dask plus the stack
-    mp.get_context("forkserver").set_forkserver_preload(["distributed", *WARM_MODULES])
-
-
-def _forked_forkserver(warm: EvaluatorRef | None) -> bool:
-    """Start the forkserver as a fork of this process (while it runs one thread) after importing what a Dask worker
-    runs and building the evaluator, so every worker inherits both; False if that is not possible here."""
-    if processes.start_method() != "fork":  # other threads run (or no fork): Python's own forkserver
-        return False
-    import distributed.nanny  # noqa: F401  (what a worker process runs; importing it starts no thread)
-    import distributed.worker  # noqa: F401
-
-    if warm is not None:
-        with contextlib.suppress(Exception):  # re-raised, with its message, by the warm-up or the first chunk
-            warm.build()
-    return forkserver.start_forked_forkserver()
 
 
 def make_executor(name: str, workers: int = 2, scheduler: str | None = None, warm: EvaluatorRef | None = None,
