@@ -3,7 +3,8 @@
 Each repeat starts, in a fresh process and in rotating order, one ``DaskExecutor`` (2 single-threaded workers, the
 baseline sweep's evaluator) per variant, and times its phases in the driver:
 
-* ``import``  - ``import dask.distributed`` (the driver had already imported the sweep engine, as ``sim sweep`` has);
+* ``import``  - ``import dask.distributed`` as the executor does it (``sim.sweeps.dask_start.import_dask``; the driver
+                had already imported the sweep engine, as ``sim sweep`` has);
 * ``cluster`` - the executor's construction: the forkserver, the scheduler, the nannies and the worker processes,
                 until every worker has registered and built the evaluator (``client.run`` warm-up included);
 * ``close``   - ``close()``: client, nannies, workers and scheduler.
@@ -40,14 +41,14 @@ def one(variant: str) -> dict:
     import psutil
 
     from sim.sweeps import load_sweep  # the engine is loaded before the clock starts, as in a sweep's driver
+    from sim.sweeps.dask_start import import_dask
     from sim.sweeps.evaluators import EvaluatorRef
     from sim.sweeps.executors import DaskExecutor
 
     ref = EvaluatorRef.from_spec(load_sweep(ROOT / "scenarios" / "sweeps" / "baseline_sobol.yaml")).pinned()
     me = psutil.Process()
     c0, t0 = time.process_time(), time.perf_counter()
-    import dask.distributed  # noqa: F401
-
+    import_dask()
     t1 = time.perf_counter()
     ex = DaskExecutor(workers=2, warm=ref, fork_server=VARIANTS[variant])
     t2 = time.perf_counter()

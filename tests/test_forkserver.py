@@ -97,6 +97,28 @@ def test_not_started_while_another_thread_runs():
     assert got == {"started": False, "server": None}
 
 
+PREPARE = """
+import json, multiprocessing as mp
+from sim.experiments.forkserver import start_forked_forkserver
+
+def prepare():
+    json._server_marker = 7  # set in the server only, after the fork
+    raise ValueError("a failing preparation must not stop the server")
+
+started = start_forked_forkserver(prepare)
+ctx = mp.get_context("forkserver")
+p = ctx.Process(target=exec, args=("import json, sys; sys.exit(getattr(json, '_server_marker', 3))",))
+p.start()
+p.join()
+print(json.dumps({"started": started, "worker": p.exitcode, "driver": getattr(json, "_server_marker", None)}))
+"""
+
+
+def test_what_the_server_prepares_after_the_fork_reaches_its_workers_not_the_driver():
+    got = run_script(PREPARE)
+    assert got == {"started": True, "worker": 7, "driver": None}
+
+
 DASK = """
 import json, sys
 from sim.sweeps import executors, run, run_sweep

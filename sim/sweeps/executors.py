@@ -117,12 +117,12 @@ class DaskExecutor:
 
     Tasks are submitted with ``pure=False`` (Dask would otherwise merge identical calls) and ``retries``.
     ``cluster_kwargs`` go to ``LocalCluster`` (e.g. ``processes=False`` for an in-process cluster in tests).
-    A local cluster starts without the dashboard and without Dask's statistical profiler unless ``dashboard``
-    or ``profile`` ask for them. Its worker processes (each under a nanny, which restarts a worker that dies) come
-    from a forkserver: where this process still runs one thread, a fork of it that has imported Dask and the stack
-    and built the evaluator (:mod:`sim.experiments.forkserver`; ``forked_server`` says whether it is one), so a
-    worker starts in ~0.1 s; otherwise (or with ``fork_server=False``) Python's own forkserver, preloaded with Dask
-    and the stack.
+    A local cluster starts without the dashboard, its HTTP routes and Dask's statistical profiler unless ``dashboard``
+    or ``profile`` ask for them (:mod:`.dask_start`). Its worker processes (each under a nanny, which restarts a
+    worker that dies) come from a forkserver: where this process still runs one thread, a fork of it that has
+    imported Dask, read Dask's package versions and built the evaluator (:func:`.dask_start.start_worker_server`;
+    ``forked_server`` says whether it is one), so a worker starts in ~0.1 s and needs no warm-up call; otherwise (or
+    with ``fork_server=False``) Python's own forkserver, preloaded with Dask and the stack.
     """
 
     def __init__(self, workers: int = 2, scheduler: str | None = None, retries: int = 3,
