@@ -54,7 +54,7 @@ or the Condorcet median (``"median"``). The arithmetic is vectorised over issues
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -210,6 +210,40 @@ def repeat_lag(history: list[np.ndarray], means: np.ndarray, new: np.ndarray, is
     return lag
 
 
+class IssueReport(Mapping[str, dict[str, Any]]):
+    """``info["bdm"]`` of a round: per issue the Condorcet medians before and after, and the counts of
+    conflicts, compromises and capitulations. Computed when first read (most runs never read it), from copies
+    of what it needs taken at the round."""
+
+    def __init__(self, state: NegotiationState, kinds: np.ndarray, before: np.ndarray) -> None:
+        self._ids, self._kinds, self._before = list(state.issue_ids), kinds, before  # before: (M, N), not shared
+        self._after = state.position.T.astype(float)
+        self._w = (state.capability[:, None] * state.salience).T.astype(float)
+        self._table: dict[str, dict[str, Any]] | None = None
+
+    def _get(self) -> dict[str, dict[str, Any]]:
+        if self._table is None:
+            before, after = (bm.condorcet_medians(x, self._w).tolist() for x in (self._before, self._after))
+            count = {name: (self._kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
+                     (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
+            self._table = {issue_id: {"median_before": before[j], "median": after[j],
+                                      **{name: n[j] for name, n in count.items()}}
+                           for j, issue_id in enumerate(self._ids)}
+        return self._table
+
+    def __getitem__(self, issue_id: str) -> dict[str, Any]:
+        return self._get()[issue_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
 class BDMChallenge(Mechanism):
     """Bueno de Mesquita's expected-utility challenge model, issue by issue (Scholz et al. 2011 reading)."""
 
@@ -248,19 +282,11 @@ class BDMChallenge(Mechanism):
             return RoundResult(info={"bdm_round": self._played, "frozen": True})
         x = state.position.T.astype(float)
         every = np.arange(state.n_issues)
-        new, kind, mu = self._round(state, x, every, self._fixed_risk(state))
+        new, kind, _ = self._round(state, x, every, self._fixed_risk(state), median=self.params.q < 1.0)
         state.position[:] = new.T
         state.clip()
         self._played += 1
-        return RoundResult(offer=self.forecast(state), info={"bdm": self._issue_info(state, kind, mu)})
-
-    def _issue_info(self, state: NegotiationState, kinds: np.ndarray, mu: np.ndarray) -> dict[str, dict[str, Any]]:
-        after = bm.condorcet_medians(state.position.T.astype(float), (state.capability[:, None] * state.salience).T)
-        count = {name: (kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
-                 (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
-        return {issue_id: {"median_before": before, "median": median, **{name: n[j] for name, n in count.items()}}
-                for j, (issue_id, before, median) in enumerate(zip(state.issue_ids, mu.tolist(), after.tolist(),
-                                                                  strict=True))}
+        return RoundResult(offer=self.forecast(state), info={"bdm": IssueReport(state, kind, x)})
 
     def _solve(self, state: NegotiationState) -> RoundResult:
         """stop=converge: play rounds until each issue repeats an earlier state (see the module docstring)."""
@@ -271,7 +297,7 @@ class BDMChallenge(Mechanism):
         x = state.position.T.astype(float)
         m = state.n_issues
         log = Settling(history=[x.copy()], rounds=np.zeros(m, dtype=int), cycle=np.zeros(m, dtype=int))
-        mu0 = bm.condorcet_medians(x, (state.capability[:, None] * state.salience).T)
+        start = x.copy()
         counts = np.zeros((m, state.n_actors, state.n_actors), dtype=int)
         active = np.ones(m, dtype=bool)
         means = [x.mean(axis=1)]
@@ -302,7 +328,7 @@ class BDMChallenge(Mechanism):
         self.settled = log.report(state.issue_ids, p.max_rounds)
         return RoundResult(offer=self.forecast(state),
                            info={"settled": self.settled, "bdm_rounds": self._played,
-                                 "bdm": self._issue_info(state, counts, mu0)})
+                                 "bdm": IssueReport(state, counts, start)})
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
         weight = state.capability[:, None] * state.salience
