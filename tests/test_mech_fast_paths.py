@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from sim.mechanisms import bdm_math as bm
 from sim.mechanisms import ktab_math as km
-from sim.mechanisms.exchange import Candidates, first_free
+from sim.mechanisms.exchange import Candidates
 from sim.mechanisms.side_votes import Sides
 
 
@@ -81,31 +81,3 @@ def test_candidate_order_is_the_full_tie_order(size, seed, distinct_gains):
     index = rng.permutation(size)[: rng.integers(1, size + 1)]
     expected = index[np.lexsort((c.k[index], c.j[index], c.o[index], c.i[index], -c.gain[index]))]
     assert np.array_equal(c.order(index), expected)
-
-
-def sequential_first_free(cells: np.ndarray, taken: np.ndarray) -> list[int]:
-    """The plain greedy pass: in order, take a candidate when none of its cells is used yet."""
-    used = set(np.flatnonzero(taken).tolist())
-    chosen = []
-    for index, four in enumerate(cells.T.tolist()):
-        if used.isdisjoint(four):
-            used.update(four)
-            chosen.append(index)
-    return chosen
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.integers(0, 300), st.integers(2, 12), st.integers(2, 5), st.integers(0, 2**32 - 1), st.booleans())
-def test_dominant_rounds_take_what_the_sequential_greedy_pass_takes(size, n, m, seed, pre_taken):
-    """exchange's first_free against the loop it replaces, on random candidate lists (cells of distinct actors
-    i < l on distinct issues j != k), with and without cells already taken."""
-    rng = np.random.default_rng(seed)
-    i = rng.integers(0, n - 1, size)
-    o = i + 1 + rng.integers(0, n - 1 - i) if size else i
-    j = rng.integers(0, m, size)
-    k = (j + 1 + rng.integers(0, m - 1, size)) % m
-    cells = np.stack([i * m + j, i * m + k, o * m + j, o * m + k])
-    taken = rng.random(n * m) < (0.2 if pre_taken else 0.0)
-    expected = sequential_first_free(cells, taken)
-    fast = first_free(cells, taken.copy())
-    assert fast.tolist() == expected

@@ -144,49 +144,27 @@ def candidate_exchanges(position: np.ndarray, salience: np.ndarray, capability: 
              float(c.d_l[x])) for x in order]
 
 
-def first_free(cells: np.ndarray, taken: np.ndarray) -> np.ndarray:
-    """The greedy pass over candidates already in order: positions (columns of ``cells``, (4, B) cell ids) of
-    those taken, in order, when each cell may be used once and the cells in ``taken`` are used already (``taken``
-    is updated).
-
-    Vectorised by rounds of *dominant* candidates: one that comes first among the candidates left in each of its
-    four cells is taken by the sequential pass too (every earlier candidate touching its cells was dropped), so
-    all of them are taken at once, then every candidate touching a cell now taken is dropped; repeat until none
-    is left. The result is the sequential pass's, whatever the number of rounds (tests/test_mech_fast_paths.py).
-    """
-    size = cells.shape[1]
-    left = ~taken[cells].any(axis=0)
-    index, cells = np.flatnonzero(left), cells[:, left]
-    chosen = []
-    while index.size:
-        first = np.full(taken.size, size, dtype=np.intp)
-        for row in cells:
-            np.minimum.at(first, row, index)
-        dominant = (first[cells] == index).all(axis=0)
-        chosen.append(index[dominant])
-        taken[cells[:, dominant]] = True
-        left = ~taken[cells].any(axis=0)
-        index, cells = index[left], cells[:, left]
-    return np.sort(np.concatenate(chosen)) if chosen else index
-
-
 def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 256, growth: int = 2
                      ) -> np.ndarray:
     """Indices of the exchanges taken: by decreasing gain, each actor-issue position in at most one, at most ``cap``.
 
     Exactly the greedy pass over the fully sorted list, but it sorts lazily: the ``first_batch`` best candidates
     (with every tie of the last one), then ``growth`` times as many, ...; before each batch, candidates that touch
-    a position already taken are dropped without sorting. Each batch is passed by :func:`first_free`.
+    a position already taken are dropped without sorting.
     """
     cells = np.stack([c.i * n_issues + c.j, c.i * n_issues + c.k, c.o * n_issues + c.j, c.o * n_issues + c.k])
     taken = np.zeros(int(cells.max(initial=0)) + 1, dtype=bool)
-    chosen: list[np.ndarray] = []
-    count = 0
+    used: set[int] = set()
+    chosen: list[int] = []
     rest = np.arange(c.gain.size)
     batch = first_batch
-    while rest.size and count < cap:
-        if count:
-            rest = rest[~taken[cells[:, rest]].any(axis=0)]  # before sorting: gathers over the candidates left
+    while rest.size and len(chosen) < cap:
+        if used:
+            taken[list(used)] = True
+            hit = taken[np.take(cells[0], rest)]  # gathers over the candidates left only
+            for row in cells[1:]:
+                hit |= taken[np.take(row, rest)]
+            rest = rest[~hit]
         if rest.size > batch:
             gains = c.gain[rest]
             cut = np.partition(gains, rest.size - batch)[rest.size - batch]
@@ -195,11 +173,14 @@ def greedy_exchanges(c: Candidates, n_issues: int, cap: int, first_batch: int = 
         else:
             now, rest = rest, rest[:0]
         now = c.order(now)
-        picked = now[first_free(cells[:, now], taken)][: cap - count]
-        chosen.append(picked)
-        count += picked.size
+        for index, four in zip(now.tolist(), cells[:, now].T.tolist(), strict=True):
+            if len(chosen) >= cap:
+                break
+            if used.isdisjoint(four):
+                used.update(four)
+                chosen.append(index)
         batch *= growth
-    return np.concatenate(chosen) if chosen else np.zeros(0, dtype=np.intp)
+    return np.array(chosen, dtype=np.intp)
 
 
 class ExchangeModel(Mechanism):
