@@ -54,7 +54,7 @@ or the Condorcet median (``"median"``). The arithmetic is vectorised over issues
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -67,6 +67,7 @@ from sim.mechanisms import bdm_math as bm
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.bdm_math import CAPITULATION, COMPROMISE, CONFLICT, STATUS_QUO
 from sim.mechanisms.compromise import weighted_mean
+from sim.mechanisms.lazy_info import LazyTable
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -210,38 +211,21 @@ def repeat_lag(history: list[np.ndarray], means: np.ndarray, new: np.ndarray, is
     return lag
 
 
-class IssueReport(Mapping[str, dict[str, Any]]):
-    """``info["bdm"]`` of a round: per issue the Condorcet medians before and after, and the counts of
-    conflicts, compromises and capitulations. Computed when first read (most runs never read it), from copies
-    of what it needs taken at the round."""
+def issue_report(state: NegotiationState, kinds: np.ndarray, before: np.ndarray) -> LazyTable:
+    """``info["bdm"]`` of a round: per issue the Condorcet medians before (positions ``before``, (M, N)) and after
+    (the state's), and the counts of conflicts, compromises and capitulations among ``kinds``; built when read."""
+    after = state.position.T.astype(float)
+    w = (state.capability[:, None] * state.salience).T.astype(float)
+    ids = list(state.issue_ids)
 
-    def __init__(self, state: NegotiationState, kinds: np.ndarray, before: np.ndarray) -> None:
-        self._ids, self._kinds, self._before = list(state.issue_ids), kinds, before  # before: (M, N), not shared
-        self._after = state.position.T.astype(float)
-        self._w = (state.capability[:, None] * state.salience).T.astype(float)
-        self._table: dict[str, dict[str, Any]] | None = None
+    def build() -> dict[str, dict[str, Any]]:
+        medians = [bm.condorcet_medians(x, w).tolist() for x in (before, after)]
+        count = {name: (kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
+                 (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
+        return {issue_id: {"median_before": medians[0][j], "median": medians[1][j],
+                           **{name: n[j] for name, n in count.items()}} for j, issue_id in enumerate(ids)}
 
-    def _get(self) -> dict[str, dict[str, Any]]:
-        if self._table is None:
-            before, after = (bm.condorcet_medians(x, self._w).tolist() for x in (self._before, self._after))
-            count = {name: (self._kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
-                     (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
-            self._table = {issue_id: {"median_before": before[j], "median": after[j],
-                                      **{name: n[j] for name, n in count.items()}}
-                           for j, issue_id in enumerate(self._ids)}
-        return self._table
-
-    def __getitem__(self, issue_id: str) -> dict[str, Any]:
-        return self._get()[issue_id]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._ids)
-
-    def __len__(self) -> int:
-        return len(self._ids)
-
-    def __repr__(self) -> str:
-        return repr(self._get())
+    return LazyTable(ids, build)
 
 
 class BDMChallenge(Mechanism):
@@ -286,7 +270,7 @@ class BDMChallenge(Mechanism):
         state.position[:] = new.T
         state.clip()
         self._played += 1
-        return RoundResult(offer=self.forecast(state), info={"bdm": IssueReport(state, kind, x)})
+        return RoundResult(offer=self.forecast(state), info={"bdm": issue_report(state, kind, x)})
 
     def _solve(self, state: NegotiationState) -> RoundResult:
         """stop=converge: play rounds until each issue repeats an earlier state (see the module docstring)."""
@@ -328,7 +312,7 @@ class BDMChallenge(Mechanism):
         self.settled = log.report(state.issue_ids, p.max_rounds)
         return RoundResult(offer=self.forecast(state),
                            info={"settled": self.settled, "bdm_rounds": self._played,
-                                 "bdm": IssueReport(state, counts, start)})
+                                 "bdm": issue_report(state, counts, start)})
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
         weight = state.capability[:, None] * state.salience
