@@ -46,7 +46,8 @@ that has not settled after ``max_rounds`` rounds keeps its last positions and is
 this happens in the first model round; afterwards the mechanism is frozen and only the model's influence step and
 events move positions. ``RoundResult.info["settled"]`` reports per issue how and after how many rounds.
 ``stop="fixed"`` plays one BDM round per model round, at most ``rounds`` (the pre-convergence behaviour; a
-``rounds`` given without ``stop`` implies it).
+``rounds`` given without ``stop`` implies it). ``info["bdm"]`` (per issue: the Condorcet medians before and after
+the round, the counts of each kind of pair) is built when first read.
 
 The forecast at the end is the capability x salience weighted mean of the final positions (``forecast="mean"``)
 or the Condorcet median (``"median"``). The arithmetic is vectorised over issues in ``sim.mechanisms.bdm_math``.

@@ -27,7 +27,8 @@ Per issue, with positions x_i (0-100), capabilities c_i, saliences s_i and utili
 
 The arithmetic is vectorised over issues in :mod:`sim.mechanisms.ktab_math` (contest strengths from sorted
 prefix sums, not an N x N x N tensor); each round computes the outcome distribution once and uses it for both
-the forecast and the reported distribution.
+the forecast and the reported distribution (``info["distribution"]``, built when first read); the final forecast
+reuses the last one when the positions are those it was computed at.
 """
 
 from __future__ import annotations
