@@ -33,6 +33,19 @@ def test_workers_do_not_change_results():
     pd.testing.assert_frame_equal(serial.trajectories, parallel.trajectories)
 
 
+def test_diagnostics_add_their_columns_and_keep_the_recorded_runs():
+    """``diagnostics=True`` adds the Pareto and Nash columns to the same rows, and per-round tables still cover only
+    the first ``trajectory_runs`` replications."""
+    plain = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5)
+    checked = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5, diagnostics=True)
+    extra = ["pareto_optimal", "pareto_gain", "nash_distance"]
+    assert list(checked.replications.columns) == [*plain.replications.columns, *extra]
+    pd.testing.assert_frame_equal(checked.replications.drop(columns=extra), plain.replications)
+    assert checked.replications["pareto_gain"].ge(0).all() and checked.replications["nash_distance"].notna().any()
+    assert set(checked.trajectories["replication"]) == set(range(5))
+    pd.testing.assert_frame_equal(checked.rounds, plain.rounds)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen only on Linux")
 def test_workers_are_forked_only_when_no_other_thread_runs(monkeypatch):
     """Decided on the thread count (a test process keeps other tests' threads, so it is set here)."""
