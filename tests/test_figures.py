@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli.main import app
 from sim.plots.labels import natural_range, output_label, parameter_label
-from sim.plots.run_plots import relation_network, trajectories
+from sim.plots.run_plots import relation_network, save_run_plots, save_trajectories, trajectories
 from sim.sweeps import plots as sweep_plots
 from sim.sweeps import run_sweep
 from sim.sweeps.analysis import analyze, heatmap_table
@@ -209,3 +209,17 @@ def test_a_share_of_exactly_one_stays_inside_the_frame():
                            "hi": [1.0, 1.0, 1.0]})
     low, high = sweep_plots.line_with_band(points, "x", "m", "lo", "hi", "P", value_range=(0.0, 1.0)).axes[0].get_ylim()
     assert low < 0.0 and high > 1.0
+
+
+def test_run_plots_with_the_trajectories_figure_drawn_early(tmp_path):
+    """``sim run`` draws the trajectories figure while workers run; save_run_plots then draws the outcomes (in a
+    forked process where safe) and the network, and returns the three paths in the usual order."""
+    result = sim.run(BASELINE, n=40, seed=1, trajectory_runs=10)
+    early = save_trajectories(result.trajectories, result.scenario, tmp_path, ("png", "svg"))
+    ran: list[bool] = []
+    paths = save_run_plots(result, tmp_path, ("png", "svg"), trajectories=early, meanwhile=lambda: ran.append(True))
+    assert [p.name for p in paths] == ["outcomes.png", "trajectories.png", "network.png"]
+    assert ran == [True]
+    assert all(p.stat().st_size > 10_000 and p.with_suffix(".svg").exists() for p in paths)
+    plain = save_run_plots(result, tmp_path / "plain", ("png",), parallel=False)
+    assert [p.name for p in plain] == ["outcomes.png", "trajectories.png", "network.png"]
