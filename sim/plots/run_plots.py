@@ -223,7 +223,9 @@ def save_network(scenario: Scenario, out: str | Path, formats: Sequence[str] = (
 
 
 def _save_outcomes(table: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
-    return save(outcome_distribution(table, scenario.title, scenario), path, formats)
+    """Saved as laid out: ``tight_layout`` already fits the axes and their labels above the band it keeps for the
+    legend, so the measuring draw of a tight save would only trim the margins."""
+    return save(outcome_distribution(table, scenario.title, scenario), path, formats, tight=False)
 
 
 def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
