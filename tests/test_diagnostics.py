@@ -127,3 +127,44 @@ def test_exact_nash_point_of_two_is_no_worse_than_the_search(seed):
     assert pareto_improvement(state, exact, tol=1e-9).optimal
     if search is not None:
         assert _log_product(state, exact) >= _log_product(state, search) - 1e-9
+
+
+def test_pareto_check_within_the_bottom_lines():
+    """Two players, one issue, ideals 20 and 80, bottom lines 40 (A concedes up to 40) and 50 (B down to 50): no
+    package satisfies both (no zone), so the check inside the box has nothing to compare with (NaN gain); with B's
+    bottom line at 30 the box is [30, 40], where every package is efficient, and 10 (U_A 0.9, U_B 0.3) is
+    dominated by 30 (0.9, 0.5) but 90 (0.3, 0.9) by nothing inside the box."""
+    from sim.mechanisms.diagnostics import bottom_line_box
+
+    state = two_party(20.0, 80.0)
+    state.reservation[:, 0] = [40.0, 50.0]
+    lo, hi = bottom_line_box(state)
+    assert lo[0] == 50.0 and hi[0] == 40.0
+    empty = pareto_improvement(state, np.array([45.0]), box=(lo, hi))
+    assert empty.optimal and np.isnan(empty.improvement)
+    state.reservation[1, 0] = 30.0
+    box = bottom_line_box(state)
+    assert (box[0][0], box[1][0]) == (30.0, 40.0)
+    assert pareto_improvement(state, np.array([35.0]), box=box).optimal
+    outside = pareto_improvement(state, np.array([10.0]), box=box)
+    assert not outside.optimal and outside.dominating[0] == pytest.approx(30.0, abs=1e-6)
+    assert outside.improvement == pytest.approx(0.2, abs=1e-9)
+    assert pareto_improvement(state, np.array([90.0]), box=box).optimal
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_coercive_deals_are_efficient_within_the_bottom_lines(seed):
+    """The default mechanism's deal is the proposer's best package within both bottom lines given what the
+    responder keeps: on the frontier inside the box, so nothing within the bottom lines is better for both."""
+    import sim
+    from sim.core.seeds import replication_seed
+    from sim.experiments.replication import run_replication
+    from tests.conftest import BASELINE
+
+    compiled = sim.compile_scenario(sim.load_scenario(BASELINE))
+    result = run_replication(compiled, replication_seed(seed, 0))
+    row = result.diagnostics()
+    if result.outcome.status == "signed":
+        assert row["pareto_optimal_within_bottom_lines"] == 1.0
+        assert row["pareto_gain_within_bottom_lines"] <= 1e-7

@@ -92,8 +92,11 @@ def run(
                 print_months(result, wanted)
             if diagnostics:
                 frame = result.replications
-                console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of "
-                              f"runs; mean distance to the Nash point {frame['nash_distance'].mean():.1f} points")
+                zone = frame["pareto_optimal_within_bottom_lines"]
+                console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs "
+                              f"among all packages; {zone.mean():.0%} among those within their bottom lines (of "
+                              f"the {zone.notna().mean():.0%} of runs that end with such a package); mean distance "
+                              f"to the Nash point {frame['nash_distance'].mean():.1f} points")
 
         if plots:
             from sim.plots.run_plots import save_run_plots

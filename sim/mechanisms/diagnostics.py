@@ -33,7 +33,8 @@ import numpy as np
 from sim.core.seeds import replication_generator
 from sim.core.state import NegotiationState
 from sim.core.utility import issue_weights, utilities
-from sim.mechanisms.frontier import Frontier
+from sim.mechanisms.coercive_round import bottom_line_box as two_player_box
+from sim.mechanisms.frontier import Frontier, agreement_box
 
 
 @dataclass(frozen=True)
@@ -57,9 +58,22 @@ def disagreement_values(state: NegotiationState, players: np.ndarray | None = No
     return np.fmax(state.outside_option[idx], fallback)  # an unset (NaN) outside option means the fallback
 
 
+def bottom_line_box(state: NegotiationState, players: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue, the interval (lo, hi) of packages the veto players' bottom lines allow (lo > hi: none): for two
+    players the default mechanism's own rule (``coercive_round.bottom_line_box``: a bottom line bounds how far a
+    player concedes toward the other's ideal), for more ``frontier.agreement_box``."""
+    idx = _players(state, players)
+    ideal, reservation = state.position[idx], state.reservation[idx]
+    if idx.size == 2:
+        return two_player_box(ideal, reservation)
+    return agreement_box(ideal, reservation, np.ones(idx.size, dtype=bool))
+
+
 def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np.ndarray | None = None,
-                       tol: float = 1e-7) -> ParetoCheck:
-    """Whether ``package`` is Pareto-optimal for the veto players (all actors if there are none)."""
+                       tol: float = 1e-7, box: tuple[np.ndarray, np.ndarray] | None = None) -> ParetoCheck:
+    """Whether ``package`` is Pareto-optimal for the veto players (all actors if there are none) among the
+    packages on the 0-100 scales, or among those in ``box`` (lo, hi per issue; e.g. :func:`bottom_line_box`);
+    an empty box (lo > hi on some issue) leaves nothing to compare with: optimal, with a NaN gain."""
     from scipy.optimize import linprog
 
     idx = _players(state, players)
@@ -85,7 +99,10 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
         row[m + i * m: m + (i + 1) * m] = w[i] / 100.0
         a_ub.append(row)
         b_ub.append(w[i].sum() - base[i])  # U_i(y) >= U_i(x)
-    bounds = [(0.0, 100.0)] * m + [(0.0, None)] * (n * m)
+    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    if np.any(lo > hi):
+        return ParetoCheck(True, float("nan"), None)
+    bounds = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)] + [(0.0, None)] * (n * m)
     res = linprog(c, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
     if not res.success:
         return ParetoCheck(True, 0.0, None)
