@@ -90,6 +90,7 @@ class _Batch:
         """``arrays`` are the stacked parameter arrays (R, ...) that every replication's ``values`` view."""
         self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
         self.records: list[list[RoundRecord]] = [[] for _ in range(record)]
+        self.packages = np.zeros((len(values), len(compiled.issue_ids)))  # (R, M) each run's final package (after run)
         self.arrays = dict(arrays)
         self.states = [v.state for v in values]
         a = self.arrays
