@@ -129,9 +129,12 @@ def test_the_layer_test_sees_an_upward_import():
     assert upward == ["sim/scenario/probe.py:2 imports sim.mechanisms.registry", "sim/core/probe.py:1 imports sim.cli"]
 
 
-@pytest.mark.parametrize("statement", ["import sim", "import sim.cli.main", "import sim.experiments.manifest"])
+@pytest.mark.parametrize("statement", [
+    "import sim", "import sim.cli.main", "import sim.experiments.manifest",
+    "import sim.cli.run_cmd, sim.experiments.runner; sim.cli.formats.split_formats('parquet,csv,xlsx,png,pdf')"])
 def test_light_imports_do_not_load_the_engine(statement):
-    """``sim --help`` / ``--version`` and ``import sim`` must not pull in Mesa, pandas, SciPy, networkx, matplotlib."""
+    """``sim --help`` / ``--version`` and ``import sim`` must not pull in Mesa, pandas, SciPy, networkx, matplotlib;
+    nor may what ``sim run`` does before its worker processes start (they are forked before pandas is loaded)."""
     code = f"import sys; {statement}; print(' '.join(sorted({{m.split('.')[0] for m in sys.modules}})))"
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, env=env,

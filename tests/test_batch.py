@@ -117,3 +117,19 @@ def test_random_scenarios_with_events_are_identical(tmp_path, data):
     seeds = [replication_seed(data.draw(st.integers(0, 2**32)), r) for r in range(12)]
     assert_same_rows(run_batch(compiled, seeds), single(compiled, seeds))
     assert_same_histories(compiled, seeds[:4])
+
+
+@pytest.mark.parametrize(("mechanism", "params", "count"), [
+    (None, None, 30), (None, {"information": "private"}, 12), ("bargaining", None, 12),
+    ("compromise", None, 4)])  # compromise has no batch path: the model's own diagnostics
+def test_diagnostics_are_the_models(baseline, mechanism, params, count):
+    """The Pareto and Nash columns from the batch path's end states equal one Mesa model per replication's."""
+    seeds = [replication_seed(6, r) for r in range(count)]
+    columns, _ = run_batch_recorded(baseline, seeds, mechanism=mechanism, mechanism_params=params,
+                                    diagnostics=True)
+    rows = [{k: columns[k][r] for k in columns} for r in range(count)]
+    expected = [run_replication(baseline, s, mechanism=mechanism, mechanism_params=params).diagnostics()
+                for s in seeds]
+    assert_same_rows([{k: row[k] for k in want} for row, want in zip(rows, expected, strict=True)], expected)
+    assert set(expected[0]) == {"pareto_optimal", "pareto_gain", "pareto_optimal_within_bottom_lines",
+                                "pareto_gain_within_bottom_lines", "nash_distance"}

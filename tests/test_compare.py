@@ -163,3 +163,24 @@ def test_figure_leaves_out_outcomes_no_run_reached():
     labels = [[t.get_text().replace("\n", " ") for t in ax.get_yticklabels()] for ax in fig.axes]
     assert CATEGORY_LABELS["withdrawal"] not in sum(labels, []) and "breakdown" not in sum(labels, [])
     assert CATEGORY_LABELS["new_terms"] in sum(labels, []) and ["signed"] in labels
+
+
+@pytest.mark.parametrize(("given", "expected"), [([], 7), (["-w", "1"], 1)])
+def test_cli_compare_uses_the_run_default_for_workers(monkeypatch, tmp_path, given, expected):
+    """Without --workers, `sim compare` takes `sim run`'s default for its replications per scenario."""
+    import sim.experiments.compare as compare_module
+    import sim.experiments.runner as runner_module
+    from sim.errors import SimError
+
+    seen: dict[str, object] = {}
+    monkeypatch.setattr(runner_module, "default_workers", lambda n: seen.setdefault("n", n) and 7)
+
+    def fake(scenarios, **kwargs):
+        seen["workers"] = kwargs["workers"]
+        raise SimError("stopped here")
+
+    monkeypatch.setattr(compare_module, "compare", fake)
+    result = runner.invoke(app, ["compare", str(BASELINE), str(BASELINE), "-n", "2500", *given,
+                                 "--out", str(tmp_path / "c")])
+    assert "stopped here" in result.output
+    assert seen["workers"] == expected

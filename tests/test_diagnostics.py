@@ -78,3 +78,93 @@ def test_unset_outside_option_falls_back_to_disagreement():
     state.outside_option[:] = np.nan
     d = disagreement_values(state)
     assert np.allclose(d, utilities(state.position, state.salience, state.disagreement))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.floats(0.8, 0.9), st.floats(0.3, 0.45))
+def test_nash_point_of_two_on_one_issue_splits_the_surplus_equally(o_a, o_b):
+    # one issue, ideals 20 and 80, the disagreement package at 0 (U = 0.8 and 0.2, inside the frontier) and outside
+    # options above that: between the ideals U_a + U_b = 1.4, so the Nash point gives each its d_i plus half of
+    # what is left (Nash 1950's symmetric split): U_a = (1.4 + o_a - o_b) / 2, y = 20 + 100 (1 - U_a)
+    state = two_party(20.0, 80.0)
+    state.disagreement[:] = 0.0
+    state.outside_option[:] = [o_a, o_b]
+    point = nash_point(state)
+    assert point is not None
+    assert point[0] == pytest.approx(20.0 + 100.0 * (1.0 - (1.4 + o_a - o_b) / 2.0), abs=1e-9)
+
+
+def _log_product(state, point) -> float:
+    surplus = utilities(state.position, state.salience, point) - disagreement_values(state)
+    return float(np.log(surplus).sum()) if np.all(surplus > 0) else -np.inf
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 100_000))
+def test_exact_nash_point_of_two_is_no_worse_than_the_search(seed):
+    """The exact two-player point (frontier pieces) against Powell's multistart search over the whole box: its
+    product is at least the search's, it beats both disagreement values and it is Pareto-optimal; the search
+    finding a point means the exact method finds one too."""
+    from sim.mechanisms.diagnostics import _nash_by_search
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 5))
+    grid = rng.random() < 0.3  # positions on a coarse grid: ties in the conceding order and shared ideals
+    position = rng.choice([0.0, 25.0, 50.0, 100.0], (2, m)) if grid else rng.uniform(0, 100, (2, m))
+    salience = rng.choice([0.0, 0.5, 1.0], (2, m)) if grid else rng.uniform(0.05, 1, (2, m))
+    state = state_from_arrays(position, rng.uniform(0.5, 2, 2), salience, rng.uniform(0, 100, m))
+    state.veto[:] = True
+    state.outside_option[:] = rng.uniform(0, 0.6, 2) if rng.random() < 0.5 else np.nan
+    state.disagreement[:] = rng.uniform(0, 100, m)
+    exact = nash_point(state)
+    d = disagreement_values(state)
+    search = _nash_by_search(state.position, state.salience, d, state.capability, 8, 0)
+    if exact is None:
+        assert search is None or np.min(utilities(state.position, state.salience, search) - d) < 1e-9
+        return
+    assert np.all((exact >= 0.0) & (exact <= 100.0))
+    assert np.all(utilities(state.position, state.salience, exact) > d)
+    assert pareto_improvement(state, exact, tol=1e-9).optimal
+    if search is not None:
+        assert _log_product(state, exact) >= _log_product(state, search) - 1e-9
+
+
+def test_pareto_check_within_the_bottom_lines():
+    """Two players, one issue, ideals 20 and 80, bottom lines 40 (A concedes up to 40) and 50 (B down to 50): no
+    package satisfies both (no zone), so the check inside the box has nothing to compare with (NaN gain); with B's
+    bottom line at 30 the box is [30, 40], where every package is efficient, and 10 (U_A 0.9, U_B 0.3) is
+    dominated by 30 (0.9, 0.5) but 90 (0.3, 0.9) by nothing inside the box."""
+    from sim.mechanisms.diagnostics import bottom_line_box
+
+    state = two_party(20.0, 80.0)
+    state.reservation[:, 0] = [40.0, 50.0]
+    lo, hi = bottom_line_box(state)
+    assert lo[0] == 50.0 and hi[0] == 40.0
+    empty = pareto_improvement(state, np.array([45.0]), box=(lo, hi))
+    assert empty.optimal and np.isnan(empty.improvement)
+    state.reservation[1, 0] = 30.0
+    box = bottom_line_box(state)
+    assert (box[0][0], box[1][0]) == (30.0, 40.0)
+    assert pareto_improvement(state, np.array([35.0]), box=box).optimal
+    outside = pareto_improvement(state, np.array([10.0]), box=box)
+    assert not outside.optimal and outside.dominating[0] == pytest.approx(30.0, abs=1e-6)
+    assert outside.improvement == pytest.approx(0.2, abs=1e-9)
+    assert pareto_improvement(state, np.array([90.0]), box=box).optimal
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.integers(0, 10_000))
+def test_coercive_deals_are_efficient_within_the_bottom_lines(seed):
+    """The default mechanism's deal is the proposer's best package within both bottom lines given what the
+    responder keeps: on the frontier inside the box, so nothing within the bottom lines is better for both."""
+    import sim
+    from sim.core.seeds import replication_seed
+    from sim.experiments.replication import run_replication
+    from tests.conftest import BASELINE
+
+    compiled = sim.compile_scenario(sim.load_scenario(BASELINE))
+    result = run_replication(compiled, replication_seed(seed, 0))
+    row = result.diagnostics()
+    if result.outcome.status == "signed":
+        assert row["pareto_optimal_within_bottom_lines"] == 1.0
+        assert row["pareto_gain_within_bottom_lines"] <= 1e-7

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 import sim
 from sim.cli.main import app
 from sim.plots.labels import natural_range, output_label, parameter_label
-from sim.plots.run_plots import relation_network, trajectories
+from sim.plots.run_plots import relation_network, save_run_plots, save_trajectories, trajectories
 from sim.sweeps import plots as sweep_plots
 from sim.sweeps import run_sweep
 from sim.sweeps.analysis import analyze, heatmap_table
@@ -209,3 +209,41 @@ def test_a_share_of_exactly_one_stays_inside_the_frame():
                            "hi": [1.0, 1.0, 1.0]})
     low, high = sweep_plots.line_with_band(points, "x", "m", "lo", "hi", "P", value_range=(0.0, 1.0)).axes[0].get_ylim()
     assert low < 0.0 and high > 1.0
+
+
+def test_run_plots_with_the_trajectories_figure_drawn_early(tmp_path):
+    """``sim run`` draws the trajectories figure while workers run; save_run_plots then draws the outcomes (in a
+    forked process where safe) and the network, and returns the three paths in the usual order."""
+    result = sim.run(BASELINE, n=40, seed=1, trajectory_runs=10)
+    early = save_trajectories(result.trajectories, result.scenario, tmp_path, ("png", "svg"))
+    ran: list[bool] = []
+    paths = save_run_plots(result, tmp_path, ("png", "svg"), trajectories=early, meanwhile=lambda: ran.append(True))
+    assert [p.name for p in paths] == ["outcomes.png", "trajectories.png", "network.png"]
+    assert ran == [True]
+    assert all(p.stat().st_size > 10_000 and p.with_suffix(".svg").exists() for p in paths)
+    plain = save_run_plots(result, tmp_path / "plain", ("png",), parallel=False)
+    assert [p.name for p in plain] == ["outcomes.png", "trajectories.png", "network.png"]
+
+
+@pytest.mark.parametrize("labels", [1, 3])
+def test_outcome_figure_fits_its_canvas_without_a_tight_save(labels):
+    """The outcomes figure is saved as laid out: every text, the legend and the axes lie inside the canvas, also
+    with long wrapped base labels and a long title."""
+    from sim.plots.run_plots import outcome_distribution
+
+    scenario = sim.load_scenario(BASELINE)
+    table = sim.run(BASELINE, n=40, seed=2, trajectories=False).table
+    if labels == 3:
+        for issue in scenario.issues.values():
+            issue.label = "a considerably longer label for this base that wraps over several lines " + issue.label
+    fig = outcome_distribution(table, "A long title " * 8, scenario)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    artists = [*fig.texts, *fig.legends, *fig.axes, *[t for ax in fig.axes for t in ax.texts]]
+    for artist in artists:
+        box = artist.get_window_extent(renderer)
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= canvas.x1 + 1 and box.y1 <= canvas.y1 + 1, artist
+    for ax in fig.axes:
+        box = ax.get_tightbbox(renderer)
+        assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= canvas.x1 + 1 and box.y1 <= canvas.y1 + 1

@@ -33,6 +33,36 @@ def test_workers_do_not_change_results():
     pd.testing.assert_frame_equal(serial.trajectories, parallel.trajectories)
 
 
+def test_the_positions_table_is_handed_over_while_later_chunks_still_run():
+    """``on_trajectories`` gets the result's own positions table once, after the chunk holding the recorded runs
+    and before the last chunk is in (``sim run`` draws its trajectories figure meanwhile)."""
+    events: list[object] = []
+    result = sim.run(BASELINE, n=2001, seed=4, workers=2, trajectory_runs=20,
+                     progress=lambda done, total: events.append(done), on_trajectories=events.append)
+    handed = [e for e in events if isinstance(e, pd.DataFrame)]
+    assert len(handed) == 1 and handed[0] is result.trajectories
+    assert set(result.trajectories["replication"]) == set(range(20))
+    where = next(i for i, e in enumerate(events) if isinstance(e, pd.DataFrame))
+    assert 0 < events[where - 1] < 2001 and events[-1] == 2001  # after the first chunk, before the last
+    quiet: list[object] = []
+    sim.run(BASELINE, n=30, seed=4, trajectories=False, on_trajectories=quiet.append)
+    assert quiet == []  # no recorded runs: nothing to hand over
+
+
+def test_diagnostics_add_their_columns_and_keep_the_recorded_runs():
+    """``diagnostics=True`` adds the Pareto and Nash columns to the same rows, and per-round tables still cover only
+    the first ``trajectory_runs`` replications."""
+    plain = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5)
+    checked = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5, diagnostics=True)
+    extra = ["pareto_optimal", "pareto_gain", "pareto_optimal_within_bottom_lines", "pareto_gain_within_bottom_lines",
+             "nash_distance"]
+    assert list(checked.replications.columns) == [*plain.replications.columns, *extra]
+    pd.testing.assert_frame_equal(checked.replications.drop(columns=extra), plain.replications)
+    assert checked.replications["pareto_gain"].ge(0).all() and checked.replications["nash_distance"].notna().any()
+    assert set(checked.trajectories["replication"]) == set(range(5))
+    pd.testing.assert_frame_equal(checked.rounds, plain.rounds)
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="fork is chosen only on Linux")
 def test_workers_are_forked_only_when_no_other_thread_runs(monkeypatch):
     """Decided on the thread count (a test process keeps other tests' threads, so it is set here)."""

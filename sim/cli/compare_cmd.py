@@ -17,18 +17,22 @@ def compare(
     seed: int = typer.Option(0, "--seed", help="Master seed; replication r uses the seed `sim run` gives it."),
     mechanism: str | None = typer.Option(None, "--mechanism", "-m", help="Run every scenario under this mechanism."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Output folder (default: out/compare/<names>)."),
-    workers: int = typer.Option(1, "--workers", "-w", min=1, help="Local worker processes (same rows for any N)."),
+    workers: int | None = typer.Option(None, "--workers", "-w", min=1, help="Local worker processes (same rows for "
+                                       "any number; default: one per available core from 2,000 replications per "
+                                       "scenario, else one, as `sim run`)."),
     fmt: str = format_option(),
     plots: bool = typer.Option(True, "--plots/--no-plots", help="Write the difference figure."),
 ) -> None:
     """Run every scenario on common random numbers and print paired differences against the first."""
     from sim.experiments.compare import compare as run_compare  # keeps `sim --help` light
+    from sim.experiments.runner import default_workers
 
     if len(scenarios) < 2:
         raise typer.BadParameter("give at least two scenario files; the first is the reference",
                                  param_hint="SCENARIOS")
     with reported_errors():
         tables, figures = split_formats(fmt)
+        workers = workers or default_workers(n)
         with progress_bar("compare", auto_refresh=workers == 1) as bar:  # no refresh thread when forking workers
             task = bar.add_task("runs", total=n * len(scenarios))
             finished: dict[str, int] = {}

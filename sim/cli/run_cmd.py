@@ -15,6 +15,8 @@ from sim.errors import SimError
 from sim.names import named_folder
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from sim.experiments.runner import RunResult
 
 
@@ -61,6 +63,7 @@ def run(
         folder = out or named_folder(Path("out"), loaded.name, "scenario")
         prepare_run_folder(folder, force)
         network: list[Path] = []  # the network figure, drawn while worker processes run (it needs no results)
+        drawn: list[Path] = []  # the trajectories figure, drawn once the recorded runs are in (workers still run)
         with progress_bar(f"{loaded.name}: replications", auto_refresh=workers == 1) as bar:
             task = bar.add_task("run", total=n)
 
@@ -71,10 +74,16 @@ def run(
 
                     network.append(save_network(loaded, folder, figures))
 
+            def trajectories_in(frame: pd.DataFrame) -> None:
+                if plots and len(frame):
+                    from sim.plots.run_plots import save_trajectories
+
+                    drawn.append(save_trajectories(frame, loaded, folder, figures))
+
             result = run_replications(loaded, n=n, seed=seed, mechanism=mechanism, workers=workers,
                                       diagnostics=diagnostics, trajectories=trajectories, months=wanted,
                                       horizon=horizon, mechanism_params=options, formats=tables,
-                                      progress=progress)
+                                      progress=progress, on_trajectories=trajectories_in)
 
         def report() -> None:  # the files and the tables on screen (while a second core draws a figure)
             result.save(folder, tables)
@@ -83,14 +92,17 @@ def run(
                 print_months(result, wanted)
             if diagnostics:
                 frame = result.replications
-                console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of "
-                              f"runs; mean distance to the Nash point {frame['nash_distance'].mean():.1f} points")
+                zone = frame["pareto_optimal_within_bottom_lines"]
+                console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs "
+                              f"among all packages; {zone.mean():.0%} among those within their bottom lines (of "
+                              f"the {zone.notna().mean():.0%} of runs that end with such a package); mean distance "
+                              f"to the Nash point {frame['nash_distance'].mean():.1f} points")
 
         if plots:
             from sim.plots.run_plots import save_run_plots
 
             save_run_plots(result, folder, figures, parallel=workers > 1, meanwhile=report,
-                           network=network[0] if network else None)
+                           network=network[0] if network else None, trajectories=drawn[0] if drawn else None)
         else:
             report()
         console.print(f"results written to [bold]{esc(str(folder))}[/] (manifest.json, "

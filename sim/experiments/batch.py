@@ -17,7 +17,7 @@ import numpy as np
 
 from sim.core.seeds import Seed, replication_generator
 from sim.experiments.batch_summary import BatchEnd, rows_of, summary_columns
-from sim.experiments.replication import run_replication
+from sim.experiments.replication import end_diagnostics, run_replication
 from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
@@ -45,10 +45,11 @@ class RoundHistory:
 def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
                        overrides: list[dict[str, float] | None] | None = None, mechanism: str | None = None,
                        mechanism_params: dict | None = None, months: tuple[int, ...] = (),
-                       record: int = 0) -> tuple[dict[str, list[Any]], list[RoundHistory]]:
+                       record: int = 0, diagnostics: bool = False) -> tuple[dict[str, list[Any]], list[RoundHistory]]:
     """:func:`run_batch`'s rows as columns (name -> one value per replication) plus the round history (positions
     after every round) of the first ``record`` replications, the records one model per replication keeps with
-    ``record=True``."""
+    ``record=True``. ``diagnostics`` adds the columns of ``replication.end_diagnostics`` (Pareto check, distance
+    to the Nash point) from each replication's end state."""
     overrides = overrides or [None] * len(seeds)
     if len(overrides) != len(seeds):
         raise ValueError("one overrides mapping per seed expected")
@@ -62,12 +63,16 @@ def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
         for index, (seed, over) in enumerate(zip(seeds, overrides, strict=True)):
             result = run_replication(compiled, seed, overrides=over, mechanism=mechanism,
                                      mechanism_params=mechanism_params, record=index < record)
-            rows.append(result.summary(months))
+            rows.append(result.summary(months) | (result.diagnostics() if diagnostics else {}))
             if index < record:
                 histories.append(RoundHistory(result.history, result.initial_position, result.salience))
         return {name: [row[name] for row in rows] for name in (rows[0] if rows else {})}, histories
     batch = _Batch(compiled, generators, arrays, values, mech, record)
-    return batch.run(months), batch.histories()
+    columns = batch.run(months)
+    if diagnostics:
+        found = [end_diagnostics(state, package) for state, package in zip(batch.states, batch.packages, strict=True)]
+        columns |= {name: [row[name] for row in found] for name in found[0]}
+    return columns, batch.histories()
 
 
 def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str | None, extra: dict | None) -> dict:
@@ -85,6 +90,7 @@ class _Batch:
         """``arrays`` are the stacked parameter arrays (R, ...) that every replication's ``values`` view."""
         self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
         self.records: list[list[RoundRecord]] = [[] for _ in range(record)]
+        self.packages = np.zeros((len(values), len(compiled.issue_ids)))  # (R, M) each run's final package (after run)
         self.arrays = dict(arrays)
         self.states = [v.state for v in values]
         a = self.arrays
@@ -152,6 +158,7 @@ class _Batch:
                 break
         for r, state in enumerate(self.states):
             state.round = int(finished_round[r])
+        self.packages = packages
         end = BatchEnd(status, packages, breakdown_by, finished_round, events_fired, month_status, presence,
                        suspended, np.stack([s.initial_position for s in self.states]), a["salience"])
         return summary_columns(end, compiled.actor_ids, compiled.issue_ids, is_base,

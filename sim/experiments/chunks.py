@@ -11,7 +11,6 @@ import numpy as np
 from sim.core.seeds import replication_seed
 from sim.core.utility import utilities
 from sim.experiments.batch import RoundHistory, run_batch_recorded
-from sim.experiments.replication import run_replication
 from sim.scenario.compiled import CompiledScenario, compile_scenario
 from sim.scenario.schema import Scenario
 
@@ -29,13 +28,12 @@ TRAJECTORY_RUNS = 200
 
 @dataclass
 class ChunkResult:
-    """What one chunk sends back: its rows as plain columns (one mapping per batch) or row dicts (diagnostics),
-    per-round rows and positions of its recorded replications. No pandas here: worker processes start before
-    the main process has loaded it, and :meth:`frame` builds the table there."""
+    """What one chunk sends back: its rows as plain columns (one mapping per batch), per-round rows and positions
+    of its recorded replications. No pandas here: worker processes start before the main process has loaded it,
+    and :meth:`frame` builds the table there."""
 
-    rows: list[dict[str, Any]]  # one-model rows (diagnostics)
-    round_rows: list[dict[str, Any]]
-    positions: list[np.ndarray]
+    round_rows: list[dict[str, Any]] = field(default_factory=list)
+    positions: list[np.ndarray] = field(default_factory=list)
     tables: list[dict[str, list[Any]]] = field(default_factory=list)  # batch-path columns, one mapping per batch
     count: int = 0  # replications in the chunk
 
@@ -48,7 +46,7 @@ class ChunkResult:
         """All rows as one table (one table per batch, then joined)."""
         import pandas as pd
 
-        tables = [pd.DataFrame(columns) for columns in self.tables] + ([pd.DataFrame(self.rows)] if self.rows else [])
+        tables = [pd.DataFrame(columns) for columns in self.tables]
         return tables[0] if len(tables) == 1 else pd.concat(tables, ignore_index=True)
 
 
@@ -73,36 +71,20 @@ class Chunk:
         return {**self.__dict__, "_compiled": None}
 
     def __call__(self, start: int, stop: int, progress: Progress | None = None, total: int = 0) -> ChunkResult:
-        if self.diagnostics:
-            return self._detailed(start, stop, progress, total)
-        part = ChunkResult([], [], [], count=stop - start)
+        part = ChunkResult(count=stop - start)
         recorded = min(stop, self.trajectory_runs) if self.trajectories else start
         for first in range(start, stop, BATCH_SIZE):
             reps = range(first, min(stop, first + BATCH_SIZE))
             seeds = [replication_seed(self.seed, rep) for rep in reps]
             columns, histories = run_batch_recorded(
                 self.compiled, seeds, [self.overrides] * len(seeds), mechanism=self.mechanism,
-                mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first))
+                mechanism_params=self.mechanism_params, months=self.months, record=max(0, recorded - first),
+                diagnostics=self.diagnostics)
             part.tables.append({"replication": list(reps), **columns})
             for rep, history in zip(reps, histories, strict=False):
                 part.add_history(rep, history, self.compiled)
             if progress is not None:
                 progress(reps[-1] + 1, total)
-        return part
-
-    def _detailed(self, start: int, stop: int, progress: Progress | None, total: int) -> ChunkResult:
-        """One model per replication, for the Pareto and Nash diagnostics (they need each run's end state)."""
-        part = ChunkResult([], [], [], count=stop - start)
-        for rep in range(start, stop):
-            result = run_replication(self.compiled, replication_seed(self.seed, rep), overrides=self.overrides,
-                                     mechanism=self.mechanism, record=self.trajectories,
-                                     mechanism_params=self.mechanism_params)
-            part.rows.append({"replication": rep, **result.summary(self.months), **result.diagnostics()})
-            if self.trajectories:
-                part.add_history(rep, RoundHistory(result.history, result.initial_position, result.salience),
-                                 self.compiled)
-            if progress is not None:
-                progress(rep + 1, total)
         return part
 
 

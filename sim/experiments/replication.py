@@ -31,14 +31,26 @@ class ReplicationResult:
         return summarize(self.outcome, self.actor_ids, self.issue_ids, len(self.events), months)
 
     def diagnostics(self) -> dict[str, Any]:
-        """Pareto and Nash diagnostics of the final package over the veto players (scipy; slower)."""
-        from sim.mechanisms.diagnostics import nash_point, pareto_improvement
+        """Pareto and Nash diagnostics of the final package over the veto players (:func:`end_diagnostics`)."""
+        return end_diagnostics(self.state, self.outcome.package)
 
-        package = self.outcome.package
-        check = pareto_improvement(self.state, package)
-        nash = nash_point(self.state)
-        distance = float(np.sqrt(np.mean((package - nash) ** 2))) if nash is not None else np.nan
-        return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement, "nash_distance": distance}
+
+def end_diagnostics(state: NegotiationState, package: np.ndarray) -> dict[str, Any]:
+    """Whether the final ``package`` is Pareto-optimal for the veto players of the end ``state`` and the utility
+    they could all gain: among all packages, and among those within their bottom lines (1.0 / 0.0, NaN where the
+    bottom lines leave no common package); and its root-mean-square distance (points per issue) to their Nash
+    bargaining point (NaN where no package beats every disagreement value). scipy's linear programme, so a few ms
+    a replication."""
+    from sim.mechanisms.diagnostics import bottom_line_box, nash_point, pareto_improvement
+
+    check = pareto_improvement(state, package)
+    inside = pareto_improvement(state, package, box=bottom_line_box(state))
+    nash = nash_point(state)
+    distance = float(np.sqrt(np.mean((package - nash) ** 2))) if nash is not None else np.nan
+    zone = not np.isnan(inside.improvement)
+    return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement,
+            "pareto_optimal_within_bottom_lines": float(inside.optimal) if zone else np.nan,
+            "pareto_gain_within_bottom_lines": inside.improvement, "nash_distance": distance}
 
 
 DEFAULT_MONTHS = (6, 12, 24)

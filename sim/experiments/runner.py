@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,8 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         progress: Progress | None = None, workers: int = 1, diagnostics: bool = False,
         months: tuple[int, ...] | list[int] = (), horizon: int | None = None,
         mechanism_params: dict[str, Any] | None = None, trajectory_runs: int = TRAJECTORY_RUNS,
-        formats: tuple[str, ...] = ("parquet",)) -> RunResult:
+        formats: tuple[str, ...] = ("parquet",),
+        on_trajectories: Callable[[pd.DataFrame], object] | None = None) -> RunResult:
     """Run ``n`` seeded replications of ``scenario`` and return (and, with ``out``, save) the results.
 
     Replication ``r`` always uses seed ``SeedSequence(seed, spawn_key=(r,))``, so ``workers`` (local processes)
@@ -86,7 +88,9 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     paths). ``months`` adds the state at those months (``by_month``); ``horizon`` makes the outcome table the state
     at that month instead of at the end of the run - the game is the same either way. ``diagnostics=True`` adds
     Pareto-optimality and distance-to-Nash-point columns (slower). ``formats`` names the table formats written to
-    ``out`` besides Parquet (``"csv"``, ``"xlsx"``).
+    ``out`` besides Parquet (``"csv"``, ``"xlsx"``). ``on_trajectories`` is called with the positions table (the
+    result's ``trajectories``) as soon as the chunks holding the recorded replications are in, while worker
+    processes still run the others (``sim run`` draws its trajectories figure then).
     """
     if n < 1:
         raise ValueError("n must be at least 1")
@@ -106,9 +110,20 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     job = Chunk(scenario, seed, mechanism, overrides, trajectories, diagnostics, months, mechanism_params,
                 trajectory_runs)
     bounds = _chunk_bounds(n, workers)
+    recorded = sum(1 for start, _ in bounds if start < trajectory_runs) if trajectories else 0
     parts: list[ChunkResult] = []
+    positions_table: list[pd.DataFrame] = []
+
+    def arrived(part: ChunkResult) -> None:  # chunks come back in order
+        parts.append(part)
+        if len(parts) == recorded:
+            positions_table.append(_trajectory_frame([p for done in parts for p in done.positions], job.compiled))
+            if on_trajectories is not None:
+                on_trajectories(positions_table[0])
+
     if workers == 1:
-        parts = [job(start, stop, progress, n) for start, stop in bounds]
+        for start, stop in bounds:
+            arrived(job(start, stop, progress, n))
     else:
         with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
             futures = [pool.submit(job, start, stop) for start, stop in bounds]
@@ -117,10 +132,10 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
             done = 0
             for future in futures:
                 part = future.result()
-                parts.append(part)
                 done += part.count
                 if progress is not None:
                     progress(done, n)
+                arrived(part)
     compiled = job.compiled
     manifest = make_manifest(
         scenario=scenario.name, scenario_path=scenario.path, scenario_hash=scenario.hash, seed=seed,
@@ -133,9 +148,9 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
     frames = [part.frame() for part in parts]
     replications = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     round_rows = [row for part in parts for row in part.round_rows]
-    positions = [p for part in parts for p in part.positions]
-    result = RunResult(scenario, replications, pd.DataFrame(round_rows),
-                       _trajectory_frame(positions, compiled), manifest, horizon, months)
+    trajectory_table = positions_table[0] if positions_table else _trajectory_frame([], compiled)
+    result = RunResult(scenario, replications, pd.DataFrame(round_rows), trajectory_table, manifest, horizon,
+                       months)
     if out is not None:
         result.save(out, formats)
     return result

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.errors import SimError
+
+if TYPE_CHECKING:  # pandas is loaded where a table is written: parsing ``--format`` must not load it (``sim run``
+    import pandas as pd  # starts its workers before the main process loads pandas)
 
 TABLE_FORMATS = ("parquet", "csv", "xlsx")
 EXCEL_MAX_ROWS = 1_048_575  # one header row below Excel's 1,048,576-row sheet
@@ -46,6 +48,8 @@ def write_table(frame: pd.DataFrame, stem: Path, formats: tuple[str, ...] = ("pa
 
 def _plain(frame: pd.DataFrame) -> pd.DataFrame:
     """Categoricals and timezone-aware times as plain values (Excel keeps neither)."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         if isinstance(out[column].dtype, pd.CategoricalDtype):

@@ -46,7 +46,8 @@ that has not settled after ``max_rounds`` rounds keeps its last positions and is
 this happens in the first model round; afterwards the mechanism is frozen and only the model's influence step and
 events move positions. ``RoundResult.info["settled"]`` reports per issue how and after how many rounds.
 ``stop="fixed"`` plays one BDM round per model round, at most ``rounds`` (the pre-convergence behaviour; a
-``rounds`` given without ``stop`` implies it).
+``rounds`` given without ``stop`` implies it). ``info["bdm"]`` (per issue: the Condorcet medians before and after
+the round, the counts of each kind of pair) is built when first read.
 
 The forecast at the end is the capability x salience weighted mean of the final positions (``forecast="mean"``)
 or the Condorcet median (``"median"``). The arithmetic is vectorised over issues in ``sim.mechanisms.bdm_math``.
@@ -67,6 +68,7 @@ from sim.mechanisms import bdm_math as bm
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
 from sim.mechanisms.bdm_math import CAPITULATION, COMPROMISE, CONFLICT, STATUS_QUO
 from sim.mechanisms.compromise import weighted_mean
+from sim.mechanisms.lazy_info import LazyTable
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -210,6 +212,23 @@ def repeat_lag(history: list[np.ndarray], means: np.ndarray, new: np.ndarray, is
     return lag
 
 
+def issue_report(state: NegotiationState, kinds: np.ndarray, before: np.ndarray) -> LazyTable:
+    """``info["bdm"]`` of a round: per issue the Condorcet medians before (positions ``before``, (M, N)) and after
+    (the state's), and the counts of conflicts, compromises and capitulations among ``kinds``; built when read."""
+    after = state.position.T.astype(float)
+    w = (state.capability[:, None] * state.salience).T.astype(float)
+    ids = list(state.issue_ids)
+
+    def build() -> dict[str, dict[str, Any]]:
+        medians = [bm.condorcet_medians(x, w).tolist() for x in (before, after)]
+        count = {name: (kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
+                 (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
+        return {issue_id: {"median_before": medians[0][j], "median": medians[1][j],
+                           **{name: n[j] for name, n in count.items()}} for j, issue_id in enumerate(ids)}
+
+    return LazyTable(ids, build)
+
+
 class BDMChallenge(Mechanism):
     """Bueno de Mesquita's expected-utility challenge model, issue by issue (Scholz et al. 2011 reading)."""
 
@@ -248,19 +267,11 @@ class BDMChallenge(Mechanism):
             return RoundResult(info={"bdm_round": self._played, "frozen": True})
         x = state.position.T.astype(float)
         every = np.arange(state.n_issues)
-        new, kind, mu = self._round(state, x, every, self._fixed_risk(state))
+        new, kind, _ = self._round(state, x, every, self._fixed_risk(state), median=self.params.q < 1.0)
         state.position[:] = new.T
         state.clip()
         self._played += 1
-        return RoundResult(offer=self.forecast(state), info={"bdm": self._issue_info(state, kind, mu)})
-
-    def _issue_info(self, state: NegotiationState, kinds: np.ndarray, mu: np.ndarray) -> dict[str, dict[str, Any]]:
-        after = bm.condorcet_medians(state.position.T.astype(float), (state.capability[:, None] * state.salience).T)
-        count = {name: (kinds == kind).sum(axis=(1, 2)).tolist() for name, kind in
-                 (("conflicts", CONFLICT), ("compromises", COMPROMISE), ("capitulations", CAPITULATION))}
-        return {issue_id: {"median_before": before, "median": median, **{name: n[j] for name, n in count.items()}}
-                for j, (issue_id, before, median) in enumerate(zip(state.issue_ids, mu.tolist(), after.tolist(),
-                                                                  strict=True))}
+        return RoundResult(offer=self.forecast(state), info={"bdm": issue_report(state, kind, x)})
 
     def _solve(self, state: NegotiationState) -> RoundResult:
         """stop=converge: play rounds until each issue repeats an earlier state (see the module docstring)."""
@@ -271,7 +282,7 @@ class BDMChallenge(Mechanism):
         x = state.position.T.astype(float)
         m = state.n_issues
         log = Settling(history=[x.copy()], rounds=np.zeros(m, dtype=int), cycle=np.zeros(m, dtype=int))
-        mu0 = bm.condorcet_medians(x, (state.capability[:, None] * state.salience).T)
+        start = x.copy()
         counts = np.zeros((m, state.n_actors, state.n_actors), dtype=int)
         active = np.ones(m, dtype=bool)
         means = [x.mean(axis=1)]
@@ -302,7 +313,7 @@ class BDMChallenge(Mechanism):
         self.settled = log.report(state.issue_ids, p.max_rounds)
         return RoundResult(offer=self.forecast(state),
                            info={"settled": self.settled, "bdm_rounds": self._played,
-                                 "bdm": self._issue_info(state, counts, mu0)})
+                                 "bdm": issue_report(state, counts, start)})
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
         weight = state.capability[:, None] * state.salience

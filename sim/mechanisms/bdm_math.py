@@ -23,6 +23,7 @@ import numpy as np
 from sim.mechanisms.side_votes import Sides
 
 CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
+_KIND = np.arange(4, dtype=np.int8)  # the kinds as int8 scalars: the (M, N, N) kind arrays are int8
 _TIE = 1e-12  # vote-total margin below which two positions tie (as in the direct computation)
 
 
@@ -164,12 +165,10 @@ def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray, close: np.ndarray | No
     """kind[m, i, j] of the pair from i's view: conflict, compromise, capitulation or status quo.
 
     ``close`` (:func:`close_pairs`) may be passed when already known."""
-    n = x.shape[1]
     yields = (a < 0) & (b > 0)
-    kind = np.where(yields, np.where(np.abs(a) < b, COMPROMISE, CAPITULATION),
-                    np.where((a > 0) & (b > a), CONFLICT, STATUS_QUO))  # b > a > 0 is a conflict
-    kind[:, np.arange(n), np.arange(n)] = STATUS_QUO
-    kind[isclose(x[:, :, None], x[:, None, :]) if close is None else close] = STATUS_QUO
+    kind = np.where(yields, np.where(np.abs(a) < b, _KIND[COMPROMISE], _KIND[CAPITULATION]),
+                    np.where((a > 0) & (b > a), _KIND[CONFLICT], _KIND[STATUS_QUO]))  # b > a > 0 is a conflict
+    kind[isclose(x[:, :, None], x[:, None, :]) if close is None else close] = STATUS_QUO  # (the diagonal too)
     return kind
 
 
@@ -178,9 +177,8 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
     """New positions (M, N): each actor takes one received offer by the ``choice`` rule (ties: first actor).
 
     ``toward`` = x_j - x_i at [m, i, j] may be passed when already known."""
-    compromise = kind == COMPROMISE
-    frac = np.divide(np.abs(a), np.where(b > 0, b, 1.0))
-    frac[~compromise] = 1.0
+    compromise = kind == COMPROMISE  # (then b > 0)
+    frac = np.divide(np.abs(a), b, out=np.ones_like(a), where=compromise)  # |a| / b, else the whole way
     target = frac * (x[:, None, :] - x[:, :, None] if toward is None else toward)
     target += x[:, :, None]  # x_i + frac (x_j - x_i)
     offers = kind != STATUS_QUO
@@ -190,7 +188,7 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
         move[~offers] = np.inf
         pick = np.argmin(move, axis=2)
     else:
-        best = np.where(offers, kind, STATUS_QUO + 99).min(axis=2, keepdims=True)
+        best = np.where(offers, kind, np.int8(STATUS_QUO + 99)).min(axis=2, keepdims=True)
         sub = offers & (kind == best)
         key = move
         if choice == "scholz_code":

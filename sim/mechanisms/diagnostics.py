@@ -9,9 +9,17 @@ U_i(x) = sum_j w_ij (1 - |x_j - p_ij| / 100), piecewise linear and concave in x.
   Pareto-optimal and the dominating package is returned.
 * **Nash bargaining point** (:func:`nash_point`; Nash 1950, "The bargaining problem", Econometrica 18(2)):
   argmax_y prod_i (U_i(y) - d_i) over the veto players with U_i(y) > d_i, where the disagreement value
-  d_i = max(outside option o_i, U_i(disagreement package)) (an unset, NaN, outside option is ignored). The log
-  of the product is concave, so a local optimiser from several starts finds the maximum; ``None`` when no
-  package beats every d_i.
+  d_i = max(outside option o_i, U_i(disagreement package)) (an unset, NaN, outside option is ignored); ``None``
+  when no package beats every d_i.
+
+  - Two players (the usual case): exact. Any package off their Pareto frontier can be improved for both, which
+    raises the product, so the maximum lies on the frontier; with additive utilities the frontier is the
+    fractional-knapsack path of ``frontier.Frontier`` (issues conceded from one player's ideal toward the
+    other's in increasing order of cost per unit of gain; Raiffa 1982, ch. 12). On each of its M linear pieces
+    the product is a quadratic in the share conceded, (A - s c)(B + s g), maximised at
+    s* = (g A - c B) / (2 g c) or at an end, so the maximum is the best of at most 3M points.
+  - Three or more players: the log of the product is concave, so a local optimiser (Powell) from several starts
+    finds the maximum.
 
 scipy (``scipy.optimize``) is imported lazily.
 """
@@ -25,6 +33,8 @@ import numpy as np
 from sim.core.seeds import replication_generator
 from sim.core.state import NegotiationState
 from sim.core.utility import issue_weights, utilities
+from sim.mechanisms.coercive_round import bottom_line_box as two_player_box
+from sim.mechanisms.frontier import Frontier, agreement_box
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,22 @@ def disagreement_values(state: NegotiationState, players: np.ndarray | None = No
     return np.fmax(state.outside_option[idx], fallback)  # an unset (NaN) outside option means the fallback
 
 
+def bottom_line_box(state: NegotiationState, players: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Per issue, the interval (lo, hi) of packages the veto players' bottom lines allow (lo > hi: none): for two
+    players the default mechanism's own rule (``coercive_round.bottom_line_box``: a bottom line bounds how far a
+    player concedes toward the other's ideal), for more ``frontier.agreement_box``."""
+    idx = _players(state, players)
+    ideal, reservation = state.position[idx], state.reservation[idx]
+    if idx.size == 2:
+        return two_player_box(ideal, reservation)
+    return agreement_box(ideal, reservation, np.ones(idx.size, dtype=bool))
+
+
 def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np.ndarray | None = None,
-                       tol: float = 1e-7) -> ParetoCheck:
-    """Whether ``package`` is Pareto-optimal for the veto players (all actors if there are none)."""
+                       tol: float = 1e-7, box: tuple[np.ndarray, np.ndarray] | None = None) -> ParetoCheck:
+    """Whether ``package`` is Pareto-optimal for the veto players (all actors if there are none) among the
+    packages on the 0-100 scales, or among those in ``box`` (lo, hi per issue; e.g. :func:`bottom_line_box`);
+    an empty box (lo > hi on some issue) leaves nothing to compare with: optimal, with a NaN gain."""
     from scipy.optimize import linprog
 
     idx = _players(state, players)
@@ -76,7 +99,10 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
         row[m + i * m: m + (i + 1) * m] = w[i] / 100.0
         a_ub.append(row)
         b_ub.append(w[i].sum() - base[i])  # U_i(y) >= U_i(x)
-    bounds = [(0.0, 100.0)] * m + [(0.0, None)] * (n * m)
+    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    if np.any(lo > hi):
+        return ParetoCheck(True, float("nan"), None)
+    bounds = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)] + [(0.0, None)] * (n * m)
     res = linprog(c, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
     if not res.success:
         return ParetoCheck(True, 0.0, None)
@@ -87,14 +113,54 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
     return ParetoCheck(True, max(gain, 0.0), None)
 
 
+NASH_MARGIN = 1e-12
+"""How far above d_i a player's utility must be to count as beating it (rounding in the sums is far smaller)."""
+
+
 def nash_point(state: NegotiationState, players: np.ndarray | None = None,
                starts: int = 8, seed: int = 0) -> np.ndarray | None:
-    """Package maximising the Nash product over the veto players, or None if no package beats every d_i."""
-    from scipy.optimize import minimize
-
+    """Package maximising the Nash product over the veto players, or None if no package beats every d_i (exact
+    for two players; ``starts`` and ``seed`` set the random starts of the search for three or more)."""
     idx = _players(state, players)
     ideal, sal = state.position[idx], state.salience[idx]
     d = disagreement_values(state, idx)
+    if idx.size == 2:
+        return nash_point_of_two(ideal, sal, d)
+    return _nash_by_search(ideal, sal, d, state.capability[idx], starts, seed)
+
+
+def nash_point_of_two(ideal: np.ndarray, salience: np.ndarray, d: np.ndarray) -> np.ndarray | None:
+    """The exact Nash bargaining package of two players (ideal points and saliences (2, M), disagreement values
+    (2,)): the best point of the quadratic product on each linear piece of their Pareto frontier (see the module
+    docstring); None if no point of the frontier gives both more than d."""
+    m = ideal.shape[1]
+    if not m:
+        return None
+    frontier = Frontier.build(ideal[0], salience[0], ideal[1], salience[1], np.zeros(m), np.full(m, 100.0))
+    surplus_p = frontier.base_p - frontier.cost_cum[:-1] - d[0]  # A: player 0's surplus where each piece starts
+    surplus_r = frontier.base_r + frontier.gain_cum[:-1] - d[1]  # B: player 1's
+    cost, gain = frontier.cost, frontier.gain
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex = np.where(gain * cost > 0, (gain * surplus_p - cost * surplus_r) / (2.0 * gain * cost), 0.0)
+    shares = np.stack([np.zeros(m), np.ones(m), np.clip(vertex, 0.0, 1.0)], axis=-1)  # (M, 3) per piece
+    a = surplus_p[:, None] - shares * cost[:, None]
+    b = surplus_r[:, None] + shares * gain[:, None]
+    product = np.where((a > NASH_MARGIN) & (b > NASH_MARGIN), a * b, -np.inf).ravel()
+    if not np.isfinite(product).any():
+        return None
+    best = int(np.argmax(product))  # the first of equal maxima: the least conceded of equal packages
+    piece, share = divmod(best, 3)
+    ordered = np.where(np.arange(m) < piece, 1.0, 0.0)
+    ordered[piece] = shares[piece, share]
+    fraction = np.empty(m)
+    fraction[frontier.order] = ordered
+    return frontier.start + fraction * frontier.step
+
+
+def _nash_by_search(ideal: np.ndarray, sal: np.ndarray, d: np.ndarray, capability: np.ndarray, starts: int,
+                    seed: int) -> np.ndarray | None:
+    """The Nash package by Powell's method from several starts (the log of the product is concave)."""
+    from scipy.optimize import minimize
 
     def negative_log_product(y: np.ndarray) -> float:
         surplus = utilities(ideal, sal, np.clip(y, 0.0, 100.0)) - d
@@ -103,7 +169,7 @@ def nash_point(state: NegotiationState, players: np.ndarray | None = None,
         return -float(np.log(surplus).sum())
 
     rng = replication_generator(seed)
-    weights = state.capability[idx][:, None] * sal
+    weights = capability[:, None] * sal
     total = weights.sum(axis=0)
     centre = np.where(total > 0, (weights * ideal).sum(axis=0) / np.where(total > 0, total, 1), ideal.mean(0))
     candidates = [centre, ideal.mean(axis=0), *ideal] + [rng.uniform(0, 100, ideal.shape[1])

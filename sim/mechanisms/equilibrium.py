@@ -89,12 +89,13 @@ def _step(frontiers: Frontiers, values: np.ndarray, outside: np.ndarray, flow: n
 
 def _guess(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
            recognition: np.ndarray | None, steps: int = 60) -> np.ndarray:
-    """The fixed point on the branch where both proposers make accepted offers, by a bracketing root search on
-    player 0's value, for a batch with one leading axis (K elements).
+    """The fixed point on the branch where both proposers make accepted offers, by a safeguarded Newton search
+    for the root of player 0's value through a full cycle minus itself, for a batch with one leading axis (K
+    elements).
 
     On that branch the month-to-month map reduces to one monotone scalar map (player 0's value through a full
-    cycle), so the bracketing search converges whatever the discount factors; :func:`solve` checks the guess and
-    iterates from it where another branch (no deal in some month, breakdown) holds."""
+    cycle), piecewise linear in it, so the search converges whatever the discount factors; :func:`solve` checks
+    the guess and iterates from it where another branch (no deal in some month, breakdown) holds."""
     def bind(index: np.ndarray):  # the cycle map (and the helpers it needs) on the elements ``index``
         f = (frontiers[0].take(index), frontiers[1].take(index))
         out, fl, de = outside[index], flow[index], delta[index]
@@ -102,29 +103,43 @@ def _guess(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: n
         def keep(i: int, c: np.ndarray) -> np.ndarray:
             return np.maximum(out[:, i], (1.0 - de[:, i]) * fl[:, i] + de[:, i] * c)
 
+        def keep_and_slope(i: int, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            going_on = (1.0 - de[:, i]) * fl[:, i] + de[:, i] * c
+            return np.maximum(out[:, i], going_on), np.where(going_on >= out[:, i], de[:, i], 0.0)
+
         def offer_value(k: int, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             v_p, v_r, _ = f[k].value(need)
             return v_p, v_r
 
         if recognition is None:
-            def cycle(p0: np.ndarray) -> np.ndarray:  # player 0 proposes; next month player 1 does
-                p1, _ = offer_value(1, keep(0, p0))
-                return offer_value(0, keep(1, p1))[0]
+            def cycle(p0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:  # player 0 proposes; next player 1 does
+                need1, slope1 = keep_and_slope(0, p0)
+                p1, offer1 = f[1].value_and_slope(need1)
+                need0, slope0 = keep_and_slope(1, p1)
+                p0_next, offer0 = f[0].value_and_slope(need0)
+                return p0_next - p0, offer0 * slope0 * offer1 * slope1 - 1.0
             return cycle, keep, offer_value, None
         pi0, pi1 = recognition[index, 0], recognition[index, 1]
 
-        def own(i: int, k: int, c_other: np.ndarray) -> np.ndarray:  # i's value before the draw, given the other's
-            f_own = offer_value(k, keep(1 - i, c_other))[0]
-            a = (pi0 if i == 0 else pi1) * f_own
-            share = pi1 if i == 0 else pi0
-            return np.maximum(a + share * out[:, i],
-                              (a + share * (1.0 - de[:, i]) * fl[:, i]) / (1.0 - share * de[:, i]))
+        def own_and_slope(i: int, k: int, c_other: np.ndarray, d_other: np.ndarray | None = None
+                          ) -> tuple[np.ndarray, np.ndarray]:  # i's value before the draw, given the other's
+            need, slope = keep_and_slope(1 - i, c_other)
+            f_own, offer = f[k].value_and_slope(need)
+            pi_own, share = (pi0, pi1) if i == 0 else (pi1, pi0)
+            a, da = pi_own * f_own, pi_own * offer * slope * (1.0 if d_other is None else d_other)
+            walk, wait = a + share * out[:, i], (a + share * (1.0 - de[:, i]) * fl[:, i]) / (1.0 - share * de[:, i])
+            return np.maximum(walk, wait), np.where(walk >= wait, da, da / (1.0 - share * de[:, i]))
 
-        def mixed_cycle(c0: np.ndarray) -> np.ndarray:
-            return own(0, 0, own(1, 1, c0))
+        def own(i: int, k: int, c_other: np.ndarray) -> np.ndarray:
+            return own_and_slope(i, k, c_other)[0]
+
+        def mixed_cycle(c0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            c1, d1 = own_and_slope(1, 1, c0)
+            c0_next, d0 = own_and_slope(0, 0, c1, d1)
+            return c0_next - c0, d0 - 1.0
         return mixed_cycle, keep, offer_value, own
 
-    v0 = _root(lambda index: (lambda x, c=bind(index)[0]: c(x) - x), outside.shape[0], steps)
+    v0 = _root(lambda index: bind(index)[0], outside.shape[0], steps)
     _, keep, offer_value, own = bind(np.arange(outside.shape[0]))
     if recognition is None:
         p1, r0 = offer_value(1, keep(0, v0))
@@ -136,37 +151,49 @@ def _guess(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: n
 
 
 def _root(bind, size: int, steps: int, tol: float = 1e-13) -> np.ndarray:
-    """A root in [0, 1] of the decreasing function g (g(0) >= 0 >= g(1)), element by element, by the Illinois
-    variant of false position (Dowell & Jarratt 1971, BIT 11): exact in one step on a linear piece, never leaving
-    the bracket. ``bind(index)`` returns g on the elements ``index`` of the batch; the search works on the
-    elements still open (re-bound once at most half remain), and each element's iterates are its own, so its root
-    never depends on the rest of the batch."""
+    """A root in [0, 1] of the decreasing function g (g(0) >= 0 >= g(1)), element by element: Newton's step from
+    the last iterate where it falls strictly inside the bracket, else the Illinois variant of false position
+    (Dowell & Jarratt 1971, BIT 11), so the iterates never leave the bracket. g is piecewise linear here, so a
+    Newton step from the piece holding the root lands on it. ``bind(index)`` returns, on the elements ``index`` of
+    the batch, a function giving g and its derivative; the search works on the elements still open (re-bound once
+    at most half remain), and each element's iterates are its own, so its root never depends on the rest of the
+    batch."""
     index = np.arange(size)
     g = bind(index)
     lo, hi = np.zeros(size), np.ones(size)
-    g_lo, g_hi = g(lo), g(hi)
+    (g_lo, slope_lo), (g_hi, slope_hi) = g(lo), g(hi)
     side = np.zeros(size)
     x = np.where(g_lo <= 0, lo, np.where(g_hi >= 0, hi, 0.5))
     root = x.copy()
     open_ = (g_lo > 0) & (g_hi < 0)
+    nearer_hi = -g_hi < g_lo  # Newton starts from the end nearer the root
+    last, g_last, slope_last = np.where(nearer_hi, hi, lo), np.where(nearer_hi, g_hi, g_lo), np.where(
+        nearer_hi, slope_hi, slope_lo)
     for _ in range(steps):
         n_open = int(np.count_nonzero(open_))
         if not n_open:
             break
         if n_open <= open_.size // 2:  # drop the settled elements from the working set
             root[index] = x
-            index, lo, hi, g_lo, g_hi, side, x = (v[open_] for v in (index, lo, hi, g_lo, g_hi, side, x))
+            index, lo, hi, g_lo, g_hi, side, x, last, g_last, slope_last = (
+                v[open_] for v in (index, lo, hi, g_lo, g_hi, side, x, last, g_last, slope_last))
             open_ = np.ones(n_open, dtype=bool)
             g = bind(index)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = last - g_last / np.where(slope_last < 0, slope_last, -1.0)
+        use_newton = (slope_last < 0) & (newton > lo) & (newton < hi)
         span = g_lo - g_hi
         trial = np.where(span > 0, lo + g_lo * (hi - lo) / np.where(span > 0, span, 1.0), 0.5 * (lo + hi))
+        trial = np.where(use_newton, newton, trial)
         trial = np.where(open_, np.clip(trial, lo, hi), x)
-        g_x = g(trial)
+        g_x, slope_x = g(trial)
         x = np.where(open_, trial, x)
+        last, g_last, slope_last = trial, g_x, slope_x
         up = open_ & (g_x > 0)
         down = open_ & (g_x < 0)
-        g_hi = np.where(up & (side > 0), 0.5 * g_hi, g_hi)  # Illinois: halve the stale end's value
-        g_lo = np.where(down & (side < 0), 0.5 * g_lo, g_lo)
+        stale = ~use_newton  # Illinois: halve the stale end's value after a false-position step
+        g_hi = np.where(up & stale & (side > 0), 0.5 * g_hi, g_hi)
+        g_lo = np.where(down & stale & (side < 0), 0.5 * g_lo, g_lo)
         lo, g_lo = np.where(up, trial, lo), np.where(up, g_x, g_lo)
         hi, g_hi = np.where(down, trial, hi), np.where(down, g_x, g_hi)
         side = np.where(up, 1.0, np.where(down, -1.0, side))

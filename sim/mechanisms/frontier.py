@@ -92,6 +92,10 @@ class Frontier:
         (see :func:`frontier_value`)."""
         return frontier_value(self.base_p, self.base_r, self.gain_cum, self.table, need)
 
+    def value_and_slope(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The proposer's utility and its derivative in ``need`` (:func:`frontier_value_and_slope`)."""
+        return frontier_value_and_slope(self.base_p, self.base_r, self.gain_cum, self.table, need)
+
     def values_only(self, index: np.ndarray | tuple) -> FrontierValues:
         """What :meth:`value` reads, for the batch elements ``index``: the solver's working copy, cheaper to subset
         than the whole frontier."""
@@ -119,6 +123,10 @@ class FrontierValues:
     def value(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return frontier_value(self.base_p, self.base_r, self.gain_cum, self.table, need)
 
+    def value_and_slope(self, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The proposer's utility and its derivative in ``need`` (:func:`frontier_value_and_slope`)."""
+        return frontier_value_and_slope(self.base_p, self.base_r, self.gain_cum, self.table, need)
+
     def take(self, index: np.ndarray | tuple) -> FrontierValues:
         """The elements ``index`` of the leading axes (as :meth:`Frontier.take`)."""
         return FrontierValues(self.base_p[index], self.base_r[index], self.gain_cum[index], self.table[index])
@@ -131,6 +139,30 @@ def frontier_value(base_p: np.ndarray, base_r: np.ndarray, gain_cum: np.ndarray,
     The same arithmetic as :meth:`Frontier.offer`'s cut, read off the cumulative sums at the cut (a sum of the
     first k entries in order is exactly ``*_cum[k]``): the solver's hot path. The four numbers at the cut come
     from ``table`` (..., 4, M + 1), gathered from its flattened rows."""
+    delta, feasible, done, g_next, c_done, c_next, share = _at_cut(base_r, gain_cum, table, need)
+    share = np.clip(share, 0.0, 1.0)
+    lost = c_done + share * c_next
+    return base_p - lost, base_r + (done + share * g_next), feasible
+
+
+def frontier_value_and_slope(base_p: np.ndarray, base_r: np.ndarray, gain_cum: np.ndarray, table: np.ndarray,
+                             need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The proposer's utility of :func:`frontier_value` (the same numbers) and its derivative in ``need``: minus the
+    proposer's loss per unit of the responder's gain on the piece of the frontier the cut lies on, zero where
+    ``need`` is below the responder's utility at the proposer's best point or beyond the frontier's end (the value
+    is flat there). At a breakpoint it is the slope of the piece the cut counts it in: the solver uses it for
+    Newton steps inside a bracket, never for the value itself."""
+    delta, _, _, g_next, c_done, c_next, share = _at_cut(base_r, gain_cum, table, need)
+    inside = (delta > 0.0) & (g_next > 0.0) & (share >= 0.0) & (share < 1.0)
+    clipped = np.clip(share, 0.0, 1.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.where(inside, -c_next / np.where(g_next > 0.0, g_next, 1.0), 0.0)
+    return base_p - (c_done + clipped * c_next), slope
+
+
+def _at_cut(base_r: np.ndarray, gain_cum: np.ndarray, table: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The responder's shortfall, feasibility, the cut's four numbers (gain and cost before it, gain and cost of
+    the piece it lies on) and the share of that piece conceded, unclipped."""
     delta = np.maximum(np.asarray(need, dtype=float) - base_r, 0.0)
     feasible = delta <= gain_cum[..., -1] + TOLERANCE
     if table.shape[:-2] == delta.shape and gain_cum.shape[:-1] == delta.shape:  # one frontier per element
@@ -150,9 +182,7 @@ def frontier_value(base_p: np.ndarray, base_r: np.ndarray, gain_cum: np.ndarray,
         done, g_next, c_done, c_next = at[..., 0], at[..., 1], at[..., 2], at[..., 3]
     with np.errstate(divide="ignore", invalid="ignore"):
         share = np.where(g_next > 0, (delta - done) / np.where(g_next > 0, g_next, 1.0), 0.0)
-    share = np.clip(share, 0.0, 1.0)
-    lost = c_done + share * c_next
-    return base_p - lost, base_r + (done + share * g_next), feasible
+    return delta, feasible, done, g_next, c_done, c_next, share
 
 
 def agreement_box(ideal: np.ndarray, reservation: np.ndarray, veto: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

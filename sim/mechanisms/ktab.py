@@ -27,7 +27,8 @@ Per issue, with positions x_i (0-100), capabilities c_i, saliences s_i and utili
 
 The arithmetic is vectorised over issues in :mod:`sim.mechanisms.ktab_math` (contest strengths from sorted
 prefix sums, not an N x N x N tensor); each round computes the outcome distribution once and uses it for both
-the forecast and the reported distribution.
+the forecast and the reported distribution (``info["distribution"]``, built when first read); the final forecast
+reuses the last one when the positions are those it was computed at.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from sim.core.heap import retain_freed_memory
 from sim.core.state import NegotiationState
 from sim.mechanisms import ktab_math as km
 from sim.mechanisms.base import FinalOutcome, Mechanism, RoundResult
+from sim.mechanisms.lazy_info import LazyTable
 
 if TYPE_CHECKING:
     from sim.policies.base import Policy
@@ -106,6 +108,7 @@ class KTABSpatial(Mechanism):
 
     def start(self, state: NegotiationState, rng: np.random.Generator) -> None:
         self.converged_round: int | None = None
+        self._last: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         retain_freed_memory()  # its per-round (M, N, N) temporaries otherwise page-fault (sim.core.heap)
 
     def _arrays(self, state: NegotiationState) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -114,9 +117,17 @@ class KTABSpatial(Mechanism):
         return x, s, state.capability.astype(float)[None, :] * s
 
     def _distributions(self, x: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """pi (M, N) at positions ``x`` and weights ``w``; the last one is kept, since the final forecast asks
+        again for the positions the last round ended at."""
+        last = getattr(self, "_last", None)
+        if last is not None and np.array_equal(last[0], x) and np.array_equal(last[1], w):
+            return last[2]
         p = self.params
         prob = km.contest_probabilities(x, w, p.gamma, p.risk_power)
-        return km.condorcet_distributions(prob, p.markov_iterations)
+        pi = km.condorcet_distributions(prob, p.markov_iterations)
+        pi.flags.writeable = False
+        self._last = (x.copy(), w.copy(), pi)
+        return pi
 
     def step(self, state: NegotiationState, rng: np.random.Generator,
              policies: Sequence[Policy]) -> RoundResult:
@@ -133,15 +144,16 @@ class KTABSpatial(Mechanism):
             self.converged_round = state.round
         x, _, w = self._arrays(state)
         pi = self._distributions(x, w)
+        ids = state.issue_ids
         return RoundResult(offer=km.forecasts(x, pi, p.forecast == "mode"),
                            info={"converged": self.converged_round, "max_move": moved,
-                                 "distribution": self._pooled(state, x, pi)})
+                                 "distribution": LazyTable(ids, lambda: self._pooled(ids, x, pi))})
 
     @staticmethod
-    def _pooled(state: NegotiationState, x: np.ndarray, pi: np.ndarray) -> dict[str, dict[float, float]]:
+    def _pooled(issue_ids: Sequence[str], x: np.ndarray, pi: np.ndarray) -> dict[str, dict[float, float]]:
         """Per issue: position -> probability, equal positions (to 6 decimals) pooled in actor order."""
         out: dict[str, dict[float, float]] = {}
-        for issue_id, values, probs in zip(state.issue_ids, np.round(x, 6).tolist(), (pi + 0.0).tolist(),
+        for issue_id, values, probs in zip(issue_ids, np.round(x, 6).tolist(), (pi + 0.0).tolist(),
                                            strict=True):
             pooled = dict(zip(values, probs, strict=True))  # 0.0 + p == p: no equal positions, nothing to add
             if len(pooled) < len(values):
@@ -154,7 +166,7 @@ class KTABSpatial(Mechanism):
     def distributions(self, state: NegotiationState) -> dict[str, dict[float, float]]:
         """Outcome distribution per issue: position -> probability (equal positions pooled)."""
         x, _, w = self._arrays(state)
-        return self._pooled(state, x, self._distributions(x, w))
+        return self._pooled(state.issue_ids, x, self._distributions(x, w))
 
     def forecast(self, state: NegotiationState) -> np.ndarray:
         x, _, w = self._arrays(state)

@@ -186,28 +186,46 @@ def relation_network(scenario: Scenario) -> plt.Figure:
 
 
 def save_run_plots(result, out: str | Path, formats: Sequence[str] = ("png",), parallel: bool = True,
-                   meanwhile: Callable[[], object] | None = None, network: Path | None = None) -> list[Path]:
+                   meanwhile: Callable[[], object] | None = None, network: Path | None = None,
+                   trajectories: Path | None = None) -> list[Path]:
     """Write the standard figures of a run (a RunResult) into ``out/plots``, once per figure format, and return
-    their paths (outcomes, trajectories when there are any, network). With ``parallel`` the trajectories figure is
-    drawn in a forked process (where that is safe) while this one draws the others and runs ``meanwhile``;
-    ``network`` is the network figure's path when :func:`save_network` already drew it (it needs no results)."""
+    their paths (outcomes, trajectories when there are any, network). With ``parallel`` one figure is drawn in a
+    forked process (where that is safe) while this one draws the other and runs ``meanwhile``: the trajectories
+    figure, or the outcomes figure when ``trajectories`` is the path of a trajectories figure already drawn (by
+    :func:`save_trajectories`, e.g. while worker processes ran). ``network`` is the network figure's path when
+    :func:`save_network` already drew it (it needs no results)."""
     folder = Path(out) / "plots"
     formats = tuple(formats)
-    drawing = (Background(_save_trajectories, result.trajectories, result.scenario, folder / "trajectories",
-                          formats, parallel=parallel) if len(result.trajectories) else None)
-    if meanwhile is not None:
-        meanwhile()
-    paths = [save(outcome_distribution(result.table, result.scenario.title, result.scenario), folder / "outcomes",
-                  formats)]
-    network = network or save_network(result.scenario, out, formats)
-    if drawing is not None:
-        paths.append(drawing.result())
-    return [*paths, network]
+    if trajectories is None and len(result.trajectories):
+        drawing = Background(_save_trajectories, result.trajectories, result.scenario, folder / "trajectories",
+                             formats, parallel=parallel)
+        if meanwhile is not None:
+            meanwhile()
+        paths = [_save_outcomes(result.table, result.scenario, folder / "outcomes", formats), drawing.result()]
+    else:
+        outcomes = Background(_save_outcomes, result.table, result.scenario, folder / "outcomes", formats,
+                              parallel=parallel)
+        if meanwhile is not None:
+            meanwhile()
+        paths = [outcomes.result(), *([trajectories] if trajectories is not None else [])]
+    return [*paths, network or save_network(result.scenario, out, formats)]
+
+
+def save_trajectories(frame: pd.DataFrame, scenario: Scenario, out: str | Path,
+                      formats: Sequence[str] = ("png",)) -> Path:
+    """The trajectories figure of a positions table as ``out/plots/trajectories`` (in each figure format)."""
+    return _save_trajectories(frame, scenario, Path(out) / "plots" / "trajectories", tuple(formats))
 
 
 def save_network(scenario: Scenario, out: str | Path, formats: Sequence[str] = ("png",)) -> Path:
     """The relation network of ``scenario`` as ``out/plots/network`` (in each figure format)."""
     return save(relation_network(scenario), Path(out) / "plots" / "network", tuple(formats))
+
+
+def _save_outcomes(table: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
+    """Saved as laid out: ``tight_layout`` already fits the axes and their labels above the band it keeps for the
+    legend, so the measuring draw of a tight save would only trim the margins."""
+    return save(outcome_distribution(table, scenario.title, scenario), path, formats, tight=False)
 
 
 def _save_trajectories(frame: pd.DataFrame, scenario: Scenario, path: Path, formats: tuple[str, ...]) -> Path:
