@@ -168,3 +168,32 @@ def test_coercive_deals_are_efficient_within_the_bottom_lines(seed):
     if result.outcome.status == "signed":
         assert row["pareto_optimal_within_bottom_lines"] == 1.0
         assert row["pareto_gain_within_bottom_lines"] <= 1e-7
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(0, 100_000), st.booleans())
+def test_exact_pareto_check_of_two_equals_the_linear_programme(seed, boxed):
+    """Two players: the check on their frontier gives the linear programme's verdict and joint gain (to its
+    solver tolerance), over all packages and within a box, for packages inside and outside it; a dominating
+    package it returns lies in the box and is at least as good for both."""
+    from sim.mechanisms.diagnostics import pareto_by_programme
+    from sim.mechanisms.two_party import pareto_check_of_two
+
+    rng = np.random.default_rng(seed)
+    m = int(rng.integers(1, 5))
+    grid = rng.random() < 0.3
+    ideal = rng.choice([0.0, 25.0, 50.0, 100.0], (2, m)) if grid else rng.uniform(0, 100, (2, m))
+    salience = rng.choice([0.0, 0.5, 1.0], (2, m)) if grid else rng.uniform(0.05, 1, (2, m))
+    lo = rng.uniform(0, 60, m) if boxed else np.zeros(m)
+    hi = np.minimum(lo + rng.uniform(0, 50, m), 100.0) if boxed else np.full(m, 100.0)
+    package = rng.choice([rng.uniform(lo, hi), rng.uniform(0, 100, m), ideal[0], ideal[1]])
+    optimal, gain, dominating = pareto_check_of_two(ideal, salience, package, lo, hi)
+    reference = pareto_by_programme(ideal, salience, package, lo, hi)
+    assert abs(gain - reference.improvement) <= 1e-7
+    if abs(reference.improvement - 1e-7) > 1e-8:  # away from the threshold the verdicts agree
+        assert optimal == reference.optimal
+    if dominating is not None:
+        assert np.all((dominating >= lo - 1e-9) & (dominating <= hi + 1e-9))
+        assert np.all(utilities(ideal, salience, dominating) >= utilities(ideal, salience, package) - 1e-9)
+        assert utilities(ideal, salience, dominating).sum() == pytest.approx(
+            utilities(ideal, salience, package).sum() + gain, abs=1e-9)

@@ -3,23 +3,17 @@
 Utilities are the additive salience-weighted ones of :mod:`sim.core.utility`:
 U_i(x) = sum_j w_ij (1 - |x_j - p_ij| / 100), piecewise linear and concave in x.
 
-* **Pareto check** (:func:`pareto_improvement`): solve the linear programme
-  max sum_i U_i(y) s.t. U_i(y) >= U_i(x) for every veto player i, 0 <= y <= 100, with |y_j - p_ij| replaced by
-  t_ij >= +-(y_j - p_ij) (exact at the optimum). If the optimum beats x by more than ``tol`` the package is not
-  Pareto-optimal and the dominating package is returned.
+* **Pareto check** (:func:`pareto_improvement`): max sum_i U_i(y) s.t. U_i(y) >= U_i(x) for every veto player i,
+  y in a box (0-100, or the players' bottom lines). If the optimum beats x by more than ``tol`` the package is
+  not Pareto-optimal and the dominating package is returned. Two players (the usual case): exact on their Pareto
+  frontier (``two_party.pareto_check_of_two``); more: the linear programme with |y_j - p_ij| replaced by
+  t_ij >= +-(y_j - p_ij) (exact at the optimum).
 * **Nash bargaining point** (:func:`nash_point`; Nash 1950, "The bargaining problem", Econometrica 18(2)):
   argmax_y prod_i (U_i(y) - d_i) over the veto players with U_i(y) > d_i, where the disagreement value
   d_i = max(outside option o_i, U_i(disagreement package)) (an unset, NaN, outside option is ignored); ``None``
-  when no package beats every d_i.
-
-  - Two players (the usual case): exact. Any package off their Pareto frontier can be improved for both, which
-    raises the product, so the maximum lies on the frontier; with additive utilities the frontier is the
-    fractional-knapsack path of ``frontier.Frontier`` (issues conceded from one player's ideal toward the
-    other's in increasing order of cost per unit of gain; Raiffa 1982, ch. 12). On each of its M linear pieces
-    the product is a quadratic in the share conceded, (A - s c)(B + s g), maximised at
-    s* = (g A - c B) / (2 g c) or at an end, so the maximum is the best of at most 3M points.
-  - Three or more players: the log of the product is concave, so a local optimiser (Powell) from several starts
-    finds the maximum.
+  when no package beats every d_i. Two players: exact on their frontier (``two_party.nash_point_of_two``: any
+  package off it can be improved for both, which raises the product). Three or more: the log of the product is
+  concave, so a local optimiser (Powell) from several starts finds the maximum.
 
 scipy (``scipy.optimize``) is imported lazily.
 """
@@ -34,7 +28,8 @@ from sim.core.seeds import replication_generator
 from sim.core.state import NegotiationState
 from sim.core.utility import issue_weights, utilities
 from sim.mechanisms.coercive_round import bottom_line_box as two_player_box
-from sim.mechanisms.frontier import Frontier, agreement_box
+from sim.mechanisms.frontier import agreement_box
+from sim.mechanisms.two_party import nash_point_of_two, pareto_check_of_two
 
 
 @dataclass(frozen=True)
@@ -73,14 +68,28 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
                        tol: float = 1e-7, box: tuple[np.ndarray, np.ndarray] | None = None) -> ParetoCheck:
     """Whether ``package`` is Pareto-optimal for the veto players (all actors if there are none) among the
     packages on the 0-100 scales, or among those in ``box`` (lo, hi per issue; e.g. :func:`bottom_line_box`);
-    an empty box (lo > hi on some issue) leaves nothing to compare with: optimal, with a NaN gain."""
+    an empty box (lo > hi on some issue) leaves nothing to compare with: optimal, with a NaN gain. Two players:
+    exact on their frontier (``two_party``); more: the linear programme."""
+    idx = _players(state, players)
+    ideal, salience = state.position[idx], state.salience[idx]
+    m = ideal.shape[1]
+    x = np.asarray(package, dtype=float)
+    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    if np.any(lo > hi):
+        return ParetoCheck(True, float("nan"), None)
+    if idx.size == 2:
+        return ParetoCheck(*pareto_check_of_two(ideal, salience, x, lo, hi, tol))
+    return pareto_by_programme(ideal, salience, x, lo, hi, tol)
+
+
+def pareto_by_programme(ideal: np.ndarray, salience: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                        tol: float = 1e-7) -> ParetoCheck:
+    """The Pareto check as a linear programme, for any number of players (ideal points and saliences (N, M))."""
     from scipy.optimize import linprog
 
-    idx = _players(state, players)
-    ideal, w = state.position[idx], issue_weights(state.salience[idx])
+    w = issue_weights(salience)
     n, m = ideal.shape
-    x = np.asarray(package, dtype=float)
-    base = utilities(ideal, state.salience[idx], x)
+    base = utilities(ideal, salience, x)
     # variables: y (m), t (n*m); U_i = sum_j w_ij - sum_j w_ij t_ij / 100
     c = np.concatenate([np.zeros(m), w.ravel() / 100.0])  # minimise sum of weighted distances
     a_ub, b_ub = [], []
@@ -99,22 +108,15 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
         row[m + i * m: m + (i + 1) * m] = w[i] / 100.0
         a_ub.append(row)
         b_ub.append(w[i].sum() - base[i])  # U_i(y) >= U_i(x)
-    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
-    if np.any(lo > hi):
-        return ParetoCheck(True, float("nan"), None)
     bounds = [(float(a), float(b)) for a, b in zip(lo, hi, strict=True)] + [(0.0, None)] * (n * m)
     res = linprog(c, A_ub=np.array(a_ub), b_ub=np.array(b_ub), bounds=bounds, method="highs")
     if not res.success:
         return ParetoCheck(True, 0.0, None)
     y = res.x[:m]
-    gain = float(utilities(ideal, state.salience[idx], y).sum() - base.sum())
+    gain = float(utilities(ideal, salience, y).sum() - base.sum())
     if gain > tol:
         return ParetoCheck(False, gain, y)
     return ParetoCheck(True, max(gain, 0.0), None)
-
-
-NASH_MARGIN = 1e-12
-"""How far above d_i a player's utility must be to count as beating it (rounding in the sums is far smaller)."""
 
 
 def nash_point(state: NegotiationState, players: np.ndarray | None = None,
@@ -127,34 +129,6 @@ def nash_point(state: NegotiationState, players: np.ndarray | None = None,
     if idx.size == 2:
         return nash_point_of_two(ideal, sal, d)
     return _nash_by_search(ideal, sal, d, state.capability[idx], starts, seed)
-
-
-def nash_point_of_two(ideal: np.ndarray, salience: np.ndarray, d: np.ndarray) -> np.ndarray | None:
-    """The exact Nash bargaining package of two players (ideal points and saliences (2, M), disagreement values
-    (2,)): the best point of the quadratic product on each linear piece of their Pareto frontier (see the module
-    docstring); None if no point of the frontier gives both more than d."""
-    m = ideal.shape[1]
-    if not m:
-        return None
-    frontier = Frontier.build(ideal[0], salience[0], ideal[1], salience[1], np.zeros(m), np.full(m, 100.0))
-    surplus_p = frontier.base_p - frontier.cost_cum[:-1] - d[0]  # A: player 0's surplus where each piece starts
-    surplus_r = frontier.base_r + frontier.gain_cum[:-1] - d[1]  # B: player 1's
-    cost, gain = frontier.cost, frontier.gain
-    with np.errstate(divide="ignore", invalid="ignore"):
-        vertex = np.where(gain * cost > 0, (gain * surplus_p - cost * surplus_r) / (2.0 * gain * cost), 0.0)
-    shares = np.stack([np.zeros(m), np.ones(m), np.clip(vertex, 0.0, 1.0)], axis=-1)  # (M, 3) per piece
-    a = surplus_p[:, None] - shares * cost[:, None]
-    b = surplus_r[:, None] + shares * gain[:, None]
-    product = np.where((a > NASH_MARGIN) & (b > NASH_MARGIN), a * b, -np.inf).ravel()
-    if not np.isfinite(product).any():
-        return None
-    best = int(np.argmax(product))  # the first of equal maxima: the least conceded of equal packages
-    piece, share = divmod(best, 3)
-    ordered = np.where(np.arange(m) < piece, 1.0, 0.0)
-    ordered[piece] = shares[piece, share]
-    fraction = np.empty(m)
-    fraction[frontier.order] = ordered
-    return frontier.start + fraction * frontier.step
 
 
 def _nash_by_search(ideal: np.ndarray, sal: np.ndarray, d: np.ndarray, capability: np.ndarray, starts: int,
