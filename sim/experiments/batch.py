@@ -113,7 +113,7 @@ class _Batch:
         """Play every replication to its end; the summary columns (``batch_summary.summary_columns``)."""
         compiled, a, mech = self.compiled, self.arrays, self.mechanism
         size, n_rounds, n_issues = len(self.values), compiled.scenario.rounds, len(compiled.issue_ids)
-        packages = np.zeros((size, n_issues))
+        packages = self.packages
         status = np.full(size, "", dtype=object)
         breakdown_by = np.full(size, -1)
         finished_round = np.zeros(size, dtype=int)
@@ -158,7 +158,6 @@ class _Batch:
                 break
         for r, state in enumerate(self.states):
             state.round = int(finished_round[r])
-        self.packages = packages
         end = BatchEnd(status, packages, breakdown_by, finished_round, events_fired, month_status, presence,
                        suspended, np.stack([s.initial_position for s in self.states]), a["salience"])
         return summary_columns(end, compiled.actor_ids, compiled.issue_ids, is_base,

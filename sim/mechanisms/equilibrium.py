@@ -100,12 +100,12 @@ def _guess(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, delta: n
         f = (frontiers[0].take(index), frontiers[1].take(index))
         out, fl, de = outside[index], flow[index], delta[index]
 
-        def keep(i: int, c: np.ndarray) -> np.ndarray:
-            return np.maximum(out[:, i], (1.0 - de[:, i]) * fl[:, i] + de[:, i] * c)
-
         def keep_and_slope(i: int, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             going_on = (1.0 - de[:, i]) * fl[:, i] + de[:, i] * c
             return np.maximum(out[:, i], going_on), np.where(going_on >= out[:, i], de[:, i], 0.0)
+
+        def keep(i: int, c: np.ndarray) -> np.ndarray:
+            return keep_and_slope(i, c)[0]
 
         def offer_value(k: int, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             v_p, v_r, _ = f[k].value(need)
@@ -223,7 +223,7 @@ def _candidates(frontiers: Frontiers, outside: np.ndarray, flow: np.ndarray, del
 def solve(frontiers: tuple[Frontier, Frontier], outside: np.ndarray, flow: np.ndarray, delta: np.ndarray,
           recognition: np.ndarray | None = None, tol: float = 1e-7, max_iter: int = 5000) -> Equilibrium:
     """The stationary values: of the closed-form candidates (one per branch: stall, breakdown, one-sided deals,
-    and - only where none of those is exact - deals in both players' months by bisection) the one the
+    and - only where none of those is exact - deals in both players' months by a root search) the one the
     month-to-month map leaves in place, element by element; value iteration from the best where none is exact."""
     options = _candidates(frontiers, outside, flow, delta, recognition)
     residuals = [_largest_change(_step(frontiers, v, outside, flow, delta, recognition), v)
