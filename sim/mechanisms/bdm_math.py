@@ -103,13 +103,22 @@ def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | N
     return out
 
 
-def _u(base: np.ndarray, r: np.ndarray | None) -> np.ndarray:
-    """2 - 4 base^r (r None: exponent 1, bit-identical to base**1 without the power); ``base`` is overwritten."""
-    np.maximum(base, 0.0, out=base)
+def _zero_diagonal(a: np.ndarray) -> None:
+    """a[m, j, j] = 0 for a C-contiguous (M, N, N) array (a strided view: one call, no index arrays)."""
+    n = a.shape[1]
+    a.reshape(a.shape[0], n * n)[:, ::n + 1] = 0.0
+
+
+def _u(base: np.ndarray, r: np.ndarray | None, clip: bool = True, out: np.ndarray | None = None) -> np.ndarray:
+    """2 - 4 max(base, 0)^r (r None: exponent 1, bit-identical to base**1 without the power), into ``out``
+    (default: ``base`` is overwritten). ``clip=False`` when base >= 0 is known (max(base, 0) is base then)."""
+    into = base if out is None else out
+    if clip:
+        base = np.maximum(base, 0.0, out=into)
     if r is not None:
-        np.power(base, r, out=base)
-    base *= 4.0
-    return np.subtract(2.0, base, out=base)
+        base = np.power(base, r, out=into)
+    np.multiply(base, 4.0, out=into)
+    return np.subtract(2.0, into, out=into)
 
 
 def isclose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -122,7 +131,7 @@ def utilities(d: np.ndarray, r: np.ndarray | None) -> tuple[np.ndarray, np.ndarr
     view = None if r is None else r[:, :, None]
     usq = _u(np.full(d.shape[:2] + (1,), 0.5), view)
     half = 0.5 * d
-    return _u(np.subtract(0.5, half), view), _u(np.add(0.5, half, out=half), view), usq
+    return _u(np.subtract(0.5, half), view), _u(np.add(0.5, half, out=half), view, clip=False), usq  # 0.5 + half > 0
 
 
 def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, q: float,
@@ -202,6 +211,45 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
     return np.where(offers.any(axis=2), chosen, x)
 
 
+def _eu(p: np.ndarray, lose: np.ndarray, us: np.ndarray, uf: np.ndarray, st: np.ndarray, q: float,
+        usq: np.ndarray) -> np.ndarray:
+    """st (p us + (1 - p) uf) + (1 - st) us - q usq with ``lose`` = 1 - p given: :func:`expected_utility`'s
+    operations in its order (same bits), for q = 1 or before its q < 1 term; the diagonal is left as computed."""
+    eu = np.multiply(p, us)
+    part = np.multiply(lose, uf)
+    eu += part
+    eu *= st
+    eu += np.multiply(1 - st, us, out=part)
+    eu -= q * usq
+    return eu
+
+
+def _support(w: np.ndarray, d: np.ndarray, r: np.ndarray | None, sides: Sides) -> np.ndarray:
+    """:func:`vote_support` with r (M, N) or None and the sides given."""
+    if r is None:
+        values = w[:, :, None] * d
+    else:
+        values = np.power(d, r[:, :, None])
+        values *= w[:, :, None]
+    support = sides.sums(values)
+    return np.maximum(support, 0.0, out=support)
+
+
+def _probabilities(support: np.ndarray, pairwise: bool) -> np.ndarray:
+    """:func:`probabilities` from the vote support (overwritten in the global reading)."""
+    if pairwise:
+        denom = support + support.transpose(0, 2, 1)
+        out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
+    else:
+        denom = 2.0 * support.sum(axis=(1, 2))
+        ok = denom > 0
+        out = np.divide(support, np.where(ok, denom, 1.0)[:, None, None], out=support)
+        if not ok.all():
+            out[~ok] = 0.0
+    _zero_diagonal(out)
+    return out
+
+
 def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r_fixed: np.ndarray | None, *,
                q: float = 1.0, t: float = 1.0, pairwise: bool = False, vote_risk: bool = True,
                choice: str = "smallest_move", median: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -210,6 +258,11 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     ``x`` and ``s`` are (M, N) (issues first), ``c`` (N,), ``scale`` (M,) the distance normaliser per issue and
     ``r_fixed`` (N,) fixed risk exponents or None for the endogenous rule. Issues whose positions already agree
     (range <= 1e-12) do not move. The median before the round is computed when ``median`` or q < 1 (else NaN).
+
+    The arithmetic is that of :func:`probabilities`, :func:`utilities` and :func:`expected_utility`, operation for
+    operation (so the same bits: BDM's dynamics are chaotic, and the pinned results depend on them), with the work
+    the round repeats done once: the utility bases 0.5 -+ d / 2 (shared by the r = 1 and the risk-exponent sets),
+    1 - P (shared by EU_ij and EU_ji), and no max(base, 0) where base >= 0 is known.
     """
     n_issues, n = x.shape
     w = c[None, :] * s
@@ -222,16 +275,36 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     toward = None
     if q < 1.0:
         toward = (np.abs(x - mu[:, None])[:, :, None] + gap) / scale[:, None, None]
+    nonneg = bool((scale > 0).all())  # then d >= 0, and 0.5 + d / 2 > 0 needs no max(., 0)
+    half = 0.5 * d
+    win = np.maximum(np.subtract(0.5, half), 0.0)  # max(0.5 - d / 2, 0): U_s's base
+    fail = np.add(0.5, half, out=half)  # U_f's base
+    if not nonneg:
+        np.maximum(fail, 0.0, out=fail)
+    st, si = s[:, None, :], s[:, :, None]
     if r_fixed is None:
-        eu1 = expected_utility(probabilities(x, w, d, None, pairwise, sides), utilities(d, None), s, q, t, toward,
-                               None)
+        prob = _probabilities(_support(w, d, None, sides), pairwise)
+        us, uf, usq = _u(win, None, False, np.empty_like(win)), _u(fail, None, False, np.empty_like(fail)), \
+            _u(np.full((n_issues, n, 1), 0.5), None)
+        eu1 = _eu(prob, np.subtract(1, prob), us, uf, st, q, usq)
+        if q < 1.0:
+            eu1 = _status_quo_term(eu1, toward, q, t, None, nonneg)
+        _zero_diagonal(eu1)
         r = endogenous_risk(eu1.sum(axis=1))  # security_j = sum over challengers i of EU_ij
+        del eu1, us, uf, prob
     else:
         r = np.broadcast_to(r_fixed, (n_issues, n))
-    prob = probabilities(x, w, d, r if vote_risk else None, pairwise, sides)
-    u = utilities(d, r)
-    a = expected_utility(prob, u, s, q, t, toward, r)  # EU_i(i challenges j)
-    b = expected_utility(prob, u, s, q, t, toward, r, received=True)  # EU_i(j challenges i), i's risk
+    prob = _probabilities(_support(w, d, r if vote_risk else None, sides), pairwise)
+    view = r[:, :, None]
+    us, uf, usq = _u(win, view, False), _u(fail, view, False), _u(np.full((n_issues, n, 1), 0.5), view)
+    lose = np.subtract(1, prob)
+    a = _eu(prob, lose, us, uf, st, q, usq)  # EU_i(i challenges j)
+    b = _eu(prob.transpose(0, 2, 1), lose.transpose(0, 2, 1), us, uf, si, q, usq)  # EU_i(j challenges i)
+    if q < 1.0:
+        a = _status_quo_term(a, toward, q, t, r, nonneg)
+        b = _status_quo_term(b, toward.transpose(0, 2, 1), q, t, r, nonneg)
+    _zero_diagonal(a)
+    _zero_diagonal(b)
     kind = classify(a, b, x, close)
     new = choose_moves(x, kind, a, b, choice, toward_j)
     agreed = np.ptp(x, axis=1) <= 1e-12
@@ -239,3 +312,11 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
         new[agreed] = x[agreed]
         kind[agreed] = STATUS_QUO
     return new, kind, mu
+
+
+def _status_quo_term(eu: np.ndarray, tw: np.ndarray, q: float, t: float, r: np.ndarray | None, nonneg: bool
+                     ) -> np.ndarray:
+    """eu - (1 - q) (t U_b + (1 - t) U_w), as in :func:`expected_utility` (``tw`` already oriented)."""
+    view = None if r is None else r[:, :, None]
+    ub, uw = _u(0.5 - 0.25 * tw, view), _u(0.5 + 0.25 * tw, view, clip=not nonneg)
+    return eu - (1 - q) * (t * ub + (1 - t) * uw)
