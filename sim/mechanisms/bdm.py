@@ -166,7 +166,7 @@ def _scales(p: BDMParams, x: np.ndarray, initial: np.ndarray | None) -> np.ndarr
     """Distance normaliser per issue (M,) for positions ``x`` (M, N)."""
     if p.distance == "scale":
         return np.full(x.shape[0], 100.0)
-    span = np.ptp(x, axis=1) if p.distance == "range" or initial is None else np.asarray(initial, float)
+    span = x.max(axis=1) - x.min(axis=1) if p.distance == "range" or initial is None else np.asarray(initial, float)
     return np.where(span != 0, span, 1.0)
 
 

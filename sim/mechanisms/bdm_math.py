@@ -25,6 +25,7 @@ from sim.mechanisms.side_votes import Sides
 CONFLICT, COMPROMISE, CAPITULATION, STATUS_QUO = 1, 2, 3, 0
 _KIND = np.arange(4, dtype=np.int8)  # the kinds as int8 scalars: the (M, N, N) kind arrays are int8
 _TIE = 1e-12  # vote-total margin below which two positions tie (as in the direct computation)
+BLOCK = 100_000  # most (M, N, N) elements play_round handles at once (see there)
 
 
 def distances(x: np.ndarray, scale: np.ndarray, gap: np.ndarray | None = None) -> np.ndarray:
@@ -131,7 +132,7 @@ def utilities(d: np.ndarray, r: np.ndarray | None) -> tuple[np.ndarray, np.ndarr
     view = None if r is None else r[:, :, None]
     usq = _u(np.full(d.shape[:2] + (1,), 0.5), view)
     half = 0.5 * d
-    return _u(np.subtract(0.5, half), view), _u(np.add(0.5, half, out=half), view, clip=False), usq  # 0.5 + half > 0
+    return _u(np.subtract(0.5, half), view), _u(np.add(0.5, half, out=half), view), usq
 
 
 def expected_utility(prob: np.ndarray, u: tuple[np.ndarray, np.ndarray, np.ndarray], s: np.ndarray, q: float,
@@ -174,10 +175,13 @@ def classify(a: np.ndarray, b: np.ndarray, x: np.ndarray, close: np.ndarray | No
     """kind[m, i, j] of the pair from i's view: conflict, compromise, capitulation or status quo.
 
     ``close`` (:func:`close_pairs`) may be passed when already known."""
-    yields = (a < 0) & (b > 0)
-    kind = np.where(yields, np.where(np.abs(a) < b, _KIND[COMPROMISE], _KIND[CAPITULATION]),
-                    np.where((a > 0) & (b > a), _KIND[CONFLICT], _KIND[STATUS_QUO]))  # b > a > 0 is a conflict
-    kind[isclose(x[:, :, None], x[:, None, :]) if close is None else close] = STATUS_QUO  # (the diagonal too)
+    conflict = np.greater(b, a)
+    conflict &= a > 0  # b > a > 0 is a conflict
+    yields = a < 0
+    yields &= b > 0
+    gives_less = np.less(np.negative(a), b)  # |a| < b where a < 0
+    kind = np.where(yields, np.where(gives_less, _KIND[COMPROMISE], _KIND[CAPITULATION]), conflict.view(np.int8))
+    np.copyto(kind, _KIND[STATUS_QUO], where=isclose(x[:, :, None], x[:, None, :]) if close is None else close)
     return kind
 
 
@@ -207,20 +211,23 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
                                  where=sub & (total > 0))
             key = np.where(best == COMPROMISE, weighted, move)
         pick = np.argmin(np.where(sub, key, np.inf), axis=2)
-    chosen = np.take_along_axis(target, pick[:, :, None], axis=2)[:, :, 0]
+    rows, n = pick.size, pick.shape[1]
+    chosen = np.take(target, pick.ravel() + np.arange(0, rows * n, n)).reshape(pick.shape)  # target[m, i, pick]
     return np.where(offers.any(axis=2), chosen, x)
 
 
 def _eu(p: np.ndarray, lose: np.ndarray, us: np.ndarray, uf: np.ndarray, st: np.ndarray, q: float,
-        usq: np.ndarray) -> np.ndarray:
+        usq: np.ndarray | None) -> np.ndarray:
     """st (p us + (1 - p) uf) + (1 - st) us - q usq with ``lose`` = 1 - p given: :func:`expected_utility`'s
-    operations in its order (same bits), for q = 1 or before its q < 1 term; the diagonal is left as computed."""
+    operations in its order (same bits), for q = 1 or before its q < 1 term; the diagonal is left as computed.
+    ``usq`` None stands for U_sq = 0 (r = 1: 2 - 4 * 0.5), whose subtraction leaves every value as it is."""
     eu = np.multiply(p, us)
     part = np.multiply(lose, uf)
     eu += part
     eu *= st
     eu += np.multiply(1 - st, us, out=part)
-    eu -= q * usq
+    if usq is not None:
+        eu -= q * usq
     return eu
 
 
@@ -259,6 +266,24 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     ``r_fixed`` (N,) fixed risk exponents or None for the endogenous rule. Issues whose positions already agree
     (range <= 1e-12) do not move. The median before the round is computed when ``median`` or q < 1 (else NaN).
 
+    Issues are played separately, so when the (M, N, N) arrays outgrow about ``BLOCK`` elements (800 kB, so that
+    a round's working arrays stay near the core's cache) the issues are played in equal blocks, with the same
+    bits: every sum and choice of the round is within one issue.
+    """
+    n_issues, n = x.shape
+    blocks = -(-n_issues * n * n // BLOCK)
+    if blocks <= 1:
+        return _play_block(x, c, s, scale, r_fixed, q, t, pairwise, vote_risk, choice, median)
+    parts = [_play_block(x[i], c, s[i], scale[i], r_fixed, q, t, pairwise, vote_risk, choice, median)
+             for i in np.array_split(np.arange(n_issues), min(blocks, n_issues))]
+    return tuple(np.concatenate(out) for out in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def _play_block(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r_fixed: np.ndarray | None,
+                q: float, t: float, pairwise: bool, vote_risk: bool, choice: str, median: bool
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`play_round` on one block of issues.
+
     The arithmetic is that of :func:`probabilities`, :func:`utilities` and :func:`expected_utility`, operation for
     operation (so the same bits: BDM's dynamics are chaotic, and the pinned results depend on them), with the work
     the round repeats done once: the utility bases 0.5 -+ d / 2 (shared by the r = 1 and the risk-exponent sets),
@@ -284,9 +309,8 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     st, si = s[:, None, :], s[:, :, None]
     if r_fixed is None:
         prob = _probabilities(_support(w, d, None, sides), pairwise)
-        us, uf, usq = _u(win, None, False, np.empty_like(win)), _u(fail, None, False, np.empty_like(fail)), \
-            _u(np.full((n_issues, n, 1), 0.5), None)
-        eu1 = _eu(prob, np.subtract(1, prob), us, uf, st, q, usq)
+        us, uf = _u(win, None, False, np.empty_like(win)), _u(fail, None, False, np.empty_like(fail))
+        eu1 = _eu(prob, np.subtract(1, prob), us, uf, st, q, None)  # U_sq = 2 - 4 * 0.5 = 0 at r = 1
         if q < 1.0:
             eu1 = _status_quo_term(eu1, toward, q, t, None, nonneg)
         _zero_diagonal(eu1)
@@ -296,7 +320,8 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
         r = np.broadcast_to(r_fixed, (n_issues, n))
     prob = _probabilities(_support(w, d, r if vote_risk else None, sides), pairwise)
     view = r[:, :, None]
-    us, uf, usq = _u(win, view, False), _u(fail, view, False), _u(np.full((n_issues, n, 1), 0.5), view)
+    us, uf = _u(win, view, False), _u(fail, view, False)
+    usq = _u(np.full((n_issues, n, 1), 0.5), view)
     lose = np.subtract(1, prob)
     a = _eu(prob, lose, us, uf, st, q, usq)  # EU_i(i challenges j)
     b = _eu(prob.transpose(0, 2, 1), lose.transpose(0, 2, 1), us, uf, si, q, usq)  # EU_i(j challenges i)
@@ -307,7 +332,7 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
     _zero_diagonal(b)
     kind = classify(a, b, x, close)
     new = choose_moves(x, kind, a, b, choice, toward_j)
-    agreed = np.ptp(x, axis=1) <= 1e-12
+    agreed = x.max(axis=1) - x.min(axis=1) <= 1e-12  # (np.ptp's arithmetic)
     if agreed.any():
         new[agreed] = x[agreed]
         kind[agreed] = STATUS_QUO
