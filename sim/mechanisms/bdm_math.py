@@ -105,9 +105,12 @@ def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | N
 
 
 def _zero_diagonal(a: np.ndarray) -> None:
-    """a[m, j, j] = 0 for a C-contiguous (M, N, N) array (a strided view: one call, no index arrays)."""
+    """a[m, j, j] = 0 for an (M, N, N) array (C-contiguous: through a strided view, one call, no index arrays)."""
     n = a.shape[1]
-    a.reshape(a.shape[0], n * n)[:, ::n + 1] = 0.0
+    if a.flags.c_contiguous:
+        a.reshape(a.shape[0], n * n)[:, ::n + 1] = 0.0
+    else:
+        a[:, np.arange(n), np.arange(n)] = 0.0
 
 
 def _u(base: np.ndarray, r: np.ndarray | None, clip: bool = True, out: np.ndarray | None = None) -> np.ndarray:
