@@ -279,7 +279,8 @@ def play_round(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r
         return _play_block(x, c, s, scale, r_fixed, q, t, pairwise, vote_risk, choice, median)
     parts = [_play_block(x[i], c, s[i], scale[i], r_fixed, q, t, pairwise, vote_risk, choice, median)
              for i in np.array_split(np.arange(n_issues), min(blocks, n_issues))]
-    return tuple(np.concatenate(out) for out in zip(*parts, strict=True))  # type: ignore[return-value]
+    new, kind, mu = (np.concatenate(out) for out in zip(*parts, strict=True))
+    return new, kind, mu
 
 
 def _play_block(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, r_fixed: np.ndarray | None,

@@ -87,7 +87,8 @@ class Sides:
         prefix[0, 0] = 0.0
         ranked = np.take(f.reshape(n_issues * n, n), self.rows, axis=0)  # [t, m, c]: f's voter rows by rank
         low = prefix[0]
-        np.copyto(low[1], ranked[0])
+        if n:
+            np.copyto(low[1], ranked[0])
         for t in range(1, n):  # the running sum over the voters (cumsum's additions, in its order)
             np.add(low[t], ranked[t], out=low[t + 1])
         np.subtract(low[n:], low, out=prefix[1])
