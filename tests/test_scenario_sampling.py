@@ -31,3 +31,24 @@ def test_stacked_draws_equal_one_replication_at_a_time(name: str) -> None:
     for gen, over in zip(after_one, overrides, strict=True):
         compiled.sample(gen, over)
     assert [g.random() for g in again] == [g.random() for g in after_one]
+
+
+def test_values_built_late_keep_the_sampled_start_and_view_the_current_arrays() -> None:
+    """``sample_many`` builds a replication's values and state when first read; one built after the positions
+    moved still reports the sampled positions as its start, and views (not copies) the stacked arrays."""
+    compiled = compile_scenario(load_scenario("scenarios/baseline.yaml"))
+    seeds = [replication_seed(3, r) for r in range(12)]
+    arrays, values = compiled.sample_many([replication_generator(s) for s in seeds],
+                                          [None] * 11 + [{"actors.RUS.capability": 0.41}])
+    sampled = arrays["position"].copy()
+    early = values[2].state
+    arrays["position"] += 7.0  # what a batch's rounds do to the shared arrays
+    for r in (2, 9, -1):
+        state = values[r].state
+        np.testing.assert_array_equal(state.initial_position, sampled[r])
+        np.testing.assert_array_equal(state.position, sampled[r] + 7.0)
+    assert values[2].state is early
+    assert values[11].get("actors.RUS.capability") == 0.41
+    assert len(values) == 12 and len(values[10:]) == 2
+    with pytest.raises(IndexError):
+        values[12]

@@ -6,9 +6,10 @@ Every parameter path maps to one cell of one array, so sampling, overrides (swee
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, overload
 
 import numpy as np
 
@@ -35,8 +36,7 @@ class ParameterValues:
     def set(self, path: str, value: float) -> None:
         """Write ``value`` (clipped to the parameter's bounds) into the cell behind ``path``."""
         key, index = self._cell(path)
-        lo, hi = BOUNDS[self.kinds[path]]
-        self.arrays[key][index] = min(hi, max(lo, float(value)))
+        self.arrays[key][index] = clipped(self.kinds[path], value)
 
     def apply(self, path: str, op: str, value: float) -> None:
         current = self.get(path)
@@ -142,25 +142,22 @@ class CompiledScenario:
         return values
 
     def sample_many(self, generators: list[np.random.Generator],
-                    overrides: list[dict[str, float] | None]) -> tuple[dict[str, np.ndarray], list[ParameterValues]]:
+                    overrides: list[dict[str, float] | None]) -> tuple[dict[str, np.ndarray], ReplicationValues]:
         """:meth:`sample` for many replications at once: stacked arrays (R, ...) holding the same draws from each
-        replication's generator, and each replication's values (and state) viewing its slice of them."""
+        replication's generator, and each replication's values (and state) viewing its slice of them, built when
+        first read (a batch reads few of them)."""
         size = len(generators)
         arrays = {k: np.repeat(v[None], size, axis=0) for k, v in self.base.items()}
         if self.uncertain and size:
             if self._sampler is None:
                 self._sampler = VectorSampler(self.uncertain, self.cells, self.kinds)
             self._sampler.draw_many(generators, arrays)
-        values = []
+        values = ReplicationValues(self, arrays, size)
         for r, over in enumerate(overrides):
-            value = ParameterValues({k: a[r, ...] for k, a in arrays.items()}, self.cells, self.kinds,
-                                    state=None)  # type: ignore[arg-type]
             for path, x in (over or {}).items():
-                value.set(path, x)
-            values.append(value)
+                values.set(r, path, x)
         _fill_unset(arrays)
-        for value in values:
-            value.state = self.state_of(value.arrays)
+        values.start()
         return arrays, values
 
     def state_of(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
@@ -186,6 +183,68 @@ class CompiledScenario:
             reservation_range=np.stack([arrays["reservation_lo"], arrays["reservation_hi"]], axis=-1),
             outside_support=arrays["outside_support"],
         )
+
+
+def clipped(kind: str, value: float) -> float:
+    """``value`` as a float within the bounds of its parameter kind."""
+    lo, hi = BOUNDS[kind]
+    return min(hi, max(lo, float(value)))
+
+
+class ReplicationValues(Sequence[ParameterValues]):
+    """Every replication's :class:`ParameterValues` over stacked arrays (R, ...), each built on first read.
+
+    A state built late still reports the positions sampled at the start as its ``initial_position``: they are
+    copied for all replications at once when sampling ends (:meth:`start`)."""
+
+    def __init__(self, compiled: CompiledScenario, arrays: dict[str, np.ndarray], size: int) -> None:
+        self._compiled, self._arrays, self._size = compiled, arrays, size
+        self._built: dict[int, ParameterValues] = {}
+        self.initial_position: np.ndarray | None = None  # (R, N, M), set by start()
+
+    def start(self) -> None:
+        """Sampling and overrides are done: record the initial positions; states built from now on carry them."""
+        self.initial_position = self._arrays["position"].copy()
+        for r, value in self._built.items():
+            value.state = self._state(r, value.arrays)
+
+    def set(self, r: int, path: str, value: float) -> None:
+        """``self[r].set(path, value)`` without building replication ``r``'s values."""
+        try:
+            key, index = self._compiled.cells[path]
+        except KeyError:
+            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+        self._arrays[key][(r, *index)] = clipped(self._compiled.kinds[path], value)
+
+    def __len__(self) -> int:
+        return self._size
+
+    @overload
+    def __getitem__(self, r: int) -> ParameterValues: ...
+
+    @overload
+    def __getitem__(self, r: slice) -> list[ParameterValues]: ...
+
+    def __getitem__(self, r: int | slice) -> ParameterValues | list[ParameterValues]:
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(self._size))]
+        if not -self._size <= r < self._size:
+            raise IndexError(r)
+        r %= self._size
+        value = self._built.get(r)
+        if value is None:
+            view = {k: a[r, ...] for k, a in self._arrays.items()}
+            value = ParameterValues(view, self._compiled.cells, self._compiled.kinds, state=None)  # type: ignore[arg-type]
+            if self.initial_position is not None:
+                value.state = self._state(r, view)
+            self._built[r] = value
+        return value
+
+    def _state(self, r: int, view: dict[str, np.ndarray]) -> NegotiationState:
+        state = self._compiled.state_of(view)
+        assert self.initial_position is not None
+        state.initial_position = self.initial_position[r].copy()
+        return state
 
 
 def _fill_unset(arrays: dict[str, np.ndarray]) -> None:
