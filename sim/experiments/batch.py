@@ -22,7 +22,7 @@ from sim.experiments.replication import end_diagnostics, run_replication
 from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
-from sim.model.events import FiredEvent, apply_effects
+from sim.model.events import FiredEvent
 from sim.model.records import RoundRecord
 from sim.scenario.compiled import CompiledScenario, ParameterValues, ReplicationValues
 
@@ -190,11 +190,14 @@ class _Batch:
                        self.at_round == round_)
         due &= ~(self.once & self.fired[active])
         fired: dict[int, list[int]] = {}
-        for index, e in zip(*np.nonzero(due), strict=True):
-            r = int(active[index])
-            apply_effects(self.values[r], self.events[e].effects)
-            self.fired[r, e] = True
-            fired.setdefault(int(index), []).append(int(e))
+        for e in np.flatnonzero(due.any(axis=0)):  # a replication's events in the model's order, one at a time
+            indices = np.flatnonzero(due[:, e])
+            rows = active[indices]
+            for effect in self.events[e].effects:
+                self.values.apply(rows, effect.path, effect.op, effect.value)
+            self.fired[rows, e] = True
+            for index in indices.tolist():
+                fired.setdefault(index, []).append(int(e))
         return due.sum(axis=1), fired
 
     def _record(self, round_: int, active: np.ndarray, fired: dict[int, list[int]], step: BatchStep,

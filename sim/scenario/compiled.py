@@ -216,6 +216,22 @@ class ReplicationValues(Sequence[ParameterValues]):
             raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
         self._arrays[key][(r, *index)] = clipped(self._compiled.kinds[path], value)
 
+    def apply(self, rows: np.ndarray, path: str, op: str, value: float) -> None:
+        """``self[r].apply(path, op, value)`` for every replication r in ``rows`` (distinct), with the same float
+        operations, building only the replications whose current value is unset (derived)."""
+        try:
+            key, index = self._compiled.cells[path]
+        except KeyError:
+            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+        where = (rows, *index)
+        current = self._arrays[key][where]
+        for k in np.flatnonzero(np.isnan(current)):
+            current[k] = self[int(rows[k])]._derived(path)
+        new = np.full_like(current, value) if op == "set" else current + value if op == "add" else current * value
+        lo, hi = BOUNDS[self._compiled.kinds[path]]
+        above = np.where(new > lo, new, lo)  # Python's max(lo, x) and min(hi, x), as :func:`clipped` (NaN -> lo)
+        self._arrays[key][where] = np.where(above < hi, above, hi)
+
     def __len__(self) -> int:
         return self._size
 
