@@ -202,7 +202,7 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
     np.abs(move, out=move)
     if choice == "smallest_move":
         move[~offers] = np.inf
-        pick = np.argmin(move, axis=2)
+        pick = move.argmin(axis=2)
     else:
         best = np.where(offers, kind, np.int8(STATUS_QUO + 99)).min(axis=2, keepdims=True)
         sub = offers & (kind == best)
@@ -215,7 +215,7 @@ def choose_moves(x: np.ndarray, kind: np.ndarray, a: np.ndarray, b: np.ndarray, 
             key = np.where(best == COMPROMISE, weighted, move)
         pick = np.argmin(np.where(sub, key, np.inf), axis=2)
     rows, n = pick.size, pick.shape[1]
-    chosen = np.take(target, pick.ravel() + np.arange(0, rows * n, n)).reshape(pick.shape)  # target[m, i, pick]
+    chosen = target.take(pick.ravel() + np.arange(0, rows * n, n)).reshape(pick.shape)  # target[m, i, pick]
     return np.where(offers.any(axis=2), chosen, x)
 
 
@@ -325,7 +325,9 @@ def _play_block(x: np.ndarray, c: np.ndarray, s: np.ndarray, scale: np.ndarray, 
     prob = _probabilities(_support(w, d, r if vote_risk else None, sides), pairwise)
     view = r[:, :, None]
     us, uf = _u(win, view, False), _u(fail, view, False)
-    usq = _u(np.full((n_issues, n, 1), 0.5), view)
+    usq = np.power(0.5, view)  # U_sq = 2 - 4 * 0.5^r (max(0.5, 0) is 0.5)
+    usq *= 4.0
+    usq = np.subtract(2.0, usq, out=usq)
     lose = np.subtract(1, prob)
     a = _eu(prob, lose, us, uf, st, q, usq)  # EU_i(i challenges j)
     b = _eu(prob.transpose(0, 2, 1), lose.transpose(0, 2, 1), us, uf, si, q, usq)  # EU_i(j challenges i)

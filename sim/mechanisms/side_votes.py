@@ -33,12 +33,12 @@ def below_counts(xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     makes the binary searches about 2.5x cheaper than in actor order."""
     n_issues, n = xs.shape
     a, b = pairs(n_issues, n)[:2]
-    ya, yb = np.take(xs, a, axis=1), np.take(xs, b, axis=1)  # (faster than xs[:, a])
+    ya, yb = xs.take(a, axis=1), xs.take(b, axis=1)  # (faster than xs[:, a])
     mid = np.add(ya, yb)
     mid *= 0.5  # 0.5 * (y_a + y_b)
     count = np.empty(mid.shape, dtype=np.intp)
     for m in range(n_issues):
-        count[m] = np.searchsorted(xs[m], mid[m])
+        count[m] = xs[m].searchsorted(mid[m])
     return ya, yb, count
 
 
@@ -57,21 +57,21 @@ class Sides:
     @classmethod
     def of(cls, x: np.ndarray) -> Sides:
         n_issues, n = x.shape
-        order = np.argsort(x, axis=1, kind="stable")
+        order = x.argsort(axis=1, kind="stable")
         start = (np.arange(n_issues) * n)[:, None]  # flat index of each issue's first actor
         rows = order + start  # flat row index of the actor at each rank
-        ya, yb, count = below_counts(np.take(x, rows))  # the count lowest are below
+        ya, yb, count = below_counts(x.take(rows))  # the count lowest are below
         block = n_issues * n  # one count's (M, N) block
         plane = (n + 1) * block  # offset of plane 1 (the voters not below), used when j is not below k
         count *= block
         count += start  # the offset of [plane 0, count, m, 0]
         a, b, diagonal = pairs(n_issues, n)
         ranked = rows * n  # flat index of [m, actor, 0] in (M, N, N), by rank
-        lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)  # the actors at ranks a < b
+        lower, upper = order.take(a, axis=1), order.take(b, axis=1)  # the actors at ranks a < b
         cell = np.empty(n_issues * n * n, dtype=np.intp)
         up = np.add(count, plane)  # j not below k: plane 1
-        cell[(np.take(ranked, b, axis=1) + lower).ravel()] = up.ravel()
-        cell[(np.take(ranked, a, axis=1) + upper).ravel()] = np.where(ya < yb, count, up).ravel()  # j below k
+        cell[(ranked.take(b, axis=1) + lower).ravel()] = up.ravel()
+        cell[(ranked.take(a, axis=1) + upper).ravel()] = np.where(ya < yb, count, up).ravel()  # j below k
         cell[diagonal] = np.repeat(start[:, 0], n)  # j against j: zero whatever the row
         cell = cell.reshape(n_issues, n, n)
         column = np.arange(n)
@@ -85,13 +85,13 @@ class Sides:
         n, n_issues = self.rows.shape
         prefix = np.empty((2, n + 1, n_issues, n))  # [0, t, m, c]: the t lowest voters; [1, t, m, c]: the others
         prefix[0, 0] = 0.0
-        ranked = np.take(f.reshape(n_issues * n, n), self.rows, axis=0)  # [t, m, c]: f's voter rows by rank
+        ranked = f.reshape(n_issues * n, n).take(self.rows, axis=0)  # [t, m, c]: f's voter rows by rank
         low = prefix[0]
         if n:
             np.copyto(low[1], ranked[0])
         for t in range(1, n):  # the running sum over the voters (cumsum's additions, in its order)
             np.add(low[t], ranked[t], out=low[t + 1])
         np.subtract(low[n:], low, out=prefix[1])
-        out = np.take(prefix, self.at_k)
-        out -= np.take(prefix, self.at_j)
+        out = prefix.take(self.at_k)
+        out -= prefix.take(self.at_j)
         return out
