@@ -154,44 +154,44 @@ def _all_candidates(position: np.ndarray, salience: np.ndarray, capability: np.n
     first, second = pairs(1, n)[:2]  # actor pairs i < l: (l, i, k, j) is the same trade as (i, l, j, k)
     low, high = pairs(1, m)[:2]
     to_low, to_high, first_m, second_m, lows, highs = _tables(n, m)
-    opposite = np.take(side, first, axis=1) * np.take(side, second, axis=1) < 0  # [issue, actor pair]
+    opposite = side.take(first, axis=1) * side.take(second, axis=1) < 0  # [issue, actor pair]
     sal_t = salience.T
-    s_first, s_second = np.take(sal_t, first, axis=1), np.take(sal_t, second, axis=1)  # [issue, actor pair]
-    flat = np.flatnonzero(np.take(opposite, low, axis=0) & np.take(opposite, high, axis=0))  # [j < k, pair]
+    s_first, s_second = sal_t.take(first, axis=1), sal_t.take(second, axis=1)  # [issue, actor pair]
+    flat = (opposite.take(low, axis=0) & opposite.take(high, axis=0)).ravel().nonzero()[0]  # [j < k, pair]
     q, pair = np.divmod(flat, first.size)
-    jp, kp = flat + np.take(to_low, q), flat + np.take(to_high, q)  # flat [j, pair] and [k, pair]
-    num = np.take(s_first, kp) * np.take(s_second, jp) - np.take(s_first, jp) * np.take(s_second, kp)
+    jp, kp = flat + to_low.take(q), flat + to_high.take(q)  # flat [j, pair] and [k, pair]
+    num = s_first.take(kp) * s_second.take(jp) - s_first.take(jp) * s_second.take(kp)
     if not num.all():
         keep = np.flatnonzero(num)
         q, pair, num = q[keep], pair[keep], num[keep]
     q += (num < 0) * low.size  # num < 0: i gains from yielding on k instead, the trade (i, l, k, j)
     num = np.abs(num)
-    im, om, j, k = np.take(first_m, pair), np.take(second_m, pair), np.take(lows, q), np.take(highs, q)
+    im, om, j, k = first_m.take(pair), second_m.take(pair), lows.take(q), highs.take(q)
     cells = np.empty((num.size, 4), dtype=np.intp)  # flat (actor, issue) cells
     ij, ik, oj, ok = np.add(im, j, out=cells[:, 0]), np.add(im, k, out=cells[:, 1]), \
         np.add(om, j, out=cells[:, 2]), np.add(om, k, out=cells[:, 3])
     af = a.ravel()
-    a_ij, a_lk = np.take(af, ij), np.take(af, ok)
+    a_ij, a_lk = af.take(ij), af.take(ok)
     if not (a > 0).all():  # both shares must be positive (all are, unless a capability or salience is 0)
         keep = np.flatnonzero((a_ij > 0) & (a_lk > 0))
         cells, num, a_ij, a_lk = cells[keep], num[keep], a_ij[keep], a_lk[keep]
         ij, ik, oj, ok = cells.T
     sal, pos = salience.ravel(), position.ravel()
-    s_ij, s_ik, s_oj, s_ok = np.take(sal, ij), np.take(sal, ik), np.take(sal, oj), np.take(sal, ok)
+    s_ij, s_ik, s_oj, s_ok = sal.take(ij), sal.take(ik), sal.take(oj), sal.take(ok)
     gap = np.abs(out[None, :] - position).ravel()  # |O_j - x_ij| per (actor, issue) cell
     if limit == "partner":
-        room_i, room_l = np.abs(np.take(pos, oj) - np.take(pos, ij)), np.abs(np.take(pos, ik) - np.take(pos, ok))
+        room_i, room_l = np.abs(pos.take(oj) - pos.take(ij)), np.abs(pos.take(ik) - pos.take(ok))
     else:
-        room_i, room_l = np.take(gap, ij), np.take(gap, ok)
+        room_i, room_l = gap.take(ij), gap.take(ok)
     # neither expected outcome may pass the partner's position (gains stay linear)
-    room_i = np.minimum(room_i, np.take(gap, oj) / a_ij)
-    room_l = np.minimum(room_l, np.take(gap, ik) / a_lk)
+    room_i = np.minimum(room_i, gap.take(oj) / a_ij)
+    room_l = np.minimum(room_l, gap.take(ik) / a_lk)
     ratio = a_ij * (s_ij + s_oj) / (a_lk * (s_ik + s_ok))
     positive = ratio > 0
     d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio), where=positive)),
                    0.0)
     gain = d_i * a_ij * num / (s_ik + s_ok)
-    return _Found(gain, d_i, d_i * ratio, cells, m), np.flatnonzero((gain > min_gain) & (d_i > 0))
+    return _Found(gain, d_i, d_i * ratio, cells, m), ((gain > min_gain) & (d_i > 0)).nonzero()[0]
 
 
 def candidate_arrays(position: np.ndarray, salience: np.ndarray, capability: np.ndarray,
@@ -235,7 +235,7 @@ def greedy_exchanges(c: Candidates | _Found, n_issues: int, cap: int, first_batc
             if 2 * rest.size > cells.shape[0]:
                 rest = rest[(taken[cells].view(np.uint32)[:, 0] == 0)[rest]]
             else:
-                rest = rest[taken[np.take(cells, rest, axis=0)].view(np.uint32)[:, 0] == 0]
+                rest = rest[taken[cells.take(rest, axis=0)].view(np.uint32)[:, 0] == 0]
         if rest.size > batch:
             gains = c.gain[rest]
             cut = np.partition(gains, rest.size - batch)[rest.size - batch]
@@ -244,7 +244,7 @@ def greedy_exchanges(c: Candidates | _Found, n_issues: int, cap: int, first_batc
         else:
             now, rest = rest, rest[:0]
         now = c.order(now)
-        for index, (ij, ik, oj, ok) in zip(now.tolist(), np.take(cells, now, axis=0).tolist(), strict=True):
+        for index, (ij, ik, oj, ok) in zip(now.tolist(), cells.take(now, axis=0).tolist(), strict=True):
             if not (flags[ij] or flags[ik] or flags[oj] or flags[ok]):
                 flags[ij] = flags[ik] = flags[oj] = flags[ok] = 1
                 chosen.append(index)
