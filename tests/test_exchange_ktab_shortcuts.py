@@ -7,9 +7,10 @@ The ``previous_*`` functions are the code of main at 325a2d5 (sim/mechanisms/exc
   sorts a batch with an unstable argsort when no gains tie; candidates, exchanges and their order must be the
   previous ones, also with tied gains, zero capabilities or saliences (without a division by zero),
   ``limit="partner"``, small batches and a small cap;
-* ktab's bargain round skips the multiplications by u_j(x_j) = 1 and counts rejections directly; the strengths
-  read the sorted voters by flat index; both must give the previous bits, also for a general u (diagonal not 1),
-  rho != 1 and positions that tie or sit a hair apart.
+* ktab's bargain round skips the multiplications by u_j(x_j) = 1 and the masked division when no claim is zero,
+  and counts rejections directly; the strengths read the sorted voters by flat index; both must give the
+  previous bits, also for a general u (diagonal not 1), zero saliences, rho != 1 and positions that tie or sit a
+  hair apart.
 """
 
 from __future__ import annotations
@@ -210,13 +211,16 @@ def ktab_positions(rng: np.random.Generator, m: int, n: int, kind: str) -> np.nd
 
 @settings(max_examples=150)
 @given(st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**32 - 1), st.sampled_from(["grid", "uniform", "near"]),
-       st.sampled_from([1.0, 0.5, 2.0]), st.booleans(), st.booleans())
-def test_ktab_bargain_round_and_strengths_are_the_previous_bits(n, m, seed, kind, rho, general_u, transposed):
+       st.sampled_from([1.0, 0.5, 2.0]), st.booleans(), st.booleans(), st.booleans())
+def test_ktab_bargain_round_and_strengths_are_the_previous_bits(n, m, seed, kind, rho, general_u, transposed,
+                                                                  zero_salience):
     rng = np.random.default_rng(seed)
     x = ktab_positions(rng, m, n, kind)
     if transposed:  # the model passes (M, N) views of (N, M) arrays, column-major
         x = np.asfortranarray(x)
     s = rng.uniform(0.0, 1.0, (m, n))
+    if zero_salience:  # zero claims on both sides: theta falls back to 1/2
+        s[rng.random((m, n)) < 0.4] = 0.0
     w = rng.uniform(0.0, 2.0, (m, n)) * s
     u = km.utility(x, rho)
     if general_u:  # a diagonal other than 1 takes the general path

@@ -26,11 +26,11 @@ in order of decreasing gain, each actor-issue position taking part in at most on
 repeat until no exchange is left or the model stops. The forecast is the capability x salience weighted mean of
 the final positions. With a single issue no exchange exists and the model equals the compromise model.
 
-Cost: the candidates of all issue pairs are built at once from index arrays (one boolean mask over
-(issue, issue, actor, actor), then arithmetic on the feasible entries only), and the greedy pass sorts only as
-many candidates, by decreasing gain, as it needs: the best few thousand first, dropping every candidate whose
-positions are already taken before sorting more. Results equal the direct double loop exactly (same floats, same
-order; tests/test_exchange_reference.py).
+Cost: the candidates of all issue pairs are built at once from index arrays (one boolean mask over the issue
+pairs j < k x actor pairs i < l, each trade oriented by the sign of s_ik s_lj - s_ij s_lk, then arithmetic on
+those entries only), and the greedy pass sorts only as many candidates, by decreasing gain, as it needs: the best
+few hundred first, dropping every candidate whose positions are already taken before sorting more. Results equal
+the direct double loop exactly (same floats, same order; tests/test_exchange_reference.py).
 """
 
 from __future__ import annotations

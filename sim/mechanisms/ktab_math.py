@@ -170,7 +170,10 @@ def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray,
     xi, xj = x[:, :, None], x[:, None, :]
     weight_i = prob * s[:, :, None]  # [m, i, j]: proposer i's claim against j
     denom = weight_i + weight_i.transpose(0, 2, 1)
-    theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
+    if denom.min(initial=1.0) > 0:  # (the usual case: then the masked division is the plain one)
+        theta = np.divide(weight_i, denom)
+    else:
+        theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
     bargain = theta * xi  # [m, i, j] proposed by i to j: theta x_i + (1 - theta) x_j
     rest = np.subtract(1, theta, out=theta)
     rest *= xj
