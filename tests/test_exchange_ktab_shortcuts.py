@@ -8,8 +8,9 @@ The ``previous_*`` functions are the code of main at 325a2d5 (sim/mechanisms/exc
   previous ones, also with tied gains, zero capabilities or saliences (without a division by zero),
   ``limit="partner"``, small batches and a small cap;
 * ktab's bargain round skips the multiplications by u_j(x_j) = 1 and the masked division when no claim is zero,
-  and counts rejections directly; the strengths read the sorted voters by flat index; both must give the
-  previous bits, also for a general u (diagonal not 1), zero saliences, rho != 1 and positions that tie or sit a
+  and counts rejections directly; the strengths read the sorted voters by flat index, and with rho = 1 the
+  contest probabilities are divided per pair of ranks before they are spread; all must give the previous bits,
+  also for a general u (diagonal not 1), zero saliences, rho != 1, gamma != 1 and positions that tie or sit a
   hair apart.
 """
 
@@ -228,5 +229,11 @@ def test_ktab_bargain_round_and_strengths_are_the_previous_bits(n, m, seed, kind
     prob = km.contest_probabilities(x, w, 1.0, rho)
     now, before = km.bargain_round(x, s, prob, u, rho), previous_bargain_round(x, s, prob, u, rho)
     assert now.tobytes() == before.tobytes()  # bit for bit (tobytes reads either layout in C order)
-    assert np.array_equal(km.linear_strengths(x, w), previous_linear_strengths(x, w))
     assert km.linear_strengths(x, w).tobytes() == previous_linear_strengths(x, w).tobytes()
+    for gamma in (1.0, 0.5, 2.0, 3.3):  # rho = 1: the probabilities are divided per pair of ranks
+        strength = previous_linear_strengths(x, w)
+        if gamma != 1.0:
+            strength **= gamma
+        total = strength + strength.transpose(0, 2, 1)
+        before = np.divide(strength, total, out=np.full_like(strength, 0.5), where=total > 0)
+        assert km.contest_probabilities(x, w, gamma, 1.0).tobytes() == before.tobytes()

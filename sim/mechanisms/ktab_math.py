@@ -73,8 +73,14 @@ def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     100 S_ab = (y_b - y_a) W(a + 1) + (y_a + y_b) (W(c) - W(a + 1)) - 2 (WX(c) - WX(a + 1)), with W(t) and WX(t)
     the sums of w and w x over the t lowest voters; S_ba mirrors it over the voters from c up. Positions are
     divided by 100 first, so the sums cancel no worse than the voter-by-voter ones."""
+    return _spread(*_linear_pairs(x, w), 0.0, x.shape[1])
+
+
+def _linear_pairs(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`linear_strengths` per pair of ranks a < b: (S_ab, S_ba) (M, N (N - 1) / 2) each, clamped at 0, and
+    their flat indices in (M, N, N)."""
     n_issues, n = x.shape
-    a, b, diagonal = pairs(n_issues, n)
+    a, b = pairs(n_issues, n)[:2]
     above, rows, starts, issue = _layout(n_issues, n)
     order = np.argsort(x, axis=1, kind="stable")
     ranked = order + rows  # flat (issue, actor) index of the voters by position
@@ -95,16 +101,37 @@ def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
         low[tie] = 0.0
         high[tie] = 0.0
     scaled = order * n
+    np.maximum(low, 0.0, out=low)
+    np.maximum(high, 0.0, out=high)
+    return (low, high, np.take(scaled, a, axis=1) + np.take(order, b, axis=1) + issue,
+            np.take(scaled, b, axis=1) + np.take(order, a, axis=1) + issue)
+
+
+def _spread(low: np.ndarray, high: np.ndarray, at_low: np.ndarray, at_high: np.ndarray, diagonal: float,
+            n: int) -> np.ndarray:
+    """The (M, N, N) array with ``low`` and ``high`` at their flat indices and ``diagonal`` on the diagonal."""
+    n_issues = low.shape[0]
     out = np.empty(n_issues * n * n)
-    out[(np.take(scaled, a, axis=1) + np.take(order, b, axis=1) + issue).ravel()] = low.ravel()
-    out[(np.take(scaled, b, axis=1) + np.take(order, a, axis=1) + issue).ravel()] = high.ravel()
-    out[diagonal] = 0.0
-    return np.maximum(out, 0.0, out=out).reshape(n_issues, n, n)
+    out[at_low.ravel()] = low.ravel()
+    out[at_high.ravel()] = high.ravel()
+    out[pairs(n_issues, n)[2]] = diagonal
+    return out.reshape(n_issues, n, n)
 
 
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
                           u: np.ndarray | None = None) -> np.ndarray:
     """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
+    if rho == 1.0:  # per pair of ranks: P_ab = S_ab / (S_ab + S_ba), P_ba = S_ba / (S_ba + S_ab), the same floats
+        low, high, at_low, at_high = _linear_pairs(x, w)
+        if gamma != 1.0:
+            low **= gamma
+            high **= gamma
+        total = low + high
+        if total.min(initial=1.0) > 0:
+            return _spread(low / total, high / total, at_low, at_high, 0.5, x.shape[1])
+        return _spread(np.divide(low, total, out=np.full_like(total, 0.5), where=total > 0),
+                       np.divide(high, total, out=np.full_like(total, 0.5), where=total > 0), at_low, at_high, 0.5,
+                       x.shape[1])
     strength = strengths(x, w, u, rho)
     if gamma != 1.0:
         strength **= gamma
