@@ -12,6 +12,9 @@ the machine's load hits every path alike; CPU time of this process, median over 
 * mesa model  - one ``NegotiationModel`` per replication (``run_replication``);
 * batch_run   - Mesa's own ``mesa.batch_run`` over a thin model wrapper returning the project's summary row.
 
+The end-to-end part also prints the CPU of each part of that run measured one after another, and the wall time
+no arrangement of that work on the machine's cores can beat (``benchmarks/default_run_parts.py``).
+
 Targets (issue 15, 2 cores): the default path >= 3x cheaper than ``batch_run`` on the same work; the default
 ``sim run`` of 10,000 baseline replications <= 5 s wall.
 """
@@ -147,6 +150,8 @@ def default_cli(n: int) -> None:
                   f"load average now {os.getloadavg()[0]:.1f}")
     median = statistics.median(walls)
     print(f"   median {median:.2f} s wall; target <= 5 s wall: {'met' if median <= 5 else 'NOT met'}")
+    print("   its parts one after another in one fresh process (benchmarks/default_run_parts.py):")
+    subprocess.run([sys.executable, str(ROOT / "benchmarks" / "default_run_parts.py"), str(n)], cwd=ROOT, check=True)
 
 
 def synthetic_scenario(n_actors: int, n_issues: int) -> dict:

@@ -16,14 +16,15 @@ from typing import Any
 import numpy as np
 
 from sim.core.seeds import Seed, replication_generator
+from sim.core.state import NegotiationState
 from sim.experiments.batch_summary import BatchEnd, rows_of, summary_columns
 from sim.experiments.replication import end_diagnostics, run_replication
 from sim.mechanisms.base import BatchStep, Mechanism
 from sim.mechanisms.batched import batched_influence
 from sim.mechanisms.registry import create
-from sim.model.events import FiredEvent, apply_effects
+from sim.model.events import FiredEvent
 from sim.model.records import RoundRecord
-from sim.scenario.compiled import CompiledScenario, ParameterValues
+from sim.scenario.compiled import CompiledScenario, ParameterValues, ReplicationValues
 
 
 def run_batch(compiled: CompiledScenario, seeds: list[Seed], overrides: list[dict[str, float] | None] | None = None,
@@ -56,9 +57,9 @@ def run_batch_recorded(compiled: CompiledScenario, seeds: list[Seed],
     record = min(record, len(seeds))
     generators = [replication_generator(seed) for seed in seeds]
     arrays, values = compiled.sample_many(generators, overrides)
-    params = [_params(compiled, v, mechanism, mechanism_params) for v in values]
-    mech = create(mechanism or compiled.scenario.mechanism.name, params[0]) if seeds else None
-    if mech is None or not mech.supports_batch() or any(p != params[0] for p in params):
+    mech = create(mechanism or compiled.scenario.mechanism.name,
+                  _params(compiled, values[0], mechanism, mechanism_params)) if seeds else None
+    if mech is None or not mech.supports_batch() or not _same_params(compiled, arrays, mechanism):
         rows, histories = [], []
         for index, (seed, over) in enumerate(zip(seeds, overrides, strict=True)):
             result = run_replication(compiled, seed, overrides=over, mechanism=mechanism,
@@ -83,25 +84,37 @@ def _params(compiled: CompiledScenario, values: ParameterValues, mechanism: str 
     return dict(extra or {})
 
 
+def _same_params(compiled: CompiledScenario, arrays: dict[str, np.ndarray], mechanism: str | None) -> bool:
+    """Whether every replication gets the same mechanism parameters (:func:`_params`): the scenario's numeric
+    mechanism parameters (stacked ``mechanism.<name>`` arrays) are equal in all of them, or are not used."""
+    spec = compiled.scenario.mechanism
+    if mechanism is not None and mechanism != spec.name:
+        return True
+    columns = [arrays[f"mechanism.{name}"] for name in spec.params if f"mechanism.{name}" in arrays]
+    return all(bool(np.all(column == column[0])) for column in columns)
+
+
 class _Batch:
     def __init__(self, compiled: CompiledScenario, generators: list[np.random.Generator],
-                 arrays: dict[str, np.ndarray], values: list[ParameterValues], mechanism: Mechanism,
+                 arrays: dict[str, np.ndarray], values: ReplicationValues, mechanism: Mechanism,
                  record: int = 0) -> None:
         """``arrays`` are the stacked parameter arrays (R, ...) that every replication's ``values`` view."""
         self.compiled, self.generators, self.values, self.mechanism = compiled, generators, values, mechanism
         self.records: list[list[RoundRecord]] = [[] for _ in range(record)]
         self.packages = np.zeros((len(values), len(compiled.issue_ids)))  # (R, M) each run's final package (after run)
+        self.finished_round = np.zeros(len(values), dtype=int)  # (R,) each run's last round (after run)
+        self.initial_position = values.initial_position  # (R, N, M) the positions sampled at the start
         self.arrays = dict(arrays)
-        self.states = [v.state for v in values]
         a = self.arrays
         a["reservation_range"] = np.stack([a["reservation_lo"], a["reservation_hi"]], axis=-1)
-        a["is_base"] = self.states[0].is_base_issue
+        first = values[0].state
+        a["is_base"] = first.is_base_issue
         self.events = compiled.events
         timing = np.array(compiled.event_timing, dtype=np.int64).reshape(len(self.events), 4)
         self.drawn, self.at_round, self.window = timing[:, 0].astype(bool), timing[:, 1], timing[:, 2:]
         self.once = np.array([e.once for e in self.events], dtype=bool)
         self.fired = np.zeros((len(values), len(self.events)), dtype=bool)
-        mechanism.batch_start(a, self.states[0].veto)
+        mechanism.batch_start(a, first.veto)
         self.chances: np.ndarray | None = None  # (R, rounds, events) every month's draws, where drawn ahead
         if self.events and not mechanism.batch_draws():
             # nothing else draws from a replication's stream while it runs, so its monthly draws of k uniforms
@@ -116,7 +129,7 @@ class _Batch:
         packages = self.packages
         status = np.full(size, "", dtype=object)
         breakdown_by = np.full(size, -1)
-        finished_round = np.zeros(size, dtype=int)
+        finished_round = self.finished_round
         events_fired = np.zeros(size, dtype=int)
         month_status = np.full((size, n_rounds), "open", dtype=object)
         presence = np.zeros((size, n_rounds, n_issues))
@@ -141,8 +154,9 @@ class _Batch:
                     packages[r], status[r] = a["disagreement"][r], "breakdown"
                     breakdown_by[r] = step.breakdown_by[index]
                 else:
-                    self.states[r].round = round_
-                    final = mech.finish(self.states[r], self.generators[r])
+                    state = self.values[r].state
+                    state.round = round_
+                    final = mech.finish(state, self.generators[r])
                     packages[r], status[r] = final.package, "forecast" if forecast else final.status
                 finished_round[r] = round_
             still = active[~done]
@@ -156,10 +170,8 @@ class _Batch:
             active = still
             if not active.size:
                 break
-        for r, state in enumerate(self.states):
-            state.round = int(finished_round[r])
         end = BatchEnd(status, packages, breakdown_by, finished_round, events_fired, month_status, presence,
-                       suspended, np.stack([s.initial_position for s in self.states]), a["salience"])
+                       suspended, self.initial_position, a["salience"])
         return summary_columns(end, compiled.actor_ids, compiled.issue_ids, is_base,
                                compiled.scenario.outcomes.thresholds, months)
 
@@ -178,11 +190,14 @@ class _Batch:
                        self.at_round == round_)
         due &= ~(self.once & self.fired[active])
         fired: dict[int, list[int]] = {}
-        for index, e in zip(*np.nonzero(due), strict=True):
-            r = int(active[index])
-            apply_effects(self.values[r], self.events[e].effects)
-            self.fired[r, e] = True
-            fired.setdefault(int(index), []).append(int(e))
+        for e in np.flatnonzero(due.any(axis=0)):  # a replication's events in the model's order, one at a time
+            indices = np.flatnonzero(due[:, e])
+            rows = active[indices]
+            for effect in self.events[e].effects:
+                self.values.apply(rows, effect.path, effect.op, effect.value)
+            self.fired[rows, e] = True
+            for index in indices.tolist():
+                fired.setdefault(index, []).append(int(e))
         return due.sum(axis=1), fired
 
     def _record(self, round_: int, active: np.ndarray, fired: dict[int, list[int]], step: BatchStep,
@@ -200,8 +215,16 @@ class _Batch:
 
     def histories(self) -> list[RoundHistory]:
         """The recorded replications' rounds (after :meth:`run`)."""
-        return [RoundHistory(records, self.states[r].initial_position, self.arrays["salience"][r].copy())
+        return [RoundHistory(records, self.initial_position[r].copy(), self.arrays["salience"][r].copy())
                 for r, records in enumerate(self.records)]
+
+    @property
+    def states(self) -> list[NegotiationState]:
+        """Every replication's state (built now where not built yet), at its last round after :meth:`run`."""
+        states = [value.state for value in self.values]
+        for state, last in zip(states, self.finished_round, strict=True):
+            state.round = int(last)
+        return states
 
     def _influence(self, active: np.ndarray) -> None:
         a = self.arrays

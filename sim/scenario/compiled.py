@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
 import numpy as np
 
@@ -17,71 +16,7 @@ from sim.errors import ScenarioError
 from sim.scenario.distributions import Value
 from sim.scenario.parameters import Cell, iter_parameters
 from sim.scenario.schema import BOUNDS, Event, Scenario
-
-
-@dataclass
-class ParameterValues:
-    """The concrete arrays of one replication; ``state`` shares their memory."""
-
-    arrays: dict[str, np.ndarray]
-    cells: dict[str, Cell]
-    kinds: dict[str, str]
-    state: NegotiationState
-
-    def get(self, path: str) -> float:
-        key, index = self._cell(path)
-        return float(self.arrays[key][index])
-
-    def set(self, path: str, value: float) -> None:
-        """Write ``value`` (clipped to the parameter's bounds) into the cell behind ``path``."""
-        key, index = self._cell(path)
-        lo, hi = BOUNDS[self.kinds[path]]
-        self.arrays[key][index] = min(hi, max(lo, float(value)))
-
-    def apply(self, path: str, op: str, value: float) -> None:
-        current = self.get(path)
-        if np.isnan(current):
-            current = self._derived(path)
-        new = {"set": value, "add": current + value, "scale": current * value}[op]
-        self.set(path, new)
-
-    @property
-    def influence_rate(self) -> float:
-        return float(self.arrays["influence_rate"])
-
-    @property
-    def alignment_weight(self) -> float:
-        return float(self.arrays["alignment_weight"])
-
-    @property
-    def event_probability(self) -> np.ndarray:
-        return self.arrays["event_probability"]
-
-    def mechanism_params(self, base: dict[str, Any]) -> dict[str, Any]:
-        params = dict(base)
-        for name in base:
-            key = f"mechanism.{name}"
-            if key in self.arrays:
-                value = self.arrays[key].item()
-                params[name] = int(value) if isinstance(base[name], int) and value.is_integer() else value
-        return params
-
-    def _cell(self, path: str) -> Cell:
-        try:
-            return self.cells[path]
-        except KeyError:
-            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
-
-    def _derived(self, path: str) -> float:
-        """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
-        from sim.core.utility import own_outside_options
-
-        key, index = self._cell(path)
-        if key == "outside_option":  # an event adds to the actor's own value; third-party backing stays on top
-            return float(own_outside_options(self.state)[index])
-        if key == "reservation":
-            return float(self.state.disagreement[index[1]])
-        return 0.0
+from sim.scenario.values import ParameterValues, ReplicationValues
 
 
 @dataclass
@@ -142,25 +77,22 @@ class CompiledScenario:
         return values
 
     def sample_many(self, generators: list[np.random.Generator],
-                    overrides: list[dict[str, float] | None]) -> tuple[dict[str, np.ndarray], list[ParameterValues]]:
+                    overrides: list[dict[str, float] | None]) -> tuple[dict[str, np.ndarray], ReplicationValues]:
         """:meth:`sample` for many replications at once: stacked arrays (R, ...) holding the same draws from each
-        replication's generator, and each replication's values (and state) viewing its slice of them."""
+        replication's generator, and each replication's values (and state) viewing its slice of them, built when
+        first read (a batch reads few of them)."""
         size = len(generators)
         arrays = {k: np.repeat(v[None], size, axis=0) for k, v in self.base.items()}
         if self.uncertain and size:
             if self._sampler is None:
                 self._sampler = VectorSampler(self.uncertain, self.cells, self.kinds)
             self._sampler.draw_many(generators, arrays)
-        values = []
+        values = ReplicationValues(self, arrays, size)
         for r, over in enumerate(overrides):
-            value = ParameterValues({k: a[r, ...] for k, a in arrays.items()}, self.cells, self.kinds,
-                                    state=None)  # type: ignore[arg-type]
             for path, x in (over or {}).items():
-                value.set(path, x)
-            values.append(value)
+                values.set(r, path, x)
         _fill_unset(arrays)
-        for value in values:
-            value.state = self.state_of(value.arrays)
+        values.start()
         return arrays, values
 
     def state_of(self, arrays: dict[str, np.ndarray]) -> NegotiationState:
