@@ -188,8 +188,11 @@ def _all_candidates(position: np.ndarray, salience: np.ndarray, capability: np.n
     room_l = np.minimum(room_l, gap.take(ik) / a_lk)
     ratio = a_ij * (s_ij + s_oj) / (a_lk * (s_ik + s_ok))
     positive = ratio > 0
-    d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio), where=positive)),
-                   0.0)
+    if positive.all():  # (the usual case: then the masked division and the choice are the plain ones)
+        d_i = np.minimum(room_i, room_l / ratio)
+    else:
+        d_i = np.where(positive, np.minimum(room_i, np.divide(room_l, ratio, out=np.zeros_like(ratio),
+                                                              where=positive)), 0.0)
     gain = d_i * a_ij * num / (s_ik + s_ok)
     return _Found(gain, d_i, d_i * ratio, cells, m), ((gain > min_gain) & (d_i > 0)).nonzero()[0]
 
