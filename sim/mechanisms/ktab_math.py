@@ -212,7 +212,7 @@ def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray,
     contest_u += prob.transpose(0, 2, 1) if unit else prob.transpose(0, 2, 1) * own[:, None, :]
     contest_u -= _ACCEPT_SLACK
     reject = np.less(target_u, contest_u)  # not accepted: worse than the expected contest, or no move
-    reject |= np.less_equal(np.abs(np.subtract(xi, xj, out=contest_u), out=contest_u), 1e-8 + 1e-5 * np.abs(xj))
+    reject |= isclose(xi, xj)
     gain = _distance_utility(np.subtract(bargain, xi, out=contest_u), rho)  # proposer's gain: u_i(x_ij) - P_ij u_i
     gain -= prob if unit else np.multiply(prob, own[:, :, None], out=rest)
     gain *= _TIE_WEIGHT
