@@ -19,6 +19,8 @@ elementwise arithmetic as the one-issue code (tests/test_ktab_reference.py compa
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from sim.mechanisms.side_votes import Sides, below_counts, pairs
@@ -52,6 +54,17 @@ def strengths(x: np.ndarray, w: np.ndarray, u: np.ndarray | None, rho: float = 1
     return np.maximum(s, 0.0, out=s)
 
 
+@lru_cache(maxsize=32)
+def _layout(n_issues: int, n: int) -> tuple[np.ndarray, ...]:
+    """Index tables of :func:`linear_strengths`: the ranks a + 1 of the pairs a < b, the row offsets of (M, N)
+    and of (M, N + 1), and the issue offsets of (M, N, N)."""
+    tables = (pairs(n_issues, n)[0] + 1, (np.arange(n_issues) * n)[:, None], (np.arange(n_issues) * (n + 1))[:, None],
+              (np.arange(n_issues) * n * n)[:, None])
+    for v in tables:
+        v.flags.writeable = False
+    return tables
+
+
 def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     """S[m, a, b] for u_k(x) = 1 - |x - x_k| / 100 (rho = 1) from prefix sums of w and w x, O(N^2) per issue.
 
@@ -60,36 +73,65 @@ def linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     100 S_ab = (y_b - y_a) W(a + 1) + (y_a + y_b) (W(c) - W(a + 1)) - 2 (WX(c) - WX(a + 1)), with W(t) and WX(t)
     the sums of w and w x over the t lowest voters; S_ba mirrors it over the voters from c up. Positions are
     divided by 100 first, so the sums cancel no worse than the voter-by-voter ones."""
+    return _spread(*_linear_pairs(x, w), 0.0, x.shape[1])
+
+
+def _linear_pairs(x: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, ...]:
+    """:func:`linear_strengths` per pair of ranks a < b: (S_ab, S_ba) (M, N (N - 1) / 2) each, clamped at 0, and
+    their flat indices in (M, N, N)."""
     n_issues, n = x.shape
+    a, b = pairs(n_issues, n)[:2]
+    above, rows, starts, issue = _layout(n_issues, n)
     order = np.argsort(x, axis=1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=1)
+    ranked = order + rows  # flat (issue, actor) index of the voters by position
+    xs = np.take(x, ranked)  # (as take_along_axis, without its index building)
     ya, yb, count = below_counts(xs)
-    a, b, diagonal = pairs(n_issues, n)
-    ws = np.take_along_axis(w, order, axis=1)
+    ws = np.take(w, ranked)
     cum = np.zeros((2, n_issues, n + 1))  # [0]: W(t), [1]: WX(t), positions / 100
     np.cumsum(ws, axis=1, out=cum[0, :, 1:])
     np.cumsum(ws * (xs / 100.0), axis=1, out=cum[1, :, 1:])
-    at_mid = np.take(cum.reshape(2, -1), count + (np.arange(n_issues) * (n + 1))[:, None], axis=1)
-    at_low, at_high = np.take(cum, a + 1, axis=2), np.take(cum, b, axis=2)
+    at_mid = np.take(cum.reshape(2, -1), count + starts, axis=1)
+    at_low, at_high = np.take(cum, above, axis=2), np.take(cum, b, axis=2)
     ya, yb = ya / 100.0, yb / 100.0
     span, total = yb - ya, ya + yb
     low = span * at_low[0] + total * (at_mid[0] - at_low[0]) - 2.0 * (at_mid[1] - at_low[1])
     high = span * (cum[0, :, n:] - at_high[0]) + 2.0 * (at_high[1] - at_mid[1]) - total * (at_high[0] - at_mid[0])
     tie = span == 0.0  # equal positions: nobody prefers either
-    low[tie] = 0.0
-    high[tie] = 0.0
-    lower, upper = np.take(order, a, axis=1), np.take(order, b, axis=1)
-    issue = (np.arange(n_issues) * n * n)[:, None]
+    if tie.any():
+        low[tie] = 0.0
+        high[tie] = 0.0
+    scaled = order * n
+    np.maximum(low, 0.0, out=low)
+    np.maximum(high, 0.0, out=high)
+    return (low, high, np.take(scaled, a, axis=1) + np.take(order, b, axis=1) + issue,
+            np.take(scaled, b, axis=1) + np.take(order, a, axis=1) + issue)
+
+
+def _spread(low: np.ndarray, high: np.ndarray, at_low: np.ndarray, at_high: np.ndarray, diagonal: float,
+            n: int) -> np.ndarray:
+    """The (M, N, N) array with ``low`` and ``high`` at their flat indices and ``diagonal`` on the diagonal."""
+    n_issues = low.shape[0]
     out = np.empty(n_issues * n * n)
-    out[(issue + lower * n + upper).ravel()] = low.ravel()
-    out[(issue + upper * n + lower).ravel()] = high.ravel()
-    out[diagonal] = 0.0
-    return np.maximum(out, 0.0, out=out).reshape(n_issues, n, n)
+    out[at_low.ravel()] = low.ravel()
+    out[at_high.ravel()] = high.ravel()
+    out[pairs(n_issues, n)[2]] = diagonal
+    return out.reshape(n_issues, n, n)
 
 
 def contest_probabilities(x: np.ndarray, w: np.ndarray, gamma: float = 1.0, rho: float = 1.0,
                           u: np.ndarray | None = None) -> np.ndarray:
     """P[m, a, b]: probability that position a beats position b (``u``: :func:`utility`, if already known)."""
+    if rho == 1.0:  # per pair of ranks: P_ab = S_ab / (S_ab + S_ba), P_ba = S_ba / (S_ba + S_ab), the same floats
+        low, high, at_low, at_high = _linear_pairs(x, w)
+        if gamma != 1.0:
+            low **= gamma
+            high **= gamma
+        total = low + high
+        if total.min(initial=1.0) > 0:
+            return _spread(low / total, high / total, at_low, at_high, 0.5, x.shape[1])
+        return _spread(np.divide(low, total, out=np.full_like(total, 0.5), where=total > 0),
+                       np.divide(high, total, out=np.full_like(total, 0.5), where=total > 0), at_low, at_high, 0.5,
+                       x.shape[1])
     strength = strengths(x, w, u, rho)
     if gamma != 1.0:
         strength **= gamma
@@ -152,31 +194,34 @@ def bargain_round(x: np.ndarray, s: np.ndarray, prob: np.ndarray, u: np.ndarray,
     Work arrays are reused in place; every element gets the same operations as the direct expressions in the
     comments, so the results are the same bits."""
     n = x.shape[1]
-    diagonal = (slice(None), np.arange(n), np.arange(n))
     xi, xj = x[:, :, None], x[:, None, :]
     weight_i = prob * s[:, :, None]  # [m, i, j]: proposer i's claim against j
     denom = weight_i + weight_i.transpose(0, 2, 1)
-    theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
+    if denom.min(initial=1.0) > 0:  # (the usual case: then the masked division is the plain one)
+        theta = np.divide(weight_i, denom)
+    else:
+        theta = np.divide(weight_i, denom, out=np.full_like(denom, 0.5), where=denom > 0)
     bargain = theta * xi  # [m, i, j] proposed by i to j: theta x_i + (1 - theta) x_j
     rest = np.subtract(1, theta, out=theta)
     rest *= xj
     bargain += rest
-    own = u[diagonal]  # u_j(x_j)
+    own = u[:, np.arange(n), np.arange(n)]  # u_j(x_j): 1 for the utilities of ``utility``
+    unit = bool((own == 1.0).all())  # then P u_j(x_j) is P itself (p * 1.0 == p)
     target_u = _distance_utility(np.subtract(bargain, xj, out=weight_i), rho)  # u_j(x_ij) at [m, i, j]
-    contest_u = prob.transpose(0, 2, 1) * own[:, None, :]  # P_ji u_j(x_j) + P_ij u_j(x_i)
-    contest_u += np.multiply(prob, u.transpose(0, 2, 1), out=denom)
+    contest_u = np.multiply(prob, u.transpose(0, 2, 1), out=denom)  # P_ji u_j(x_j) + P_ij u_j(x_i)
+    contest_u += prob.transpose(0, 2, 1) if unit else prob.transpose(0, 2, 1) * own[:, None, :]
     contest_u -= _ACCEPT_SLACK
-    accept = target_u >= contest_u
-    accept[diagonal] = False
-    accept &= ~isclose(xi, xj)
+    reject = np.less(target_u, contest_u)  # not accepted: worse than the expected contest, or no move
+    reject |= isclose(xi, xj)
     gain = _distance_utility(np.subtract(bargain, xi, out=contest_u), rho)  # proposer's gain: u_i(x_ij) - P_ij u_i
-    gain -= np.multiply(prob, own[:, :, None], out=rest)
+    gain -= prob if unit else np.multiply(prob, own[:, :, None], out=rest)
     gain *= _TIE_WEIGHT
     gain += target_u  # key: target_u + _TIE_WEIGHT * gain, -inf where not accepted
-    gain[~accept] = -np.inf
+    gain[reject] = -np.inf
     pick = np.argmax(gain, axis=1)  # first proposer with the best key, per receiver j
-    chosen = np.take_along_axis(bargain, pick[:, None, :], axis=1)[:, 0, :]
-    return np.where(accept.any(axis=1), chosen, x)
+    n_issues = x.shape[0]
+    chosen = np.take(bargain, pick * n + _layout(n_issues, n)[3] + np.arange(n))  # bargain[m, pick[m, j], j]
+    return np.where(reject.all(axis=1), x, chosen)
 
 
 def _distance_utility(diff: np.ndarray, rho: float) -> np.ndarray:
