@@ -198,8 +198,10 @@ def _trajectory_frame(positions: list[np.ndarray], compiled: CompiledScenario) -
     rounds = np.concatenate([np.repeat(np.arange(1, len(p) + 1), cells) for p in positions])
     flat = np.concatenate([p.reshape(-1) for p in positions])
     total_rows = flat.size // cells
-    actors = np.tile(np.repeat(np.array(compiled.actor_ids, dtype=object), n_issues), total_rows)
-    issues = np.tile(np.array(compiled.issue_ids, dtype=object), total_rows * n_actors)
+    actors = np.tile(np.repeat(np.arange(n_actors, dtype=np.int8 if n_actors < 128 else np.int32), n_issues),
+                     total_rows)  # the categories' codes: no string is hashed
+    issues = np.tile(np.arange(n_issues, dtype=np.int8 if n_issues < 128 else np.int32), total_rows * n_actors)
     return pd.DataFrame({"replication": reps, "round": rounds,
-                         "actor": pd.Categorical(actors, categories=list(compiled.actor_ids)),
-                         "issue": pd.Categorical(issues, categories=list(compiled.issue_ids)), "position": flat})
+                         "actor": pd.Categorical.from_codes(actors, categories=list(compiled.actor_ids)),
+                         "issue": pd.Categorical.from_codes(issues, categories=list(compiled.issue_ids)),
+                         "position": flat})
