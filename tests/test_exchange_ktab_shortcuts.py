@@ -30,6 +30,7 @@ from sim.mechanisms.exchange import (
     greedy_exchanges,
 )
 from sim.mechanisms.side_votes import below_counts, pairs
+from tests.test_mech_fast_paths import positions  # grid ties and near pairs, as for bdm's fast path
 
 FIELDS = ("gain", "i", "o", "j", "k", "d_i", "d_l")
 
@@ -201,22 +202,13 @@ def previous_linear_strengths(x: np.ndarray, w: np.ndarray) -> np.ndarray:
     return np.maximum(out, 0.0, out=out).reshape(n_issues, n, n)
 
 
-def ktab_positions(rng: np.random.Generator, m: int, n: int, kind: str) -> np.ndarray:
-    if kind == "grid":  # many exact ties
-        return rng.choice([0.0, 25.0, 50.0, 75.0, 100.0], (m, n))
-    x = rng.uniform(0, 100, (m, n))
-    if kind == "near":  # pairs a hair apart, inside and outside isclose's tolerance
-        x[:, 1::2] = x[:, 0:-1:2] + rng.choice([1e-9, 1e-7, 1e-4], x[:, 1::2].shape)
-    return x
-
-
 @settings(max_examples=150)
 @given(st.integers(1, 12), st.integers(1, 4), st.integers(0, 2**32 - 1), st.sampled_from(["grid", "uniform", "near"]),
        st.sampled_from([1.0, 0.5, 2.0]), st.booleans(), st.booleans(), st.booleans())
 def test_ktab_bargain_round_and_strengths_are_the_previous_bits(n, m, seed, kind, rho, general_u, transposed,
                                                                   zero_salience):
     rng = np.random.default_rng(seed)
-    x = ktab_positions(rng, m, n, kind)
+    x = positions(rng, m, n, kind)
     if transposed:  # the model passes (M, N) views of (N, M) arrays, column-major
         x = np.asfortranarray(x)
     s = rng.uniform(0.0, 1.0, (m, n))
