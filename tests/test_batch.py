@@ -132,4 +132,4 @@ def test_diagnostics_are_the_models(baseline, mechanism, params, count):
                 for s in seeds]
     assert_same_rows([{k: row[k] for k in want} for row, want in zip(rows, expected, strict=True)], expected)
     assert set(expected[0]) == {"pareto_optimal", "pareto_gain", "pareto_optimal_within_bottom_lines",
-                                "pareto_gain_within_bottom_lines", "nash_distance"}
+                                "pareto_gain_within_bottom_lines", "nash_distance", "nash_distance_within_bottom_lines"}

@@ -99,12 +99,13 @@ def _log_product(state, point) -> float:
     return float(np.log(surplus).sum()) if np.all(surplus > 0) else -np.inf
 
 
-@settings(max_examples=30, deadline=None)
-@given(st.integers(0, 100_000))
-def test_exact_nash_point_of_two_is_no_worse_than_the_search(seed):
-    """The exact two-player point (frontier pieces) against Powell's multistart search over the whole box: its
-    product is at least the search's, it beats both disagreement values and it is Pareto-optimal; the search
-    finding a point means the exact method finds one too."""
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 100_000), st.booleans())
+def test_exact_nash_point_of_two_is_no_worse_than_the_search(seed, boxed):
+    """The exact two-player point (frontier pieces) against Powell's multistart search, over all packages or
+    within a box (as the bottom lines give): it lies in the box, its product is at least the search's, it beats
+    both disagreement values and no package in the box dominates it; the search finding a point means the exact
+    method finds one too."""
     from sim.mechanisms.diagnostics import _nash_by_search
 
     rng = np.random.default_rng(seed)
@@ -116,15 +117,19 @@ def test_exact_nash_point_of_two_is_no_worse_than_the_search(seed):
     state.veto[:] = True
     state.outside_option[:] = rng.uniform(0, 0.6, 2) if rng.random() < 0.5 else np.nan
     state.disagreement[:] = rng.uniform(0, 100, m)
-    exact = nash_point(state)
+    lo = rng.uniform(0, 60, m) if boxed else np.zeros(m)
+    hi = np.minimum(lo + rng.uniform(0, 50, m), 100.0) if boxed else np.full(m, 100.0)
+    exact = nash_point(state, box=(lo, hi))
+    if not boxed:
+        assert (exact is None and nash_point(state) is None) or np.array_equal(exact, nash_point(state))
     d = disagreement_values(state)
-    search = _nash_by_search(state.position, state.salience, d, state.capability, 8, 0)
+    search = _nash_by_search(state.position, state.salience, d, state.capability, 8, 0, lo, hi)
     if exact is None:
         assert search is None or np.min(utilities(state.position, state.salience, search) - d) < 1e-9
         return
-    assert np.all((exact >= 0.0) & (exact <= 100.0))
+    assert np.all((exact >= lo - 1e-9) & (exact <= hi + 1e-9))
     assert np.all(utilities(state.position, state.salience, exact) > d)
-    assert pareto_improvement(state, exact, tol=1e-9).optimal
+    assert pareto_improvement(state, exact, tol=1e-9, box=(lo, hi)).optimal
     if search is not None:
         assert _log_product(state, exact) >= _log_product(state, search) - 1e-9
 
@@ -197,3 +202,10 @@ def test_exact_pareto_check_of_two_equals_the_linear_programme(seed, boxed):
         assert np.all(utilities(ideal, salience, dominating) >= utilities(ideal, salience, package) - 1e-9)
         assert utilities(ideal, salience, dominating).sum() == pytest.approx(
             utilities(ideal, salience, package).sum() + gain, abs=1e-9)
+
+
+def test_nash_point_within_an_empty_box_is_none():
+    """Bottom lines that leave no common package on some issue leave no Nash point within them."""
+    state = two_party(20.0, 80.0, m=2)
+    assert nash_point(state, box=(np.array([0.0, 60.0]), np.array([100.0, 40.0]))) is None
+    assert nash_point(state) is not None

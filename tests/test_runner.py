@@ -55,7 +55,7 @@ def test_diagnostics_add_their_columns_and_keep_the_recorded_runs():
     plain = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5)
     checked = sim.run(BASELINE, n=24, seed=2, trajectory_runs=5, diagnostics=True)
     extra = ["pareto_optimal", "pareto_gain", "pareto_optimal_within_bottom_lines", "pareto_gain_within_bottom_lines",
-             "nash_distance"]
+             "nash_distance", "nash_distance_within_bottom_lines"]
     assert list(checked.replications.columns) == [*plain.replications.columns, *extra]
     pd.testing.assert_frame_equal(checked.replications.drop(columns=extra), plain.replications)
     assert checked.replications["pareto_gain"].ge(0).all() and checked.replications["nash_distance"].notna().any()

@@ -96,7 +96,9 @@ def run(
                 console.print(f"Pareto-optimal for the veto players: {frame['pareto_optimal'].mean():.0%} of runs "
                               f"among all packages; {zone.mean():.0%} among those within their bottom lines (of "
                               f"the {zone.notna().mean():.0%} of runs that end with such a package); mean distance "
-                              f"to the Nash point {frame['nash_distance'].mean():.1f} points")
+                              f"to the Nash point {frame['nash_distance'].mean():.1f} points among all packages, "
+                              f"{frame['nash_distance_within_bottom_lines'].mean():.1f} among those within the "
+                              "bottom lines")
 
         if plots:
             from sim.plots.run_plots import save_run_plots

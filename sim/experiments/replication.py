@@ -39,18 +39,25 @@ def end_diagnostics(state: NegotiationState, package: np.ndarray) -> dict[str, A
     """Whether the final ``package`` is Pareto-optimal for the veto players of the end ``state`` and the utility
     they could all gain: among all packages, and among those within their bottom lines (1.0 / 0.0, NaN where the
     bottom lines leave no common package); and its root-mean-square distance (points per issue) to their Nash
-    bargaining point (NaN where no package beats every disagreement value). Exact on the frontier for two veto
+    bargaining point, again among all packages and among those within their bottom lines (NaN where no such
+    package beats every disagreement value). Exact on the frontier for two veto
     players (about 1 ms a replication); scipy for more."""
     from sim.mechanisms.diagnostics import bottom_line_box, nash_point, pareto_improvement
 
+    box = bottom_line_box(state)
     check = pareto_improvement(state, package)
-    inside = pareto_improvement(state, package, box=bottom_line_box(state))
-    nash = nash_point(state)
-    distance = float(np.sqrt(np.mean((package - nash) ** 2))) if nash is not None else np.nan
+    inside = pareto_improvement(state, package, box=box)
     zone = not np.isnan(inside.improvement)
     return {"pareto_optimal": check.optimal, "pareto_gain": check.improvement,
             "pareto_optimal_within_bottom_lines": float(inside.optimal) if zone else np.nan,
-            "pareto_gain_within_bottom_lines": inside.improvement, "nash_distance": distance}
+            "pareto_gain_within_bottom_lines": inside.improvement,
+            "nash_distance": _distance(package, nash_point(state)),
+            "nash_distance_within_bottom_lines": _distance(package, nash_point(state, box=box))}
+
+
+def _distance(package: np.ndarray, point: np.ndarray | None) -> float:
+    """Root-mean-square distance in points per issue (NaN without a point)."""
+    return float(np.sqrt(np.mean((package - point) ** 2))) if point is not None else np.nan
 
 
 DEFAULT_MONTHS = (6, 12, 24)

@@ -119,25 +119,31 @@ def pareto_by_programme(ideal: np.ndarray, salience: np.ndarray, x: np.ndarray, 
     return ParetoCheck(True, max(gain, 0.0), None)
 
 
-def nash_point(state: NegotiationState, players: np.ndarray | None = None,
-               starts: int = 8, seed: int = 0) -> np.ndarray | None:
-    """Package maximising the Nash product over the veto players, or None if no package beats every d_i (exact
-    for two players; ``starts`` and ``seed`` set the random starts of the search for three or more)."""
+def nash_point(state: NegotiationState, players: np.ndarray | None = None, starts: int = 8, seed: int = 0,
+               box: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
+    """Package maximising the Nash product over the veto players, among all packages or those in ``box`` (lo, hi
+    per issue; e.g. :func:`bottom_line_box`), or None if no such package beats every d_i or the box is empty
+    (exact for two players; ``starts`` and ``seed`` set the random starts of the search for three or more)."""
     idx = _players(state, players)
     ideal, sal = state.position[idx], state.salience[idx]
     d = disagreement_values(state, idx)
+    m = ideal.shape[1]
+    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    if np.any(lo > hi):
+        return None
     if idx.size == 2:
-        return nash_point_of_two(ideal, sal, d)
-    return _nash_by_search(ideal, sal, d, state.capability[idx], starts, seed)
+        return nash_point_of_two(ideal, sal, d, lo, hi)
+    return _nash_by_search(ideal, sal, d, state.capability[idx], starts, seed, lo, hi)
 
 
 def _nash_by_search(ideal: np.ndarray, sal: np.ndarray, d: np.ndarray, capability: np.ndarray, starts: int,
-                    seed: int) -> np.ndarray | None:
-    """The Nash package by Powell's method from several starts (the log of the product is concave)."""
+                    seed: int, lo: np.ndarray, hi: np.ndarray) -> np.ndarray | None:
+    """The Nash package in the box [lo, hi] by Powell's method from several starts (the log of the product is
+    concave)."""
     from scipy.optimize import minimize
 
     def negative_log_product(y: np.ndarray) -> float:
-        surplus = utilities(ideal, sal, np.clip(y, 0.0, 100.0)) - d
+        surplus = utilities(ideal, sal, np.clip(y, lo, hi)) - d
         if np.any(surplus <= 0):
             return 1e6 - 1e3 * float(np.minimum(surplus, 0).sum())
         return -float(np.log(surplus).sum())
@@ -150,10 +156,10 @@ def _nash_by_search(ideal: np.ndarray, sal: np.ndarray, d: np.ndarray, capabilit
                                                        for _ in range(starts)]
     best, best_val = None, np.inf
     for start in candidates:
-        res = minimize(negative_log_product, start, method="Powell", bounds=[(0.0, 100.0)] * ideal.shape[1],
-                       options={"xtol": 1e-4, "ftol": 1e-10})
+        res = minimize(negative_log_product, np.clip(start, lo, hi), method="Powell",
+                       bounds=list(zip(lo, hi, strict=True)), options={"xtol": 1e-4, "ftol": 1e-10})
         if res.fun < best_val:
-            best, best_val = np.clip(res.x, 0.0, 100.0), float(res.fun)
+            best, best_val = np.clip(res.x, lo, hi), float(res.fun)
     if best is None or best_val >= 1e6:
         return None
     return best
