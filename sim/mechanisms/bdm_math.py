@@ -77,31 +77,13 @@ def vote_support(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | No
     """S[m, j, k] = sum_l max(0, w_l (D_lk - D_lj)), D = d^r_l (r (N,) or (M, N) per voter; None for r = 1).
 
     ``sides`` (``Sides.of(x)``) may be passed when several sums share the positions."""
-    if r is None:
-        values = w[:, :, None] * d
-    else:
-        values = np.power(d, np.broadcast_to(r, x.shape)[:, :, None])
-        values *= w[:, :, None]
-    support = (sides or Sides.of(x)).sums(values)  # voters on j's side prefer j: D_lk >= D_lj
-    return np.maximum(support, 0.0, out=support)
+    return _support(w, d, None if r is None else np.broadcast_to(r, x.shape), sides or Sides.of(x))
 
 
 def probabilities(x: np.ndarray, w: np.ndarray, d: np.ndarray, r: np.ndarray | None, pairwise: bool,
                   sides: Sides | None = None) -> np.ndarray:
     """P[m, i, j]: probability that i's position beats j's (all-pairs or this pair's vote denominator)."""
-    support = vote_support(x, w, d, r, sides)
-    n = x.shape[1]
-    if pairwise:
-        denom = support + support.transpose(0, 2, 1)
-        out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
-    else:  # one denominator per issue (issues without votes get 0, as with a where= division)
-        denom = 2.0 * support.sum(axis=(1, 2))
-        ok = denom > 0
-        out = np.divide(support, np.where(ok, denom, 1.0)[:, None, None], out=support)
-    if not pairwise and not ok.all():
-        out[~ok] = 0.0
-    out[:, np.arange(n), np.arange(n)] = 0.0
-    return out
+    return _probabilities(vote_support(x, w, d, r, sides), pairwise)
 
 
 def _zero_diagonal(a: np.ndarray) -> None:
@@ -241,7 +223,7 @@ def _support(w: np.ndarray, d: np.ndarray, r: np.ndarray | None, sides: Sides) -
     else:
         values = np.power(d, r[:, :, None])
         values *= w[:, :, None]
-    support = sides.sums(values)
+    support = sides.sums(values)  # voters on j's side prefer j: D_lk >= D_lj
     return np.maximum(support, 0.0, out=support)
 
 
@@ -250,7 +232,7 @@ def _probabilities(support: np.ndarray, pairwise: bool) -> np.ndarray:
     if pairwise:
         denom = support + support.transpose(0, 2, 1)
         out = np.divide(support, denom, out=np.zeros_like(support), where=denom > 0)
-    else:
+    else:  # one denominator per issue (issues without votes get 0, as with a where= division)
         denom = 2.0 * support.sum(axis=(1, 2))
         ok = denom > 0
         out = np.divide(support, np.where(ok, denom, 1.0)[:, None, None], out=support)
