@@ -65,10 +65,7 @@ class ParameterValues:
         return params
 
     def _cell(self, path: str) -> Cell:
-        try:
-            return self.cells[path]
-        except KeyError:
-            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+        return cell_of(self.cells, path)
 
     def _derived(self, path: str) -> float:
         """Current value of a parameter the scenario left to be derived (outside option, reservation)."""
@@ -82,6 +79,14 @@ class ParameterValues:
         return 0.0
 
 
+def cell_of(cells: dict[str, Cell], path: str) -> Cell:
+    """The cell behind ``path``; an unknown path is a one-line scenario error."""
+    try:
+        return cells[path]
+    except KeyError:
+        raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+
+
 def clipped(kind: str, value: float) -> float:
     """``value`` as a float within the bounds of its parameter kind."""
     lo, hi = BOUNDS[kind]
@@ -91,8 +96,9 @@ def clipped(kind: str, value: float) -> float:
 class ReplicationValues(Sequence[ParameterValues]):
     """Every replication's :class:`ParameterValues` over stacked arrays (R, ...), each built on first read.
 
-    A state built late still reports the positions sampled at the start as its ``initial_position``: they are
-    copied for all replications at once when sampling ends (:meth:`start`)."""
+    Values are read only after :meth:`start` (overrides before it go through :meth:`set`), so a state built late
+    still reports the positions sampled at the start as its ``initial_position``: they are copied for all
+    replications at once then."""
 
     def __init__(self, compiled: CompiledScenario, arrays: dict[str, np.ndarray], size: int) -> None:
         self._compiled, self._arrays, self._size = compiled, arrays, size
@@ -100,26 +106,18 @@ class ReplicationValues(Sequence[ParameterValues]):
         self.initial_position: np.ndarray | None = None  # (R, N, M), set by start()
 
     def start(self) -> None:
-        """Sampling and overrides are done: record the initial positions; states built from now on carry them."""
+        """Sampling and overrides are done: record the initial positions, which every state built carries."""
         self.initial_position = self._arrays["position"].copy()
-        for r, value in self._built.items():
-            value.state = self._state(r, value.arrays)
 
     def set(self, r: int, path: str, value: float) -> None:
         """``self[r].set(path, value)`` without building replication ``r``'s values."""
-        try:
-            key, index = self._compiled.cells[path]
-        except KeyError:
-            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+        key, index = cell_of(self._compiled.cells, path)
         self._arrays[key][(r, *index)] = clipped(self._compiled.kinds[path], value)
 
     def apply(self, rows: np.ndarray, path: str, op: str, value: float) -> None:
         """``self[r].apply(path, op, value)`` for every replication r in ``rows`` (distinct), with the same float
         operations, building only the replications whose current value is unset (derived)."""
-        try:
-            key, index = self._compiled.cells[path]
-        except KeyError:
-            raise ScenarioError(f"unknown parameter path '{path}'", field=path) from None
+        key, index = cell_of(self._compiled.cells, path)
         where = (rows, *index)
         current = self._arrays[key][where]
         for k in np.flatnonzero(np.isnan(current)):
@@ -146,15 +144,10 @@ class ReplicationValues(Sequence[ParameterValues]):
         r %= self._size
         value = self._built.get(r)
         if value is None:
+            if self.initial_position is None:
+                raise RuntimeError("replication values are read after start()")
             view = {k: a[r, ...] for k, a in self._arrays.items()}
-            value = ParameterValues(view, self._compiled.cells, self._compiled.kinds, state=None)  # type: ignore[arg-type]
-            if self.initial_position is not None:
-                value.state = self._state(r, view)
-            self._built[r] = value
+            state = self._compiled.state_of(view)
+            state.initial_position = self.initial_position[r].copy()
+            value = self._built[r] = ParameterValues(view, self._compiled.cells, self._compiled.kinds, state)
         return value
-
-    def _state(self, r: int, view: dict[str, np.ndarray]) -> NegotiationState:
-        state = self._compiled.state_of(view)
-        assert self.initial_position is not None
-        state.initial_position = self.initial_position[r].copy()
-        return state
