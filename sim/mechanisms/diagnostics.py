@@ -72,14 +72,20 @@ def pareto_improvement(state: NegotiationState, package: np.ndarray, players: np
     exact on their frontier (``two_party``); more: the linear programme."""
     idx = _players(state, players)
     ideal, salience = state.position[idx], state.salience[idx]
-    m = ideal.shape[1]
     x = np.asarray(package, dtype=float)
-    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    lo, hi = _box(box, ideal.shape[1])
     if np.any(lo > hi):
         return ParetoCheck(True, float("nan"), None)
     if idx.size == 2:
         return ParetoCheck(*pareto_check_of_two(ideal, salience, x, lo, hi, tol))
     return pareto_by_programme(ideal, salience, x, lo, hi, tol)
+
+
+def _box(box: tuple[np.ndarray, np.ndarray] | None, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """``box`` as float arrays (lo, hi), or the whole 0-100 range of ``m`` issues."""
+    if box is None:
+        return np.zeros(m), np.full(m, 100.0)
+    return np.asarray(box[0], dtype=float), np.asarray(box[1], dtype=float)
 
 
 def pareto_by_programme(ideal: np.ndarray, salience: np.ndarray, x: np.ndarray, lo: np.ndarray, hi: np.ndarray,
@@ -127,8 +133,7 @@ def nash_point(state: NegotiationState, players: np.ndarray | None = None, start
     idx = _players(state, players)
     ideal, sal = state.position[idx], state.salience[idx]
     d = disagreement_values(state, idx)
-    m = ideal.shape[1]
-    lo, hi = box if box is not None else (np.zeros(m), np.full(m, 100.0))
+    lo, hi = _box(box, ideal.shape[1])
     if np.any(lo > hi):
         return None
     if idx.size == 2:

@@ -51,16 +51,13 @@ def pareto_check_of_two(ideal: np.ndarray, salience: np.ndarray, package: np.nda
     return True, max(gain, 0.0), None
 
 
-def nash_point_of_two(ideal: np.ndarray, salience: np.ndarray, d: np.ndarray, lo: np.ndarray | None = None,
-                      hi: np.ndarray | None = None) -> np.ndarray | None:
+def nash_point_of_two(ideal: np.ndarray, salience: np.ndarray, d: np.ndarray, lo: np.ndarray,
+                      hi: np.ndarray) -> np.ndarray | None:
     """The exact Nash bargaining package of two players (ideal points and saliences (2, M), disagreement values
-    (2,)) over all packages, or over those in the box [lo, hi]: the best point of the quadratic product on each
-    linear piece of their Pareto frontier in the box; None if no point of it gives both more than d (or the box
-    is empty)."""
+    (2,)) among the packages in the (non-empty) box [lo, hi]: the best point of the quadratic product on each
+    linear piece of their Pareto frontier in the box; None if no point of it gives both more than d."""
     m = ideal.shape[1]
-    lo = np.zeros(m) if lo is None else np.asarray(lo, dtype=float)
-    hi = np.full(m, 100.0) if hi is None else np.asarray(hi, dtype=float)
-    if not m or np.any(lo > hi):
+    if not m:
         return None
     frontier = Frontier.build(ideal[0], salience[0], ideal[1], salience[1], lo, hi)
     surplus_p = frontier.base_p - frontier.cost_cum[:-1] - d[0]  # A: player 0's surplus where each piece starts
