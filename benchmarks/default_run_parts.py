@@ -63,10 +63,7 @@ def main(n: int) -> None:
         manifest = runner.run(scenario, n=2, workers=1).manifest  # (a small run for a manifest: not counted)
         mark[0] = time.process_time()
         positions = runner._trajectory_frame([p for part in chunks for p in part.positions], job.compiled)
-        frames = [part.frame() for part in chunks]
-        replications = pandas.concat(frames, ignore_index=True)
-        built = runner.RunResult(scenario, replications, pandas.DataFrame([r for p in chunks for r in p.round_rows]),
-                                 positions, manifest, None, ())
+        built = runner.assemble(scenario, chunks, positions, manifest)
         lap("building the tables")
         run_plots.save_trajectories(positions, scenario, folder)
         lap("trajectories figure")

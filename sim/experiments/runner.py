@@ -143,17 +143,22 @@ def run(scenario: str | Path | Scenario, n: int = 1000, seed: int = 0, mechanism
         seed_scheme="SeedSequence(entropy=seed, spawn_key=(replication,))",
         mechanism_params=mechanism_params or {}, months=list(months), horizon=horizon,
         resolved_scenario=resolved_scenario(scenario))
+    trajectory_table = positions_table[0] if positions_table else _trajectory_frame([], compiled)
+    result = assemble(scenario, parts, trajectory_table, manifest, horizon, months)
+    if out is not None:
+        result.save(out, formats)
+    return result
+
+
+def assemble(scenario: Scenario, parts: list[ChunkResult], positions: pd.DataFrame, manifest: dict[str, Any],
+             horizon: int | None = None, months: tuple[int, ...] = ()) -> RunResult:
+    """The run's result from its chunks in order and its positions table (``_trajectory_frame``)."""
     import pandas as pd
 
     frames = [part.frame() for part in parts]
     replications = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     round_rows = [row for part in parts for row in part.round_rows]
-    trajectory_table = positions_table[0] if positions_table else _trajectory_frame([], compiled)
-    result = RunResult(scenario, replications, pd.DataFrame(round_rows), trajectory_table, manifest, horizon,
-                       months)
-    if out is not None:
-        result.save(out, formats)
-    return result
+    return RunResult(scenario, replications, pd.DataFrame(round_rows), positions, manifest, horizon, months)
 
 
 WARM_MODULES = ("sim.experiments.chunks", "sim.experiments.batch", "sim.mechanisms.coercive", "sim.scenario")
